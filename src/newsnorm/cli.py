@@ -1,0 +1,174 @@
+"""Command line: `newsnorm run | query | models | doctor`.
+
+Exit codes: 0 success, 1 run failed (--strict with quarantined inputs), 2 bad usage or
+input, 3 warehouse busy (another run holds the lock), 4 incompatible warehouse schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Prefect's temporary server is chatty offline (telemetry, shutdown tracebacks): silence it."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.verbose)
+    err = _console(stderr=True)
+    inputs = args.inputs or ["seeds"]
+    missing = [i for i in inputs if not Path(i).exists()]
+    if missing:
+        hint = " (the default input is seeds/ in the current folder)" if not args.inputs else ""
+        err.print(f"[red]error[/] input not found: {', '.join(missing)}{hint}")
+        return EXIT_USAGE
+    if args.packages_dir:
+        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newsnorm.report import print_summary
+    from newsnorm.run import QuarantineError
+    from newsnorm.warehouse import SchemaMismatch, WarehouseBusy
+
+    err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
+    from flows.newsnorm_flow import newsnorm_flow, set_progress
+
+    progress = Progress(TextColumn("processing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err, transient=True, disable=not err.is_terminal)
+    task_id = progress.add_task("files", total=None)
+
+    def on_progress(done: int, total: int) -> None:
+        progress.update(task_id, completed=done, total=total)
+
+    set_progress(on_progress)
+    try:
+        with progress:
+            summary = newsnorm_flow(
+                inputs=[str(Path(i).absolute()) for i in inputs], warehouse=str(Path(args.warehouse).absolute()),
+                batch_size=args.batch_size, max_bytes=args.max_bytes,
+                packages_dir=os.environ.get("ARGOS_PACKAGES_DIR"), lock_timeout=args.lock_timeout,
+                strict=args.strict, prune_missing=args.prune_missing,
+            )
+    except WarehouseBusy as exc:
+        err.print(f"[red]error[/] {exc}")
+        return EXIT_BUSY
+    except SchemaMismatch as exc:
+        err.print(f"[red]error[/] {exc}")
+        return EXIT_SCHEMA
+    except QuarantineError as exc:
+        err.print(f"[red]failed[/] {exc}")
+        return EXIT_FAILED
+    finally:
+        set_progress(None)
+    print_summary(summary, _console())
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from newsnorm.query import connect, render
+
+    try:
+        con = connect(args.warehouse)
+        rel = con.sql(args.sql)
+    except Exception as exc:
+        _console(stderr=True).print(f"[red]error[/] {exc}")
+        return EXIT_USAGE
+    if rel is None:
+        return 0
+    render(rel, args.format, _console())
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from newsnorm import models
+
+    if args.packages_dir:
+        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+    console = _console()
+    if args.models_cmd == "list":
+        return models.list_models(console)
+    return models.install(args.langs, args.from_file, console)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from newsnorm import models
+
+    if args.packages_dir:
+        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+    return models.doctor(Path(args.warehouse), _console())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsnorm", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"newsnorm {__version__}")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+
+    def packages_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--packages-dir", help="Argos packages folder (env ARGOS_PACKAGES_DIR; default Argos' own)")
+
+    run = sub.add_parser("run", help="process INPUT files/folders into the warehouse")
+    run.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders (default: seeds/)")
+    run.add_argument("--warehouse", default="warehouse", help="output folder (default: warehouse/)")
+    run.add_argument("--batch-size", type=int, default=50, help="files per Prefect task (default 50)")
+    run.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
+                     help="quarantine inputs larger than this (default 20 MiB)")
+    run.add_argument("--lock-timeout", type=float, default=60.0,
+                     help="seconds to wait for another run to release the warehouse (default 60)")
+    run.add_argument("--strict", action="store_true", help="fail the run (exit 1) if any input is quarantined")
+    run.add_argument("--prune-missing", action="store_true",
+                     help="delete articles whose source file is no longer among the inputs")
+    run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
+    packages_flag(run)
+    run.set_defaults(func=cmd_run)
+
+    query = sub.add_parser("query", help="run DuckDB SQL over the warehouse tables")
+    query.add_argument("sql", help="e.g. \"select title, site_name from articles\"")
+    query.add_argument("--warehouse", default="warehouse")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.set_defaults(func=cmd_query)
+
+    models = sub.add_parser("models", help="Argos translation packages")
+    msub = models.add_subparsers(dest="models_cmd", required=True)
+    mlist = msub.add_parser("list", help="installed packages (and the index, when online)")
+    packages_flag(mlist)
+    minst = msub.add_parser("install", help="install LANG->en packages, or one package from a file")
+    minst.add_argument("langs", nargs="*", metavar="LANG")
+    minst.add_argument("--from", dest="from_file", help="a .argosmodel file (air-gapped install)")
+    packages_flag(minst)
+    models.set_defaults(func=cmd_models)
+
+    doctor = sub.add_parser("doctor", help="what is installed, what is missing, how to fix it")
+    doctor.add_argument("--warehouse", default="warehouse")
+    packages_flag(doctor)
+    doctor.set_defaults(func=cmd_doctor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Plain data flowing between the steps; no behaviour beyond small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(slots=True)
+class RawArticle:
+    path: str
+    sha256: str
+    text: str
+    size: int = 0
+
+
+@dataclass(slots=True)
+class Segment:
+    seq: int
+    line_start: int
+    text: str
+    lang: str = "und"
+    lang_prob: float = 0.0
+    role: str = "body"
+    reason: str | None = None
+    text_en: str | None = None
+    translation_source: str | None = None
+    translation_status: str = "not_needed"
+    pair_seq: int | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    article_id: str
+    source_path: str
+    content_sha256: str
+    segments: list[Segment]
+    title: str | None = None
+    site_name: str | None = None
+    author: str | None = None
+    published: date | None = None
+    dateline: str | None = None
+    primary_lang: str = "und"
+    langs: list[str] = field(default_factory=list)
+    text_en: str = ""
+    story_id: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Quarantined:
+    """An input that could not be processed, with the reason a person can act on."""
+
+    source_path: str
+    sha256: str
+    size: int
+    error: str

@@ -1,0 +1,215 @@
+"""Language of each segment: cheap certain evidence first, langdetect only where needed.
+
+langdetect is confidently wrong on short lines (`x` -> so, `Latest` -> fr, `toggle caption`
+-> it), and probability thresholds do not catch it. So the order is: script (Hangul is
+Korean, kana is Japanese, ...), Vietnamese-only letters, English function words, and only
+then langdetect (seeded) for longer Latin-script lines. Short lines without evidence take
+the language of their neighbours or of the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .data import Segment
+from .patterns import ENGLISH_FUNCTION_WORDS
+
+# Letters that occur in Vietnamese and (practically) nowhere else: horn vowels and the
+# dot-below / hook-above tone marks.
+_VI_SPECIFIC = set(
+    "ơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ"
+    "ƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸĨŨ"
+)
+_STRONG_EN = frozenset(
+    ["the", "of", "and", "is", "was", "were", "with", "that", "for", "has", "have", "are", "been", "which", "this", "from", "their", "they"]
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+# Unicode script of a letter, by code point range; Latin is the default.
+_SCRIPT_RANGES: list[tuple[int, int, str]] = [
+    (0x0370, 0x03FF, "Greek"),
+    (0x0400, 0x052F, "Cyrillic"),
+    (0x0590, 0x05FF, "Hebrew"),
+    (0x0600, 0x06FF, "Arabic"),
+    (0x0750, 0x077F, "Arabic"),
+    (0x0900, 0x097F, "Devanagari"),
+    (0x0980, 0x09FF, "Bengali"),
+    (0x0E00, 0x0E7F, "Thai"),
+    (0x10A0, 0x10FF, "Georgian"),
+    (0x1100, 0x11FF, "Hangul"),
+    (0x3040, 0x30FF, "Kana"),
+    (0x3130, 0x318F, "Hangul"),
+    (0x3400, 0x4DBF, "Han"),
+    (0x4E00, 0x9FFF, "Han"),
+    (0xA960, 0xA97F, "Hangul"),
+    (0xAC00, 0xD7AF, "Hangul"),
+    (0xF900, 0xFAFF, "Han"),
+    (0xFF66, 0xFF9F, "Kana"),
+    (0xFFA0, 0xFFDC, "Hangul"),
+]
+# Scripts that name their language outright.
+_SCRIPT_LANG = {"Hangul": "ko", "Kana": "ja", "Thai": "th", "Greek": "el", "Hebrew": "he", "Georgian": "ka"}
+# langdetect codes folded to ISO 639-1.
+_FOLD = {"zh-cn": "zh", "zh-tw": "zh"}
+
+SHORT_WORDS = 8
+
+
+@dataclass(slots=True)
+class LangGuess:
+    lang: str
+    prob: float
+    method: str  # script | diacritics | function-words | langdetect | context | none
+
+
+@lru_cache(maxsize=4096)
+def _script_of(ch: str) -> str:
+    cp = ord(ch)
+    for lo, hi, name in _SCRIPT_RANGES:
+        if lo <= cp <= hi:
+            return name
+    return "Latin"
+
+
+def script_profile(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            s = "Latin" if ch < "\u0250" else _script_of(ch)
+            counts[s] = counts.get(s, 0) + 1
+    return counts
+
+
+_factory = None
+
+
+def _langdetect_probs(text: str) -> list[tuple[str, float]]:
+    """Seeded langdetect; identical results in every process."""
+    global _factory
+    Counter.langdetect_calls += 1
+    if _factory is None:
+        from langdetect import DetectorFactory, detector_factory
+
+        DetectorFactory.seed = 0
+        detector_factory.init_factory()
+        _factory = detector_factory._factory
+    detector = _factory.create()
+    detector.append(text)
+    try:
+        probs = detector.get_probabilities()
+    except Exception:  # LangDetectException: no features in text
+        return []
+    out: dict[str, float] = {}
+    for p in probs:
+        code = _FOLD.get(p.lang, p.lang)
+        out[code] = out.get(code, 0.0) + p.prob
+    return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class Counter:
+    """Lines classified, and how many reached langdetect (the path the fast paths avoid)."""
+
+    langdetect_calls = 0
+    lines = 0
+
+
+def classify(text: str, context: str | None = None) -> LangGuess:
+    """Language of one line. `context` is the article's (or neighbours') language, if known."""
+    scripts = script_profile(text)
+    letters = sum(scripts.values())
+    if letters == 0:
+        return LangGuess("und", 0.0, "none")
+    top_script, top_n = max(scripts.items(), key=lambda kv: (kv[1], kv[0]))
+    hangul = scripts.get("Hangul", 0)
+    if hangul and hangul >= 0.3 * letters:
+        return LangGuess("ko", 1.0, "script")
+    kana = scripts.get("Kana", 0)
+    if kana and kana + scripts.get("Han", 0) >= 0.3 * letters:
+        return LangGuess("ja", 1.0, "script")
+    if scripts.get("Han", 0) >= 0.3 * letters:
+        return LangGuess("zh", 1.0, "script")
+    if top_script != "Latin" and top_n >= 0.5 * letters:
+        if top_script in _SCRIPT_LANG:
+            return LangGuess(_SCRIPT_LANG[top_script], 1.0, "script")
+        probs = _langdetect_probs(text)
+        if probs:
+            return LangGuess(probs[0][0], round(probs[0][1], 4), "langdetect")
+        return LangGuess("und", 0.0, "none")
+    return _classify_latin(text, letters, context)
+
+
+def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
+    words = _WORD.findall(text)
+    n = len(words)
+    vi_words = sum(1 for w in words if any(ch in _VI_SPECIFIC for ch in w))
+    if vi_words and vi_words >= 0.25 * n:
+        return LangGuess("vi", 1.0, "diacritics")
+    lower = [w.lower() for w in words]
+    fw = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS)
+    strong = any(w in _STRONG_EN for w in lower)
+    if strong and ((n >= SHORT_WORDS and fw >= 3 and fw >= 0.25 * n) or (n < SHORT_WORDS and fw >= 0.25 * n)):
+        return LangGuess("en", 1.0, "function-words")
+    if letters < 3:
+        return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
+    if n < SHORT_WORDS and context:
+        return LangGuess(context, 0.5, "context")
+    probs = _langdetect_probs(text)
+    if not probs:
+        return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
+    lang, prob = probs[0]
+    if context and lang != context and prob < 0.9:
+        ctx_prob = dict(probs).get(context, 0.0)
+        if ctx_prob >= 0.05:
+            return LangGuess(context, round(ctx_prob, 4), "context")
+    if lang == "vi" and not vi_words:
+        # Vietnamese without a single Vietnamese letter is diacritic-stripped text or a misfire.
+        return LangGuess(context or lang, round(prob, 4), "context" if context else "langdetect")
+    return LangGuess(lang, round(prob, 4), "langdetect")
+
+
+def detect_segments(segments: list[Segment]) -> str:
+    """Set lang/lang_prob on every segment; return the article's primary language.
+
+    First pass decides lines with their own evidence; the article's language is the one
+    with most letters among them; second pass gives short lines their context.
+    """
+    Counter.lines += len(segments)
+    first: list[LangGuess | None] = []
+    weights: dict[str, int] = {}
+    for seg in segments:
+        words = len(_WORD.findall(seg.text))
+        guess = classify(seg.text) if words >= SHORT_WORDS or not _is_latin(seg.text) else _certain_only(seg.text)
+        first.append(guess)
+        if guess is not None and guess.lang != "und":
+            letters = sum(ch.isalpha() for ch in seg.text)
+            weights[guess.lang] = weights.get(guess.lang, 0) + letters
+    primary = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0] if weights else "und"
+    for i, seg in enumerate(segments):
+        guess = first[i]
+        if guess is None:
+            context = _neighbour_context(first, i) or (primary if primary != "und" else None)
+            guess = classify(seg.text, context)
+        seg.lang, seg.lang_prob = guess.lang, guess.prob
+    return primary
+
+
+def _is_latin(text: str) -> bool:
+    scripts = script_profile(text)
+    return not scripts or max(scripts.items(), key=lambda kv: kv[1])[0] == "Latin"
+
+
+def _certain_only(text: str) -> LangGuess | None:
+    """The first pass for short Latin lines: accept only evidence that needs no context."""
+    g = _classify_latin(text, sum(ch.isalpha() for ch in text), context="\0")
+    return g if g.method in ("diacritics", "function-words") else None
+
+
+def _neighbour_context(first: list[LangGuess | None], i: int) -> str | None:
+    """Both nearest decided neighbours agree on a Latin-script language: take it."""
+    prev = next((g for g in reversed(first[:i]) if g is not None and g.lang != "und"), None)
+    nxt = next((g for g in first[i + 1:] if g is not None and g.lang != "und"), None)
+    if prev and nxt and prev.lang == nxt.lang and prev.lang not in ("ko", "ja", "zh", "th"):
+        return prev.lang
+    return None

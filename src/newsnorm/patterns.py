@@ -1,0 +1,195 @@
+"""Patterns as data: boilerplate phrases, credit formats, UI strings per language.
+
+The classifiers in roles.py, align.py and metadata.py read these tables; adding a site's
+phrase or a language's UI strings is a data change here, not a logic change there.
+Every pattern is matched case-insensitively against a whole segment unless noted.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Whole-line boilerplate: site chrome, comment widgets, share bars, navigation, ads.
+BOILERPLATE_LINES: dict[str, list[str]] = {
+    "en": [
+        r"the post .{3,400} appeared first on .{2,120}",
+        r"this (article|story|post) (was )?(originally )?(appeared|published|posted) (first )?(on|in|at) .{2,120}",
+        r"about( the)? author",
+        r"leave a (reply|comment)",
+        r"(post|add|write|view|show|hide|load) (a |the |all |more )?comments?",
+        r"\d* ?comments?",
+        r"your email address will not be published.*",
+        r"required fields are marked.*",
+        r"(hide|toggle|show|close|expand) caption",
+        r"(share|tweet|email|print|save|like|follow|subscribe)( (this|on|us|now))?( (article|story|page|facebook|twitter|x|linkedin|whatsapp))?",
+        r"share (this|on|via) .{1,40}",
+        r"(related|recommended|more|trending|popular|latest|top|most read|most popular|featured)( (content|stories|articles|news|posts|reads|videos|from .{1,40}))?",
+        r"read (more|next|also|the full (story|article))( .{0,60})?",
+        r"(see|view) (also|more|all)( .{0,40})?",
+        r"(advertisement|advertising|sponsored( content)?|ad|ads|promoted)",
+        r"(post|top|bottom|side|inline)? ?ads? ?\d*",
+        r"skip to (main )?content",
+        r"(sign|log) (in|up|out)( .{0,40})?",
+        r"(next|previous|prev|newer|older)( (post|article|story|page))?",
+        r"(newer|older|next|previous) (posts?|entries)",
+        r"back to top",
+        r"(home|menu|search|close|open|x|×|✕)",
+        r"powered by ?.{1,60}",
+        r"(all rights reserved|copyright).{0,200}",
+        r"©.{0,200}",
+        r".{0,120}all rights reserved\.?",
+        r"(downloading|reproduction|republication|redistribution).{0,80}(prohibited|permission|consent|without|regardless).*",
+        r"(we use cookies|this (web)?site uses cookies).*",
+        r"(accept|manage) (all )?cookies",
+        r"(click|tap) here.{0,80}",
+        r"sign up for (our|the) .{1,80}",
+        r"(subscribe|sign up) (to|for) (our|the) newsletter.*",
+        r"follow us( on .{1,60})?",
+        r"(tags?|categories|category|filed under|topics?)\s*:.{0,200}",
+        r"(listen|watch)( to)? (this|the) (article|story|video)( .{0,30})?",
+        r"\d+ min(ute)?s? read",
+        r"(updated|posted|published) \d+ (minutes?|hours?|days?) ago",
+        r"loading\.*",
+        r"you (may|might) also like.{0,40}",
+    ],
+    "ko": [
+        r"댓글( 쓰기| 달기| 작성| 보기)?",
+        r"(다음|이전)( 이전| 다음)?",
+        r"(다음|이전) ?(글|기사)",
+        r"(공유|공유하기|스크랩|인쇄|구독|구독하기|좋아요)",
+        r"(관련|인기|많이 본|최신) ?(기사|뉴스|글)",
+        r"(로그인|회원가입|로그아웃)",
+        r"(무단 ?전재|재배포 ?금지).*",
+        r"ⓒ.{0,120}",
+        r"(광고|제보하기|기사제보)",
+        r"맨 ?위로",
+    ],
+    "vi": [
+        r"bình luận",
+        r"(chia sẻ|in bài|lưu bài|gửi bài)",
+        r"(tin|bài) (liên quan|cùng chuyên mục|mới nhất|đọc nhiều)",
+        r"(xem thêm|đọc thêm|đọc tiếp)( .{0,40})?",
+        r"(đăng nhập|đăng ký)",
+        r"quảng cáo",
+        r"(bản quyền|ghi rõ nguồn).{0,200}",
+    ],
+}
+
+# English glosses for short foreign UI strings, so boilerplate in any language is readable.
+UI_GLOSSARY: dict[str, dict[str, str]] = {
+    "ko": {
+        "댓글 쓰기": "Write a comment",
+        "댓글 달기": "Add a comment",
+        "댓글 작성": "Write a comment",
+        "댓글 보기": "View comments",
+        "댓글": "Comments",
+        "다음 이전": "Next Previous",
+        "이전 다음": "Previous Next",
+        "다음": "Next",
+        "이전": "Previous",
+        "다음 글": "Next post",
+        "이전 글": "Previous post",
+        "공유": "Share",
+        "공유하기": "Share",
+        "구독": "Subscribe",
+        "구독하기": "Subscribe",
+        "좋아요": "Like",
+        "인쇄": "Print",
+        "스크랩": "Save",
+        "관련 기사": "Related articles",
+        "관련기사": "Related articles",
+        "인기 기사": "Popular articles",
+        "많이 본 뉴스": "Most read",
+        "로그인": "Log in",
+        "회원가입": "Sign up",
+        "광고": "Advertisement",
+        "맨 위로": "Back to top",
+    },
+    "vi": {
+        "bình luận": "Comments",
+        "chia sẻ": "Share",
+        "in bài": "Print",
+        "tin liên quan": "Related news",
+        "bài liên quan": "Related articles",
+        "tin mới nhất": "Latest news",
+        "xem thêm": "See more",
+        "đọc thêm": "Read more",
+        "quảng cáo": "Advertisement",
+        "đăng nhập": "Log in",
+    },
+}
+
+# Marks that the article proper has ended: after one of these, short lines are site chrome.
+TAIL_MARKERS = [
+    r"the post .{3,400} appeared first on .{2,120}",
+    r"about( the)? author",
+    r"leave a (reply|comment)",
+    r"related (content|stories|articles|posts)",
+    r"(you (may|might) also like|more from .{1,40}|recommended( for you)?)",
+    r"댓글( 쓰기| 달기)?",
+    r"(tin|bài) liên quan",
+    r"(featured|latest|most read|trending)( .{1,40})?",
+]
+
+# Photo credits, as a whole line. The word for "photo" per language, then a colon.
+CREDIT_WORDS = {
+    "en": r"photo(graph)?s?|image(s)?( source)?|pictures?|credit|source|video|illustration|graphic",
+    "vi": r"ảnh|nguồn|hình|video|đồ họa",
+    "ko": r"사진|출처|영상|그래픽|자료",
+}
+# Newsroom and agency names commonly found after a photographer's slash.
+AGENCIES = (
+    r"AP|AFP|Reuters|Getty Images|Getty|EPA|EPA-EFE|Yonhap|Xinhua|Bloomberg|NurPhoto|Shutterstock|"
+    r"Anadolu|Kyodo|TTXVN|VNA|Newsis|News1|Pool|Handout|Zuma|Sipa|UPI|Alamy|iStock|"
+    r"연합뉴스|뉴시스|뉴스1|AFP연합뉴스|AP연합뉴스|로이터|게티이미지"
+)
+
+# Lines that report who contributed or wrote: kept out of text_en as credits.
+CONTRIBUTION_LINE = r"(.{1,80}?)(['’]s)? .{1,80} contributed (reporting |research )?to this (report|story|article).*"
+BYLINE_PREFIX = r"(by|written by|reporting by|words by|story by|bởi|theo)\s+"
+
+# "The post <title> appeared first on <site>." gives the site name.
+SITE_FROM_LINE = [
+    r"the post .{3,400} appeared first on (?P<site>[^.]{2,80}?)\.?\s*$",
+    r"(?P<site>[A-Z][\w&.\- ]{1,40}?)['’]s (?:[A-Z][\w.\-]+ ){1,4}contributed .{0,40}to this (?:report|story|article)",
+    r"^(?:copyright\s*)?©\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?\s*)?(?P<site>[\w][\w&.\- ]{1,60}?)\.?\s*(?:all rights reserved.*)?$",
+    r"^copyright\s+(?:\d{4}\s*)?(?P<site>[\w][\w&.\- ]{1,60}?)\.?\s*(?:all rights reserved.*)?$",
+]
+# "(Baonghean) - For the first time ..." : a source tag opening the first paragraph.
+SITE_TAG_PREFIX = r"^\((?P<site>[A-Z][\w.&\- ]{1,40})\)\s*[-–—]\s+"
+# "SEOUL, South Korea — ..." : a dateline opening the first paragraph.
+DATELINE_PREFIX = r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][\w.'\- ]{1,40})?)\s*(?:\([^)]{1,40}\)\s*)?[—–-]{1,2}\s+"
+
+# Corrupted placeholders left by broken templates in place of dates and numbers.
+CORRUPTED_TOKEN = r"\b[A-Z]{2,8}_[A-Z0-9]{6,}\b"
+
+# A Latin-script line is English for sure when these words carry it (distinctive ones only).
+ENGLISH_FUNCTION_WORDS = frozenset(
+    ["the", "of", "and", "to", "is", "was", "were", "are", "with", "that", "this", "for", "from", "which", "has", "have", "had", "been", "will", "would", "said", "says", "by", "its", "their", "they", "he", "she", "his", "her", "an", "not", "but", "or", "be", "who", "what", "than", "after", "over", "into", "about", "it", "at", "as", "on", "in", "our", "we", "you", "your", "there", "these", "those", "when", "while", "also", "because", "could", "should", "can", "more", "most", "other", "some", "such", "only", "new", "first", "two", "one", "all", "any", "been", "being", "before", "between", "during", "under", "against", "through", "where", "how", "why", "if", "then", "so", "no", "up", "out", "them", "him", "do", "does", "did"]
+)
+
+COMPILED = {
+    "boilerplate": {
+        lang: re.compile(r"^\W*(?:" + "|".join(pats) + r")\W*$", re.IGNORECASE)
+        for lang, pats in BOILERPLATE_LINES.items()
+    },
+    "tail": re.compile(r"^\W*(?:" + "|".join(TAIL_MARKERS) + r")\W*$", re.IGNORECASE),
+    "credit_line": re.compile(
+        r"^\W*(?:" + "|".join(CREDIT_WORDS.values()) + r")\s*(?:by\s+)?[:：]\s*\S.{0,120}$", re.IGNORECASE
+    ),
+    "credit_slash": re.compile(
+        r"^[\w .'’\-]{2,60}\s?/\s?(?:" + AGENCIES + r"|[A-Z][A-Za-z]{1,20})(?:\s?(?:via|/|,)\s?[\w .\-]{1,40})?\W*$"
+    ),
+    "credit_agency_only": re.compile(r"^\W*(?:" + AGENCIES + r")\W*$"),
+    "credit_inline": re.compile(
+        r"(?:\s*[(\[]\s*(?:photo|image|picture|credit)s?(?: by)?[:\s].{1,120}?[)\]]"
+        r"|\s+(?:photo|image|ảnh|nguồn|사진)s?\s*[:：]\s*[^.!?]{1,80}?)\s*$",
+        re.IGNORECASE,
+    ),
+    "contribution": re.compile(r"^" + CONTRIBUTION_LINE + r"$", re.IGNORECASE),
+    "byline_prefix": re.compile(r"^" + BYLINE_PREFIX, re.IGNORECASE),
+    "site_from_line": [re.compile(p, re.IGNORECASE) for p in SITE_FROM_LINE],
+    "site_tag_prefix": re.compile(SITE_TAG_PREFIX),
+    "dateline_prefix": re.compile(DATELINE_PREFIX),
+    "corrupted_token": re.compile(CORRUPTED_TOKEN),
+}

@@ -1,0 +1,231 @@
+"""A whole run without Prefect: plan against the warehouse, process batches, commit, report.
+
+`execute` takes a `map_batches` callable, so the same logic runs sequentially (tests,
+plain Python) or through a Prefect task runner (flows/). Only the calling process writes
+the warehouse; workers only compute.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import PIPELINE_VERSION
+from .data import Article, Quarantined
+from .discover import discover
+from .ingest import DEFAULT_MAX_BYTES
+from .pipeline import BatchResult, process_batch
+from .translate import ArgosTranslator, NoTranslator, Translator, argos_packages_dir, installed_packages
+from .warehouse import Warehouse, translations_json
+
+FLUSH_ARTICLES = 2000
+
+MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
+Progress = Callable[[int, int], None]
+
+
+class QuarantineError(RuntimeError):
+    """--strict and at least one input was quarantined."""
+
+
+@dataclass
+class RunConfig:
+    inputs: list[str]
+    warehouse: str = "warehouse"
+    batch_size: int = 50
+    max_bytes: int = DEFAULT_MAX_BYTES
+    packages_dir: str | None = None
+    lock_timeout: float = 60.0
+    strict: bool = False
+    prune_missing: bool = False
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    files_seen: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_backfilled: int = 0
+    files_quarantined: int = 0
+    files_removed: int = 0
+    articles_written: int = 0
+    segments_written: int = 0
+    lines_langid: int = 0
+    lines_langdetect: int = 0
+    langs: Counter = field(default_factory=Counter)
+    translations: Counter = field(default_factory=Counter)
+    missing_models: Counter = field(default_factory=Counter)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    translator_packages: list[str] = field(default_factory=list)
+    status: str = "running"
+
+    @property
+    def seconds(self) -> float:
+        end = self.finished_at or datetime.now(UTC)
+        return (end - self.started_at).total_seconds()
+
+
+def make_translator(packages_dir: str | None) -> Translator:
+    root = Path(packages_dir) if packages_dir else argos_packages_dir()
+    return ArgosTranslator(root) if installed_packages(root) else NoTranslator()
+
+
+def batches_of(items: list[str], size: int) -> list[list[str]]:
+    size = max(1, size)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def sequential(packages_dir: str | None, max_bytes: int) -> MapBatches:
+    def run(batches: list[list[str]]) -> Iterator[BatchResult]:
+        translator = make_translator(packages_dir)
+        for b in batches:
+            yield process_batch(b, translator, max_bytes)
+
+    return run
+
+
+def plan(files: list[str], wh: Warehouse, translator_langs: set[str],
+         summary: RunSummary) -> list[str]:
+    """Which files need processing: new, changed, re-quarantine-worthy or awaiting backfill."""
+    manifest = wh.manifest()
+    quarantined = wh.quarantined()
+    todo = []
+    for f in files:
+        stored = manifest.get(f)
+        sha = _file_sha(f)
+        if sha is not None and (f, sha) in quarantined:
+            summary.files_unchanged += 1
+        elif stored is None:
+            summary.files_new += 1
+            todo.append(f)
+        elif sha is None or stored[0] != sha or stored[1] != PIPELINE_VERSION:
+            summary.files_changed += 1
+            todo.append(f)
+        elif "missing_translation_model" in stored[2] and translator_langs:
+            summary.files_backfilled += 1
+            todo.append(f)
+        else:
+            summary.files_unchanged += 1
+    return todo
+
+
+def _file_sha(path: str) -> str | None:
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Progress | None = None) -> RunSummary:
+    wh = Warehouse(cfg.warehouse)
+    summary = RunSummary(run_id=_new_run_id(), warehouse=str(wh.root), started_at=datetime.now(UTC))
+    with wh.locked(cfg.lock_timeout):
+        wh.init()
+        files, problems = discover(cfg.inputs, exclude=wh.root)
+        summary.warnings.extend(f"input skipped: {p}" for p in problems)
+        summary.files_seen = len(files)
+        translator = make_translator(cfg.packages_dir)
+        summary.translator_packages = list(getattr(translator, "packages", []))
+        todo = plan(files, wh, translator.languages(), summary)
+        if cfg.prune_missing:
+            stored = set(wh.manifest())
+            summary.files_removed = wh.remove_articles(stored - set(files))
+        mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes)
+        done = 0
+        if progress:
+            progress(0, len(todo))
+        pending: list[Article] = []
+        quarantine: list[Quarantined] = []
+        for result in mapper(batches_of(todo, cfg.batch_size)):
+            _account(summary, result)
+            pending.extend(result.articles)
+            quarantine.extend(result.quarantined)
+            done += len(result.articles) + len(result.quarantined)
+            if len(pending) >= FLUSH_ARTICLES:
+                _flush(wh, pending, summary)
+                pending = []
+            if progress:
+                progress(done, len(todo))
+        _flush(wh, pending, summary)
+        wh.add_quarantine(quarantine, summary.run_id)
+        summary.finished_at = datetime.now(UTC)
+        summary.status = "completed"
+        if cfg.strict and summary.files_quarantined:
+            summary.status = "failed"
+        _warnings(summary, cfg)
+        wh.add_run(run_row(summary, cfg))
+    if summary.status == "failed":
+        raise QuarantineError(f"{summary.files_quarantined} input(s) quarantined and --strict is set")
+    return summary
+
+
+def _new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+
+
+def _account(summary: RunSummary, result: BatchResult) -> None:
+    summary.lines_langid += result.lines
+    summary.lines_langdetect += result.langdetect_calls
+    summary.errors.extend(result.errors)
+    for q in result.quarantined:
+        summary.files_quarantined += 1
+        summary.quarantined.append((q.source_path, q.error))
+    for art in result.articles:
+        for s in art.segments:
+            summary.langs[s.lang] += 1
+            if s.translation_status == "missing_model":
+                summary.missing_models[s.lang] += 1
+            elif s.translation_source in ("publisher", "argos", "glossary") and s.lang not in ("en", "und"):
+                summary.translations[s.translation_source] += 1
+
+
+def _flush(wh: Warehouse, articles: list[Article], summary: RunSummary) -> None:
+    if not articles:
+        return
+    summary.segments_written += wh.write_articles(articles, summary.run_id)
+    summary.articles_written += len(articles)
+    wh.clear_quarantine({a.source_path for a in articles})
+
+
+def _warnings(summary: RunSummary, cfg: RunConfig) -> None:
+    for lang, n in sorted(summary.missing_models.items()):
+        summary.warnings.append(
+            f"{n} {lang} segment(s) not translated: no Argos package {lang}->en. "
+            f"Install one: newsnorm models install {lang}  (offline: newsnorm models install --from FILE.argosmodel)"
+        )
+    if summary.files_quarantined:
+        summary.warnings.append(
+            f"{summary.files_quarantined} input(s) quarantined; see: newsnorm query "
+            f"\"select source_path, error from quarantine where run_id = '{summary.run_id}'\""
+        )
+    summary.warnings.extend(f"translation error: {e}" for e in summary.errors[:20])
+
+
+def run_row(summary: RunSummary, cfg: RunConfig) -> dict:
+    return {
+        "run_id": summary.run_id, "started_at": summary.started_at, "finished_at": summary.finished_at,
+        "status": summary.status, "inputs": [str(i) for i in cfg.inputs],
+        "files_seen": summary.files_seen, "files_written": summary.articles_written,
+        "files_unchanged": summary.files_unchanged, "files_quarantined": summary.files_quarantined,
+        "segments_written": summary.segments_written, "lines_langid": summary.lines_langid,
+        "lines_langdetect": summary.lines_langdetect, "translations": translations_json(summary.translations),
+        "translator_packages": summary.translator_packages, "warnings": summary.warnings,
+        "pipeline_version": PIPELINE_VERSION,
+    }

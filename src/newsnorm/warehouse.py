@@ -1,0 +1,320 @@
+"""The Parquet warehouse: schemas, atomic copy-on-write buckets, manifest, lock.
+
+Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and DuckDB):
+
+    wh/articles/bucket=NN/part.parquet   one row per article, bucket = hash(article_id) % 16
+    wh/segments/bucket=NN/part.parquet   segments of the articles in the same bucket
+    wh/runs/runs.parquet                 one row per run
+    wh/quarantine/quarantine.parquet     inputs that could not be processed
+    wh/.tmp/                             temporary files (never *.parquet, outside the tables)
+    wh/.lock                             held by the one run that writes
+
+A write goes to .tmp, is fsynced and renamed over the old file (os.replace), so readers
+see the old or the new file, never a half-written one. Segments are written before
+articles: the articles row (with its content hash) is the commit record, so a crash in
+between leaves a changed article that the next run redoes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from . import PIPELINE_VERSION
+from .data import Article, Quarantined
+
+SCHEMA_VERSION = "1"
+N_BUCKETS = 16
+
+ARTICLES = pa.schema([
+    ("article_id", pa.string()),
+    ("source_path", pa.string()),
+    ("content_sha256", pa.string()),
+    ("title", pa.string()),
+    ("site_name", pa.string()),
+    ("author", pa.string()),
+    ("published", pa.date32()),
+    ("dateline", pa.string()),
+    ("primary_lang", pa.string()),
+    ("langs", pa.list_(pa.string())),
+    ("text_en", pa.string()),
+    ("n_segments", pa.int32()),
+    ("n_foreign", pa.int32()),
+    ("n_translated", pa.int32()),
+    ("n_boilerplate", pa.int32()),
+    ("story_id", pa.string()),
+    ("flags", pa.list_(pa.string())),
+    ("run_id", pa.string()),
+    ("ingested_at", pa.timestamp("us", tz="UTC")),
+    ("pipeline_version", pa.string()),
+])
+
+SEGMENTS = pa.schema([
+    ("article_id", pa.string()),
+    ("seq", pa.int32()),
+    ("line_start", pa.int32()),
+    ("role", pa.string()),
+    ("role_reason", pa.string()),
+    ("text", pa.string()),
+    ("lang", pa.string()),
+    ("lang_prob", pa.float64()),
+    ("text_en", pa.string()),
+    ("translation_source", pa.string()),
+    ("translation_status", pa.string()),
+    ("pair_seq", pa.int32()),
+])
+
+RUNS = pa.schema([
+    ("run_id", pa.string()),
+    ("started_at", pa.timestamp("us", tz="UTC")),
+    ("finished_at", pa.timestamp("us", tz="UTC")),
+    ("status", pa.string()),
+    ("inputs", pa.list_(pa.string())),
+    ("files_seen", pa.int64()),
+    ("files_written", pa.int64()),
+    ("files_unchanged", pa.int64()),
+    ("files_quarantined", pa.int64()),
+    ("segments_written", pa.int64()),
+    ("lines_langid", pa.int64()),
+    ("lines_langdetect", pa.int64()),
+    ("translations", pa.string()),  # JSON: counts by translation source
+    ("translator_packages", pa.list_(pa.string())),
+    ("warnings", pa.list_(pa.string())),
+    ("pipeline_version", pa.string()),
+])
+
+QUARANTINE = pa.schema([
+    ("source_path", pa.string()),
+    ("sha256", pa.string()),
+    ("size", pa.int64()),
+    ("error", pa.string()),
+    ("run_id", pa.string()),
+    ("quarantined_at", pa.timestamp("us", tz="UTC")),
+])
+
+TABLES = {"articles": ARTICLES, "segments": SEGMENTS, "runs": RUNS, "quarantine": QUARANTINE}
+
+
+class WarehouseBusy(RuntimeError):
+    """Another run holds the warehouse lock."""
+
+
+class SchemaMismatch(RuntimeError):
+    """The warehouse was written by an incompatible version of newsnorm."""
+
+
+def bucket_of(article_id: str) -> int:
+    return int(article_id[:8], 16) % N_BUCKETS
+
+
+def _with_meta(schema: pa.Schema, table: str) -> pa.Schema:
+    return schema.with_metadata({
+        b"newsnorm.table": table.encode(),
+        b"newsnorm.schema_version": SCHEMA_VERSION.encode(),
+    })
+
+
+def article_rows(articles: Iterable[Article], run_id: str, now: datetime) -> tuple[pa.Table, pa.Table]:
+    a_cols: dict[str, list] = {f.name: [] for f in ARTICLES}
+    s_cols: dict[str, list] = {f.name: [] for f in SEGMENTS}
+    for art in articles:
+        segs = art.segments
+        row = {
+            "article_id": art.article_id, "source_path": art.source_path, "content_sha256": art.content_sha256,
+            "title": art.title, "site_name": art.site_name, "author": art.author, "published": art.published,
+            "dateline": art.dateline, "primary_lang": art.primary_lang, "langs": art.langs, "text_en": art.text_en,
+            "n_segments": len(segs),
+            "n_foreign": sum(1 for s in segs if s.lang not in ("en", "und")),
+            "n_translated": sum(1 for s in segs if s.translation_status in ("translated", "publisher")),
+            "n_boilerplate": sum(1 for s in segs if s.role == "boilerplate"),
+            "story_id": art.story_id, "flags": art.flags, "run_id": run_id, "ingested_at": now,
+            "pipeline_version": PIPELINE_VERSION,
+        }
+        for k, v in row.items():
+            a_cols[k].append(v)
+        for s in segs:
+            for k, v in (
+                ("article_id", art.article_id), ("seq", s.seq), ("line_start", s.line_start), ("role", s.role),
+                ("role_reason", s.reason), ("text", s.text), ("lang", s.lang), ("lang_prob", s.lang_prob),
+                ("text_en", s.text_en), ("translation_source", s.translation_source),
+                ("translation_status", s.translation_status), ("pair_seq", s.pair_seq),
+            ):
+                s_cols[k].append(v)
+    return pa.table(a_cols, schema=ARTICLES), pa.table(s_cols, schema=SEGMENTS)
+
+
+class Warehouse:
+    def __init__(self, root: Path | str):
+        self.root = Path(root).absolute()
+        self.tmp = self.root / ".tmp"
+
+    # -- files -------------------------------------------------------------------------
+    def path(self, table: str, bucket: int | None = None) -> Path:
+        if bucket is None:
+            return self.root / table / f"{table}.parquet"
+        return self.root / table / f"bucket={bucket:02d}" / "part.parquet"
+
+    def _paths(self, table: str) -> list[Path]:
+        if table in ("articles", "segments"):
+            return [self.path(table, b) for b in range(N_BUCKETS)]
+        return [self.path(table)]
+
+    def init(self) -> None:
+        """Create the folders and a zero-row file per table so every reader works from day one."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.tmp.mkdir(exist_ok=True)
+        for stale in self.tmp.iterdir():  # leftovers of a crashed write; never part of a table
+            stale.unlink(missing_ok=True)
+        for table, schema in TABLES.items():
+            for p in self._paths(table):
+                if p.exists():
+                    self._check_schema(p, table)
+                else:
+                    self._write(p, schema.empty_table(), table)
+
+    def _check_schema(self, p: Path, table: str) -> None:
+        meta = pq.read_schema(p).metadata or {}
+        version = meta.get(b"newsnorm.schema_version", b"?").decode()
+        if version != SCHEMA_VERSION:
+            raise SchemaMismatch(
+                f"{p} has schema version {version}, this newsnorm writes version {SCHEMA_VERSION}: "
+                f"write to a new --warehouse, or rebuild this one from its inputs"
+            )
+
+    def _write(self, dest: Path, table: pa.Table, name: str) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        tmp = self.tmp / f"{name}-{dest.parent.name}-{os.getpid()}.tmp"
+        table = table.cast(_with_meta(TABLES[name], name))
+        pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        dir_fd = os.open(dest.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def read(self, table: str, bucket: int | None = None, columns: list[str] | None = None) -> pa.Table:
+        paths = [self.path(table, bucket)] if bucket is not None else self._paths(table)
+        parts = [pq.read_table(p, columns=columns) for p in paths if p.exists()]
+        if not parts:
+            schema = TABLES[table]
+            if columns is not None:
+                schema = pa.schema([schema.field(c) for c in columns])
+            return schema.empty_table()
+        return pa.concat_tables([p.replace_schema_metadata(None) for p in parts])
+
+    # -- lock ----------------------------------------------------------------------------
+    @contextmanager
+    def locked(self, timeout: float = 60.0):
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.root / ".lock"))
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout as exc:
+            raise WarehouseBusy(
+                f"another newsnorm run is writing {self.root} (waited {timeout:g} s for {self.root / '.lock'}); "
+                f"try again when it has finished, or raise --lock-timeout"
+            ) from exc
+        try:
+            yield self
+        finally:
+            lock.release()
+
+    # -- reads for planning ----------------------------------------------------------------
+    def manifest(self) -> dict[str, tuple[str, str, list[str]]]:
+        """source_path -> (content_sha256, pipeline_version, flags) of what is stored."""
+        t = self.read("articles", columns=["source_path", "content_sha256", "pipeline_version", "flags"])
+        return {
+            p: (h, v, f or [])
+            for p, h, v, f in zip(*(t.column(c).to_pylist() for c in t.column_names), strict=True)
+        }
+
+    def quarantined(self) -> set[tuple[str, str]]:
+        t = self.read("quarantine", columns=["source_path", "sha256"])
+        return set(zip(t.column("source_path").to_pylist(), t.column("sha256").to_pylist(), strict=True))
+
+    # -- writes ----------------------------------------------------------------------------
+    def write_articles(self, articles: list[Article], run_id: str, now: datetime | None = None) -> int:
+        """Replace the rows of these articles (by article_id), bucket by bucket. Returns segments written."""
+        if not articles:
+            return 0
+        now = now or datetime.now(UTC)
+        by_bucket: dict[int, list[Article]] = {}
+        for art in articles:
+            by_bucket.setdefault(bucket_of(art.article_id), []).append(art)
+        n_segments = 0
+        for b in sorted(by_bucket):
+            new_a, new_s = article_rows(by_bucket[b], run_id, now)
+            ids = pa.array(sorted({a.article_id for a in by_bucket[b]}), pa.string())
+            for name, new, keys in (
+                ("segments", new_s, [("article_id", "ascending"), ("seq", "ascending")]),
+                ("articles", new_a, [("article_id", "ascending")]),
+            ):
+                old = self.read(name, b)
+                keep = old.filter(pc.invert(pc.is_in(old.column("article_id"), value_set=ids)))
+                merged = pa.concat_tables([keep, new]).sort_by(keys)
+                self._write(self.path(name, b), merged, name)
+            n_segments += new_s.num_rows
+        return n_segments
+
+    def remove_articles(self, source_paths: set[str]) -> int:
+        """Explicit deletes only (the caller asks for them); returns rows removed."""
+        t = self.read("articles", columns=["article_id", "source_path"])
+        ids = [i for i, p in zip(t.column("article_id").to_pylist(), t.column("source_path").to_pylist(),
+                                 strict=True) if p in source_paths]
+        for b in sorted({bucket_of(i) for i in ids}):
+            value_set = pa.array(ids, pa.string())
+            for name in ("segments", "articles"):
+                old = self.read(name, b)
+                self._write(self.path(name, b), old.filter(pc.invert(pc.is_in(old.column("article_id"),
+                                                                              value_set=value_set))), name)
+        return len(ids)
+
+    def add_quarantine(self, items: list[Quarantined], run_id: str, now: datetime | None = None) -> None:
+        if not items:
+            return
+        now = now or datetime.now(UTC)
+        old = self.read("quarantine")
+        new = pa.table({
+            "source_path": [q.source_path for q in items], "sha256": [q.sha256 for q in items],
+            "size": [q.size for q in items], "error": [q.error for q in items],
+            "run_id": [run_id] * len(items), "quarantined_at": [now] * len(items),
+        }, schema=QUARANTINE)
+        replaced = pa.array([q.source_path for q in items], pa.string())
+        keep = old.filter(pc.invert(pc.is_in(old.column("source_path"), value_set=replaced)))
+        merged = pa.concat_tables([keep, new]).sort_by([("source_path", "ascending")])
+        self._write(self.path("quarantine"), merged, "quarantine")
+
+    def clear_quarantine(self, source_paths: set[str]) -> None:
+        """A file that now processes cleanly leaves the quarantine."""
+        old = self.read("quarantine")
+        if not source_paths or not old.num_rows:
+            return
+        mask = pc.is_in(old.column("source_path"), value_set=pa.array(sorted(source_paths), pa.string()))
+        if pc.any(mask).as_py():
+            self._write(self.path("quarantine"), old.filter(pc.invert(mask)), "quarantine")
+
+    def add_run(self, row: dict) -> None:
+        old = self.read("runs")
+        new = pa.Table.from_pylist([row], schema=RUNS)
+        self._write(self.path("runs"), pa.concat_tables([old, new]).sort_by([("started_at", "ascending")]), "runs")
+
+    def info(self) -> dict:
+        return {"root": str(self.root), "schema_version": SCHEMA_VERSION, "buckets": N_BUCKETS,
+                "tables": {t: self.read(t, columns=[TABLES[t].names[0]]).num_rows for t in TABLES}}
+
+
+def translations_json(counts: dict[str, int]) -> str:
+    return json.dumps(dict(sorted(counts.items())))
