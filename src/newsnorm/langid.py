@@ -10,6 +10,7 @@ the language of their neighbours or of the article.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,19 +84,29 @@ def script_profile(text: str) -> dict[str, int]:
 
 
 _factory = None
+_factory_lock = threading.Lock()
+
+
+def _get_factory():
+    """One fully loaded langdetect factory per process (langdetect's own global is racy)."""
+    global _factory
+    with _factory_lock:
+        if _factory is None:
+            from langdetect import DetectorFactory
+            from langdetect.detector_factory import PROFILES_DIRECTORY
+
+            DetectorFactory.seed = 0
+            factory = DetectorFactory()
+            factory.load_profile(PROFILES_DIRECTORY)
+            factory.set_seed(0)
+            _factory = factory
+    return _factory
 
 
 def _langdetect_probs(text: str) -> list[tuple[str, float]]:
-    """Seeded langdetect; identical results in every process."""
-    global _factory
-    Counter.langdetect_calls += 1
-    if _factory is None:
-        from langdetect import DetectorFactory, detector_factory
-
-        DetectorFactory.seed = 0
-        detector_factory.init_factory()
-        _factory = detector_factory._factory
-    detector = _factory.create()
+    """Seeded langdetect; identical results in every process and thread."""
+    STATS.langdetect_calls += 1
+    detector = _get_factory().create()
     detector.append(text)
     try:
         probs = detector.get_probabilities()
@@ -108,11 +119,14 @@ def _langdetect_probs(text: str) -> list[tuple[str, float]]:
     return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-class Counter:
-    """Lines classified, and how many reached langdetect (the path the fast paths avoid)."""
+class _Stats(threading.local):
+    """Per-thread counts: lines classified, and how many reached langdetect (the slow path)."""
 
-    langdetect_calls = 0
     lines = 0
+    langdetect_calls = 0
+
+
+STATS = _Stats()
 
 
 def classify(text: str, context: str | None = None) -> LangGuess:
@@ -175,7 +189,7 @@ def detect_segments(segments: list[Segment]) -> str:
     First pass decides lines with their own evidence; the article's language is the one
     with most letters among them; second pass gives short lines their context.
     """
-    Counter.lines += len(segments)
+    STATS.lines += len(segments)
     first: list[LangGuess | None] = []
     weights: dict[str, int] = {}
     for seg in segments:

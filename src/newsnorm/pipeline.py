@@ -90,15 +90,15 @@ def _sha256_file(path: Path) -> str:
 def process_batch(paths: list[str], translator: Translator | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
     result = BatchResult()
-    calls0, lines0 = langid.Counter.langdetect_calls, langid.Counter.lines
+    calls0, lines0 = langid.STATS.langdetect_calls, langid.STATS.lines
     for p in paths:
         out = process_file(Path(p), translator, max_bytes, result.errors)
         if isinstance(out, Quarantined):
             result.quarantined.append(out)
         else:
             result.articles.append(out)
-    result.langdetect_calls = langid.Counter.langdetect_calls - calls0
-    result.lines = langid.Counter.lines - lines0
+    result.langdetect_calls = langid.STATS.langdetect_calls - calls0
+    result.lines = langid.STATS.lines - lines0
     return result
 
 

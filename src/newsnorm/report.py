@@ -37,17 +37,15 @@ def markdown_report(s: RunSummary) -> str:
 
 
 def print_summary(s: RunSummary, console) -> None:
-    from rich.table import Table
+    """One screen: aligned `key  value` lines (greppable, no wrapping tables)."""
+    from rich.markup import escape
 
-    table = Table(title="newsnorm run", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
+    width = max(len(k) for k, _ in report_rows(s))
     for k, v in report_rows(s):
-        table.add_row(k, v)
-    console.print(table)
+        console.print(f"[bold]{k:<{width}}[/]  {escape(v)}", soft_wrap=True)
     for path, why in s.quarantined[:10]:
-        console.print(f"[yellow]quarantined[/] {path}: {why}")
+        console.print(f"[yellow]quarantined[/] {escape(path)}: {escape(why)}", soft_wrap=True)
     if len(s.quarantined) > 10:
         console.print(f"[yellow]... and {len(s.quarantined) - 10} more quarantined[/]")
     for w in s.warnings:
-        console.print(f"[yellow]warning[/] {w}")
+        console.print(f"[yellow]warning[/] {escape(w)}", soft_wrap=True)

@@ -1,0 +1,70 @@
+"""The Prefect flow and the command line, for real: a temporary Prefect server, subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWSNORM = [sys.executable, "-m", "newsnorm.cli"]
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+def test_flow_runs_in_batches_and_writes_the_warehouse(prefect_harness, tmp_path, seeds_dir):
+    from prefect.artifacts import Artifact
+
+    from flows.newsnorm_flow import newsnorm_flow
+
+    summary = newsnorm_flow(inputs=[str(seeds_dir)], warehouse=str(tmp_path / "wh"), batch_size=2)
+    assert (summary.files_seen, summary.articles_written, summary.files_quarantined) == (5, 5, 0)
+    rows = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/wh/articles/**/*.parquet')").fetchall()
+    assert rows == [(5,)]
+    runs = duckdb.sql(f"select files_seen, files_written, segments_written, translations "
+                      f"from read_parquet('{tmp_path}/wh/runs/*.parquet')").fetchall()
+    assert runs == [(5, 5, 149, json.dumps({"glossary": 2, "publisher": 5}))]
+    artifact = Artifact.get("run-report")
+    assert artifact is not None and summary.run_id in artifact.description
+    assert "5 written (149 segments)" in artifact.data
+
+
+def _cli(args, cwd, env=None, timeout=180):
+    e = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    e.update(env or {})
+    return subprocess.run(NEWSNORM + args, cwd=cwd, env=e, capture_output=True, text=True, timeout=timeout)
+
+
+def test_cli_run_defaults_clean_output_and_query(tmp_path):
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    (tmp_path / "seeds" / "broken.txt").write_bytes(b"\x00" * 64)
+    env = {"PREFECT_HOME": str(tmp_path / "prefect-home")}
+    proc = _cli(["run"], cwd=tmp_path, env=env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    for noise in ("ERROR", "Traceback", "telemetry", "CancelledError", "database is locked"):
+        assert noise not in out, out
+    assert "5 written" in out and "1 quarantined" in out and "broken.txt" in out
+    q = _cli(["query", "select count(*) as n from segments where lang = 'vi'", "--format", "csv"], cwd=tmp_path)
+    assert q.returncode == 0 and q.stdout.strip().splitlines() == ["n", "5"], q.stderr
+    again = _cli(["run"], cwd=tmp_path, env=env)
+    assert again.returncode == 0 and "6 unchanged" in again.stdout, again.stdout + again.stderr
+
+
+def test_cli_errors_are_one_clear_line(tmp_path):
+    proc = _cli(["run", str(tmp_path / "nope")], cwd=tmp_path)
+    assert proc.returncode == 2 and "input not found" in proc.stderr and "Traceback" not in proc.stderr
+    q = _cli(["query", "select 1", "--warehouse", str(tmp_path / "none")], cwd=tmp_path)
+    assert q.returncode == 2 and "no warehouse" in q.stderr

@@ -1,0 +1,13 @@
+from newsnorm.segment import split_segments
+
+
+def test_one_segment_per_non_blank_line_with_its_line_number():
+    text = "Title\n\nFirst para\nSecond para\n \u00a0 \n  indented  text  \n"
+    segs = split_segments(text.replace("\u00a0", " "))
+    assert [(s.seq, s.line_start, s.text) for s in segs] == [
+        (0, 0, "Title"), (1, 2, "First para"), (2, 3, "Second para"), (3, 5, "indented text"),
+    ]
+
+
+def test_empty_text_has_no_segments():
+    assert split_segments("\n\n  \n") == []
