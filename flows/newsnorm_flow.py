@@ -6,6 +6,7 @@ plain functions. Tasks compute; only the flow's own process writes the warehouse
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 
 from prefect import flow, get_run_logger, task
@@ -14,15 +15,7 @@ from prefect.artifacts import create_markdown_artifact
 from newsnorm.ingest import DEFAULT_MAX_BYTES
 from newsnorm.pipeline import BatchResult, process_batch
 from newsnorm.report import markdown_report
-from newsnorm.run import Progress, RunConfig, RunSummary, execute, make_translator
-
-_progress: Progress | None = None
-
-
-def set_progress(callback: Progress | None) -> None:
-    """Let the CLI draw a progress bar for the flow running in its process."""
-    global _progress
-    _progress = callback
+from newsnorm.run import FLUSH_ARTICLES, RunConfig, RunSummary, execute, make_translator
 
 
 @task(name="process-batch", task_run_name="batch of {n} files")
@@ -40,17 +33,28 @@ def newsnorm_flow(
     lock_timeout: float = 60.0,
     strict: bool = False,
     prune_missing: bool = False,
+    flush_every: int = FLUSH_ARTICLES,
+    max_inflight: int = 4,
 ) -> RunSummary:
     cfg = RunConfig(inputs=inputs, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
                     packages_dir=packages_dir, lock_timeout=lock_timeout, strict=strict,
-                    prune_missing=prune_missing)
+                    prune_missing=prune_missing, flush_every=flush_every)
 
     def map_batches(batches: list[list[str]]) -> Iterator[BatchResult]:
-        futures = [process_batch_task.submit(b, len(b), packages_dir, max_bytes) for b in batches]
-        for fut in futures:
-            yield fut.result()
+        """At most `max_inflight` batches submitted ahead: memory stays flat in corpus size."""
+        pending: deque = deque()
+        todo = iter(batches)
+        while True:
+            while len(pending) < max(1, max_inflight):
+                batch = next(todo, None)
+                if batch is None:
+                    break
+                pending.append(process_batch_task.submit(batch, len(batch), packages_dir, max_bytes))
+            if not pending:
+                return
+            yield pending.popleft().result()
 
-    summary: RunSummary = execute(cfg, map_batches, _progress)
+    summary: RunSummary = execute(cfg, map_batches)
     logger = get_run_logger()
     logger.info("newsnorm run %s: %d files seen, %d articles written, %d unchanged, %d quarantined",
                 summary.run_id, summary.files_seen, summary.articles_written, summary.files_unchanged,

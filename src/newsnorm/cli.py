@@ -20,7 +20,9 @@ def _quiet_prefect(verbose: bool) -> None:
     """Prefect's temporary server is chatty offline (telemetry, shutdown tracebacks): silence it."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    # Logs still reach the Prefect UI; the terminal shows newsnorm's own summary instead.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if verbose else "CRITICAL")
 
 
 def _console(stderr: bool = False):
@@ -44,11 +46,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from newsnorm.report import print_summary
-    from newsnorm.run import QuarantineError
+    from newsnorm.run import QuarantineError, set_progress
     from newsnorm.warehouse import SchemaMismatch, WarehouseBusy
 
     err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
-    from flows.newsnorm_flow import newsnorm_flow, set_progress
+    from flows.launch import run_flow
 
     progress = Progress(TextColumn("processing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, transient=True, disable=not err.is_terminal)
@@ -60,11 +62,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     set_progress(on_progress)
     try:
         with progress:
-            summary = newsnorm_flow(
+            summary = run_flow(
+                runner=args.runner, workers=args.workers, dask_address=args.dask_address,
                 inputs=[str(Path(i).absolute()) for i in inputs], warehouse=str(Path(args.warehouse).absolute()),
                 batch_size=args.batch_size, max_bytes=args.max_bytes,
                 packages_dir=os.environ.get("ARGOS_PACKAGES_DIR"), lock_timeout=args.lock_timeout,
-                strict=args.strict, prune_missing=args.prune_missing,
+                strict=args.strict, prune_missing=args.prune_missing, flush_every=args.flush_every,
             )
     except WarehouseBusy as exc:
         err.print(f"[red]error[/] {exc}")
@@ -134,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="fail the run (exit 1) if any input is quarantined")
     run.add_argument("--prune-missing", action="store_true",
                      help="delete articles whose source file is no longer among the inputs")
+    run.add_argument("--runner", choices=["process", "thread", "dask"], default="process",
+                     help="Prefect task runner: process pool (default), threads, or Dask")
+    run.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    run.add_argument("--dask-address", default=None, help="an existing Dask scheduler, e.g. tcp://host:8786")
+    run.add_argument("--flush-every", type=int, default=2000,
+                     help="write the warehouse every N processed articles (default 2000)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     packages_flag(run)
     run.set_defaults(func=cmd_run)

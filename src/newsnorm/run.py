@@ -28,6 +28,19 @@ MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
 Progress = Callable[[int, int], None]
 
 
+_progress_hook: Progress | None = None
+
+
+def set_progress(callback: Progress | None) -> None:
+    """Let a front end (the CLI's progress bar) follow runs started in this process.
+
+    A registry rather than a flow parameter: Prefect pickles flow context for workers,
+    and a terminal progress bar must never travel there.
+    """
+    global _progress_hook
+    _progress_hook = callback
+
+
 class QuarantineError(RuntimeError):
     """--strict and at least one input was quarantined."""
 
@@ -42,6 +55,7 @@ class RunConfig:
     lock_timeout: float = 60.0
     strict: bool = False
     prune_missing: bool = False
+    flush_every: int = FLUSH_ARTICLES
 
 
 @dataclass
@@ -148,6 +162,7 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             stored = set(wh.manifest())
             summary.files_removed = wh.remove_articles(stored - set(files))
         mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes)
+        progress = progress or _progress_hook
         done = 0
         if progress:
             progress(0, len(todo))
@@ -158,7 +173,7 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             pending.extend(result.articles)
             quarantine.extend(result.quarantined)
             done += len(result.articles) + len(result.quarantined)
-            if len(pending) >= FLUSH_ARTICLES:
+            if len(pending) >= cfg.flush_every:
                 _flush(wh, pending, summary)
                 pending = []
             if progress:

@@ -1,0 +1,150 @@
+"""Faults for real: kill -9 of running `newsnorm run` processes, and two runs at once.
+
+These start the real command line in subprocesses (Prefect server, process pool), so
+they are slow; they run in CI all the same.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+
+from benchmarks.corpus import generate
+from newsnorm.run import RunConfig, execute
+
+pytestmark = pytest.mark.slow
+BOOKKEEPING = ["run_id", "ingested_at"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("corpus")
+    generate(d, 1000, seed=7)
+    return d
+
+
+@pytest.fixture(scope="module")
+def clean(corpus, tmp_path_factory) -> Path:
+    """The reference: one uninterrupted run (plain Python, no Prefect)."""
+    wh = tmp_path_factory.mktemp("clean") / "wh"
+    execute(RunConfig(inputs=[str(corpus)], warehouse=str(wh)))
+    return wh
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp / "prefect-home")
+    env["NEWSNORM_TEST_MARK"] = str(tmp)  # lets the test find every process of its runs
+    return env
+
+
+def _start(inputs: list[Path], wh: Path, tmp: Path, *extra: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "newsnorm.cli", "run", *map(str, inputs), "--warehouse", str(wh), *extra]
+    return subprocess.Popen(cmd, env=_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _article_count(wh: Path) -> int:
+    try:
+        return sum(pq.read_metadata(p).num_rows for p in (wh / "articles").rglob("*.parquet"))
+    except (OSError, ValueError):
+        return 0
+
+
+def _all_files_read(wh: Path) -> None:
+    for p in wh.rglob("*.parquet"):
+        pq.read_table(p)  # raises on a torn or half-written file
+
+
+def _processes_marked(mark: str) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if f"NEWSNORM_TEST_MARK={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids
+
+
+def _table(wh: Path, name: str) -> pl.DataFrame:
+    df = pl.read_parquet(f"{wh}/{name}/**/*.parquet")
+    keys = ["article_id", "seq"] if name == "segments" else ["article_id"]
+    return df.drop(BOOKKEEPING, strict=False).sort(keys)
+
+
+def test_kill_9_at_several_points_then_resume_equals_clean_run(corpus, clean, tmp_path):
+    wh = tmp_path / "wh"
+    flags = ["--flush-every", "100", "--batch-size", "20", "--workers", "2"]
+    # Kill points: during start-up (nothing written yet), then after a few more flushes each time.
+    for growth in (None, 100, 200, 300):
+        before = _article_count(wh)
+        proc = _start([corpus], wh, tmp_path, *flags)
+        deadline = time.monotonic() + 120
+        if growth is None:
+            time.sleep(3)
+        else:
+            while _article_count(wh) < before + growth and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.05)
+        assert proc.poll() is None, "the run finished before it could be killed: " + proc.stderr.read()[-2000:]
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        _all_files_read(wh)
+        if wh.exists():
+            ids = pl.read_parquet(f"{wh}/articles/**/*.parquet")["article_id"]
+            assert ids.n_unique() == ids.len()
+        # Nothing of the killed run lives on: server and pool workers die with it.
+        deadline = time.monotonic() + 15
+        while _processes_marked(str(tmp_path)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _processes_marked(str(tmp_path)) == []
+    assert 0 < _article_count(wh) < 1000
+    final = _start([corpus], wh, tmp_path, *flags)
+    out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err[-3000:]
+    for name in ("articles", "segments"):
+        assert _table(wh, name).equals(_table(clean, name)), name
+    assert pl.read_parquet(f"{wh}/quarantine/*.parquet").height == 0
+    runs = pl.read_parquet(f"{wh}/runs/*.parquet")
+    assert runs.height == 1 and runs["status"].to_list() == ["completed"]  # killed runs leave no run row
+
+
+def test_two_runs_at_once_on_one_warehouse(corpus, tmp_path):
+    files = sorted(corpus.rglob("*.txt"))
+    part_a, part_b = tmp_path / "a", tmp_path / "b"
+    part_a.mkdir()
+    part_b.mkdir()
+    for i, f in enumerate(files[:300]):
+        (part_a if i % 2 else part_b).joinpath(f.name).write_bytes(f.read_bytes())
+    wh = tmp_path / "wh"
+    # Generous lock timeout: the second run queues behind the first.
+    p1 = _start([part_a], wh, tmp_path, "--lock-timeout", "300")
+    p2 = _start([part_b], wh, tmp_path, "--lock-timeout", "300")
+    r1, r2 = p1.communicate(timeout=300), p2.communicate(timeout=300)
+    assert (p1.returncode, p2.returncode) == (0, 0), (r1[1][-2000:], r2[1][-2000:])
+    arts = pl.read_parquet(f"{wh}/articles/**/*.parquet")
+    assert arts.height == 300 and arts["source_path"].n_unique() == 300
+    # Short lock timeout: one of two runs may be refused, with a clear message and status 3.
+    wh2 = tmp_path / "wh2"
+    p1 = _start([part_a], wh2, tmp_path, "--lock-timeout", "0.1")
+    time.sleep(0.5)
+    p2 = _start([part_b], wh2, tmp_path, "--lock-timeout", "0.1")
+    r1, r2 = p1.communicate(timeout=300), p2.communicate(timeout=300)
+    codes = sorted([p1.returncode, p2.returncode])
+    assert codes in ([0, 0], [0, 3]), (r1, r2)
+    for proc, (_out, err) in ((p1, r1), (p2, r2)):
+        if proc.returncode == 3:
+            assert "another newsnorm run is writing" in err and "Traceback" not in err
+            again = _start([part_b if proc is p2 else part_a], wh2, tmp_path)
+            assert again.wait(timeout=300) == 0
+    arts = pl.read_parquet(f"{wh2}/articles/**/*.parquet")
+    assert arts.height == 300 and arts["source_path"].n_unique() == 300
