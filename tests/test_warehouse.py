@@ -149,3 +149,24 @@ def test_no_temp_files_left_inside_tables(corpus, tmp_path):
     for table in ("articles", "segments", "runs", "quarantine"):
         assert all(p.suffix == ".parquet" for p in (wh / table).rglob("*") if p.is_file())
     assert not list((wh / ".tmp").iterdir())
+
+
+def test_parts_fill_in_order_and_changes_stay_in_their_part(corpus, tmp_path, monkeypatch):
+    import newsnorm.warehouse as warehouse
+
+    monkeypatch.setattr(warehouse, "PART_CAPACITY", 2)
+    wh = tmp_path / "wh"
+    _run([corpus], wh, flush_every=1)
+    parts = sorted(p.parent.name for p in (wh / "articles").rglob("*.parquet"))
+    assert parts == ["part=000000", "part=000001", "part=000002"]
+    sizes = [pq.read_metadata(wh / "articles" / p / "data.parquet").num_rows for p in parts]
+    assert sizes == [2, 2, 1]
+    before = {p: (wh / "articles" / p / "data.parquet").stat().st_mtime_ns for p in parts}
+    changed = corpus / "002_4126e54966a9d0b1.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more closing paragraph for the record.\n")
+    _run([corpus], wh)
+    after = {p: (wh / "articles" / p / "data.parquet").stat().st_mtime_ns for p in parts}
+    assert sum(before[p] != after[p] for p in parts) == 1  # only the part holding the changed article
+    arts = duckdb.sql(f"select source_path, part from read_parquet('{wh}/articles/**/*.parquet', "
+                      "hive_partitioning=true)").fetchall()
+    assert len(arts) == 5 and len({p for p, _ in arts}) == 5

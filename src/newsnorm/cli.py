@@ -141,8 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Prefect task runner: process pool (default), threads, or Dask")
     run.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     run.add_argument("--dask-address", default=None, help="an existing Dask scheduler, e.g. tcp://host:8786")
-    run.add_argument("--flush-every", type=int, default=2000,
-                     help="write the warehouse every N processed articles (default 2000)")
+    run.add_argument("--flush-every", type=int, default=500,
+                     help="write the warehouse every N processed articles (default 500)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     packages_flag(run)
     run.set_defaults(func=cmd_run)

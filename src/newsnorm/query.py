@@ -17,7 +17,7 @@ def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for table in TABLES:
         glob = str(root / table / "**" / "*.parquet").replace("'", "''")
-        drop = " exclude (bucket)" if table in ("articles", "segments") else ""
+        drop = " exclude (part)" if table in ("articles", "segments") else ""
         con.sql(f"create view {table} as select *{drop} from read_parquet('{glob}', hive_partitioning=true)")
     return con
 

@@ -22,7 +22,7 @@ from .pipeline import BatchResult, process_batch
 from .translate import ArgosTranslator, NoTranslator, Translator, argos_packages_dir, installed_packages
 from .warehouse import Warehouse, translations_json
 
-FLUSH_ARTICLES = 2000
+FLUSH_ARTICLES = 500
 
 MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
 Progress = Callable[[int, int], None]

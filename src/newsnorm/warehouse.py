@@ -1,18 +1,22 @@
-"""The Parquet warehouse: schemas, atomic copy-on-write buckets, manifest, lock.
+"""The Parquet warehouse: schemas, atomic copy-on-write parts, index of what is stored, lock.
 
 Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and DuckDB):
 
-    wh/articles/bucket=NN/part.parquet   one row per article, bucket = hash(article_id) % 16
-    wh/segments/bucket=NN/part.parquet   segments of the articles in the same bucket
-    wh/runs/runs.parquet                 one row per run
-    wh/quarantine/quarantine.parquet     inputs that could not be processed
-    wh/.tmp/                             temporary files (never *.parquet, outside the tables)
-    wh/.lock                             held by the one run that writes
+    wh/articles/part=NNNNNN/data.parquet   articles in ingestion order, PART_CAPACITY per part
+    wh/segments/part=NNNNNN/data.parquet   the segments of the same articles
+    wh/runs/runs.parquet                   one row per run
+    wh/quarantine/quarantine.parquet       inputs that could not be processed
+    wh/.tmp/                               temporary files (never *.parquet, outside the tables)
+    wh/.lock                               held by the one run that writes
 
-A write goes to .tmp, is fsynced and renamed over the old file (os.replace), so readers
-see the old or the new file, never a half-written one. Segments are written before
-articles: the articles row (with its content hash) is the commit record, so a crash in
-between leaves a changed article that the next run redoes.
+Files are only ever created or replaced, never deleted (a reader that listed a file
+must still find it). A write goes to .tmp, is fsynced and renamed over the old file
+(os.replace), so readers see the old or the new file, never a half-written one. New
+articles fill the newest part, then open the next; a changed article is replaced inside
+the part that holds it (copy-on-write of that one part). So a run rewrites the open
+part and the parts of changed articles, never the whole warehouse. Segments are written
+before articles: the articles row (with its content hash) is the commit record, so a
+crash in between leaves an article that the next run redoes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import json
 import os
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +38,7 @@ from . import PIPELINE_VERSION
 from .data import Article, Quarantined
 
 SCHEMA_VERSION = "1"
-N_BUCKETS = 16
+PART_CAPACITY = 2000
 
 ARTICLES = pa.schema([
     ("article_id", pa.string()),
@@ -112,10 +117,6 @@ class SchemaMismatch(RuntimeError):
     """The warehouse was written by an incompatible version of newsnorm."""
 
 
-def bucket_of(article_id: str) -> int:
-    return int(article_id[:8], 16) % N_BUCKETS
-
-
 def _with_meta(schema: pa.Schema, table: str) -> pa.Schema:
     return schema.with_metadata({
         b"newsnorm.table": table.encode(),
@@ -152,20 +153,37 @@ def article_rows(articles: Iterable[Article], run_id: str, now: datetime) -> tup
     return pa.table(a_cols, schema=ARTICLES), pa.table(s_cols, schema=SEGMENTS)
 
 
+@dataclass(slots=True)
+class Stored:
+    """What the warehouse holds for one article: enough to plan a run without reading text."""
+
+    article_id: str
+    part: int
+    content_sha256: str
+    pipeline_version: str
+    flags: list[str]
+    langs: list[str]
+
+
 class Warehouse:
     def __init__(self, root: Path | str):
         self.root = Path(root).absolute()
         self.tmp = self.root / ".tmp"
+        self._index: dict[str, Stored] | None = None  # source_path -> Stored
 
     # -- files -------------------------------------------------------------------------
-    def path(self, table: str, bucket: int | None = None) -> Path:
-        if bucket is None:
+    def path(self, table: str, part: int | None = None) -> Path:
+        if part is None:
             return self.root / table / f"{table}.parquet"
-        return self.root / table / f"bucket={bucket:02d}" / "part.parquet"
+        return self.root / table / f"part={part:06d}" / "data.parquet"
+
+    def parts(self) -> list[int]:
+        d = self.root / "articles"
+        return sorted(int(p.name[5:]) for p in d.glob("part=*") if p.name[5:].isdigit()) if d.is_dir() else []
 
     def _paths(self, table: str) -> list[Path]:
         if table in ("articles", "segments"):
-            return [self.path(table, b) for b in range(N_BUCKETS)]
+            return [self.path(table, p) for p in self.parts()]
         return [self.path(table)]
 
     def init(self) -> None:
@@ -175,25 +193,30 @@ class Warehouse:
         for stale in self.tmp.iterdir():  # leftovers of a crashed write; never part of a table
             stale.unlink(missing_ok=True)
         for table, schema in TABLES.items():
-            for p in self._paths(table):
+            paths = self._paths(table) or [self.path(table, 0) if table in ("articles", "segments") else None]
+            for p in paths:
                 if p.exists():
                     self._check_schema(p, table)
                 else:
                     self._write(p, schema.empty_table(), table)
 
     def _check_schema(self, p: Path, table: str) -> None:
-        meta = pq.read_schema(p).metadata or {}
-        version = meta.get(b"newsnorm.schema_version", b"?").decode()
+        """Refuse, with a message, anything this version would misread."""
+        schema = pq.read_schema(p)
+        version = (schema.metadata or {}).get(b"newsnorm.schema_version", b"?").decode()
         if version != SCHEMA_VERSION:
             raise SchemaMismatch(
                 f"{p} has schema version {version}, this newsnorm writes version {SCHEMA_VERSION}: "
                 f"write to a new --warehouse, or rebuild this one from its inputs"
             )
+        if schema.names != TABLES[table].names:
+            raise SchemaMismatch(f"{p} has columns {schema.names}, expected {TABLES[table].names}: "
+                                 f"the file was not written by this version of newsnorm")
 
     def _write(self, dest: Path, table: pa.Table, name: str) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(parents=True, exist_ok=True)
-        tmp = self.tmp / f"{name}-{dest.parent.name}-{os.getpid()}.tmp"
+        tmp = self.tmp / f"{name}-{dest.parent.name}-{os.getpid()}.tmp"  # not *.parquet, outside tables
         table = table.cast(_with_meta(TABLES[name], name))
         pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024)
         with open(tmp, "rb") as fh:
@@ -205,8 +228,8 @@ class Warehouse:
         finally:
             os.close(dir_fd)
 
-    def read(self, table: str, bucket: int | None = None, columns: list[str] | None = None) -> pa.Table:
-        paths = [self.path(table, bucket)] if bucket is not None else self._paths(table)
+    def read(self, table: str, part: int | None = None, columns: list[str] | None = None) -> pa.Table:
+        paths = [self.path(table, part)] if part is not None else self._paths(table)
         parts = [pq.read_table(p, columns=columns) for p in paths if p.exists()]
         if not parts:
             schema = TABLES[table]
@@ -214,6 +237,7 @@ class Warehouse:
                 schema = pa.schema([schema.field(c) for c in columns])
             return schema.empty_table()
         return pa.concat_tables([p.replace_schema_metadata(None) for p in parts])
+
 
     # -- lock ----------------------------------------------------------------------------
     @contextmanager
@@ -233,54 +257,83 @@ class Warehouse:
             lock.release()
 
     # -- reads for planning ----------------------------------------------------------------
+    def index(self) -> dict[str, Stored]:
+        """source_path -> what is stored for it (read once per run, then kept up to date)."""
+        if self._index is None:
+            index: dict[str, Stored] = {}
+            cols = ["article_id", "source_path", "content_sha256", "pipeline_version", "flags", "langs"]
+            for part in self.parts():
+                t = self.read("articles", part, columns=cols)
+                for aid, path, sha, ver, flags, langs in zip(*(t.column(c).to_pylist() for c in cols), strict=True):
+                    index[path] = Stored(aid, part, sha, ver, flags or [], langs or [])
+            self._index = index
+        return self._index
+
     def manifest(self) -> dict[str, tuple[str, str, list[str]]]:
         """source_path -> (content_sha256, pipeline_version, flags) of what is stored."""
-        t = self.read("articles", columns=["source_path", "content_sha256", "pipeline_version", "flags"])
-        return {
-            p: (h, v, f or [])
-            for p, h, v, f in zip(*(t.column(c).to_pylist() for c in t.column_names), strict=True)
-        }
+        return {p: (s.content_sha256, s.pipeline_version, s.flags) for p, s in self.index().items()}
 
     def quarantined(self) -> set[tuple[str, str]]:
         t = self.read("quarantine", columns=["source_path", "sha256"])
         return set(zip(t.column("source_path").to_pylist(), t.column("sha256").to_pylist(), strict=True))
 
     # -- writes ----------------------------------------------------------------------------
+    def _placement(self, articles: list[Article]) -> dict[int, list[Article]]:
+        """Changed articles stay in their part; new ones fill the newest part, then the next."""
+        index = self.index()
+        sizes: dict[int, int] = {}
+        for s in index.values():
+            sizes[s.part] = sizes.get(s.part, 0) + 1
+        open_part = max(self.parts(), default=0)
+        placed: dict[int, list[Article]] = {}
+        for art in articles:
+            stored = index.get(art.source_path)
+            if stored is not None:
+                part = stored.part
+            else:
+                if sizes.get(open_part, 0) >= PART_CAPACITY:
+                    open_part += 1
+                part = open_part
+                sizes[part] = sizes.get(part, 0) + 1
+            placed.setdefault(part, []).append(art)
+        return placed
+
     def write_articles(self, articles: list[Article], run_id: str, now: datetime | None = None) -> int:
-        """Replace the rows of these articles (by article_id), bucket by bucket. Returns segments written."""
+        """Add or replace these articles' rows, part by part. Returns segments written."""
         if not articles:
             return 0
         now = now or datetime.now(UTC)
-        by_bucket: dict[int, list[Article]] = {}
-        for art in articles:
-            by_bucket.setdefault(bucket_of(art.article_id), []).append(art)
         n_segments = 0
-        for b in sorted(by_bucket):
-            new_a, new_s = article_rows(by_bucket[b], run_id, now)
-            ids = pa.array(sorted({a.article_id for a in by_bucket[b]}), pa.string())
+        index = self.index()
+        for part, arts in sorted(self._placement(articles).items()):
+            new_a, new_s = article_rows(arts, run_id, now)
+            ids = pa.array(sorted({a.article_id for a in arts}), pa.string())
             for name, new, keys in (
                 ("segments", new_s, [("article_id", "ascending"), ("seq", "ascending")]),
                 ("articles", new_a, [("article_id", "ascending")]),
             ):
-                old = self.read(name, b)
+                old = self.read(name, part)
                 keep = old.filter(pc.invert(pc.is_in(old.column("article_id"), value_set=ids)))
-                merged = pa.concat_tables([keep, new]).sort_by(keys)
-                self._write(self.path(name, b), merged, name)
+                self._write(self.path(name, part), pa.concat_tables([keep, new]).sort_by(keys), name)
             n_segments += new_s.num_rows
+            for a in arts:
+                index[a.source_path] = Stored(a.article_id, part, a.content_sha256, PIPELINE_VERSION,
+                                              list(a.flags), list(a.langs))
         return n_segments
 
     def remove_articles(self, source_paths: set[str]) -> int:
         """Explicit deletes only (the caller asks for them); returns rows removed."""
-        t = self.read("articles", columns=["article_id", "source_path"])
-        ids = [i for i, p in zip(t.column("article_id").to_pylist(), t.column("source_path").to_pylist(),
-                                 strict=True) if p in source_paths]
-        for b in sorted({bucket_of(i) for i in ids}):
-            value_set = pa.array(ids, pa.string())
+        index = self.index()
+        gone = [index[p] for p in sorted(source_paths) if p in index]
+        for part in sorted({s.part for s in gone}):
+            value_set = pa.array([s.article_id for s in gone if s.part == part], pa.string())
             for name in ("segments", "articles"):
-                old = self.read(name, b)
-                self._write(self.path(name, b), old.filter(pc.invert(pc.is_in(old.column("article_id"),
-                                                                              value_set=value_set))), name)
-        return len(ids)
+                old = self.read(name, part)
+                kept = old.filter(pc.invert(pc.is_in(old.column("article_id"), value_set=value_set)))
+                self._write(self.path(name, part), kept, name)
+        for p in source_paths:
+            index.pop(p, None)
+        return len(gone)
 
     def add_quarantine(self, items: list[Quarantined], run_id: str, now: datetime | None = None) -> None:
         if not items:
@@ -312,7 +365,7 @@ class Warehouse:
         self._write(self.path("runs"), pa.concat_tables([old, new]).sort_by([("started_at", "ascending")]), "runs")
 
     def info(self) -> dict:
-        return {"root": str(self.root), "schema_version": SCHEMA_VERSION, "buckets": N_BUCKETS,
+        return {"root": str(self.root), "schema_version": SCHEMA_VERSION, "parts": len(self.parts()),
                 "tables": {t: self.read(t, columns=[TABLES[t].names[0]]).num_rows for t in TABLES}}
 
 
