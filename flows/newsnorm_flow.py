@@ -40,6 +40,8 @@ def newsnorm_flow(
                     packages_dir=packages_dir, lock_timeout=lock_timeout, strict=strict,
                     prune_missing=prune_missing, flush_every=flush_every)
 
+    logger = get_run_logger()
+
     def map_batches(batches: list[list[str]]) -> Iterator[BatchResult]:
         """At most `max_inflight` batches submitted ahead: memory stays flat in corpus size."""
         pending: deque = deque()
@@ -49,13 +51,17 @@ def newsnorm_flow(
                 batch = next(todo, None)
                 if batch is None:
                     break
-                pending.append(process_batch_task.submit(batch, len(batch), packages_dir, max_bytes))
+                pending.append((batch, process_batch_task.submit(batch, len(batch), packages_dir, max_bytes)))
             if not pending:
                 return
-            yield pending.popleft().result()
+            batch, future = pending.popleft()
+            try:
+                yield future.result()
+            except Exception as exc:  # a crashed worker loses its batch, never the others' results
+                logger.warning("batch of %d files failed: %s", len(batch), exc)
+                yield BatchResult(failed=list(batch), errors=[f"batch failed: {type(exc).__name__}: {exc}"])
 
     summary: RunSummary = execute(cfg, map_batches)
-    logger = get_run_logger()
     logger.info("newsnorm run %s: %d files seen, %d articles written, %d unchanged, %d quarantined",
                 summary.run_id, summary.files_seen, summary.articles_written, summary.files_unchanged,
                 summary.files_quarantined)

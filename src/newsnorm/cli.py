@@ -46,7 +46,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from newsnorm.report import print_summary
-    from newsnorm.run import QuarantineError, set_progress
+    from newsnorm.run import IncompleteRun, QuarantineError, set_progress
     from newsnorm.warehouse import SchemaMismatch, WarehouseBusy
 
     err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
@@ -75,12 +75,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     except SchemaMismatch as exc:
         err.print(f"[red]error[/] {exc}")
         return EXIT_SCHEMA
-    except QuarantineError as exc:
+    except (QuarantineError, IncompleteRun) as exc:
         err.print(f"[red]failed[/] {exc}")
         return EXIT_FAILED
     finally:
         set_progress(None)
     print_summary(summary, _console())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.verbose)
+    err = _console(stderr=True)
+    inputs = args.inputs or ["seeds"]
+    missing = [i for i in inputs if not Path(i).exists()]
+    if missing:
+        err.print(f"[red]error[/] input not found: {', '.join(missing)}")
+        return EXIT_USAGE
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=args.cron)
+    except ValueError:
+        err.print(f"[red]error[/] not a cron expression: {args.cron!r} (e.g. \"0 * * * *\" for hourly)")
+        return EXIT_USAGE
+    if args.packages_dir:
+        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+    from flows.serve import serve
+
+    params = {"inputs": [str(Path(i).absolute()) for i in inputs], "warehouse": str(Path(args.warehouse).absolute()),
+              "batch_size": args.batch_size, "packages_dir": os.environ.get("ARGOS_PACKAGES_DIR")}
+    try:
+        serve(args.cron, params, port=args.port, say=lambda m: err.print(m, highlight=False, soft_wrap=True))
+    except RuntimeError as exc:
+        err.print(f"[red]error[/] {exc}")
+        return EXIT_FAILED
     return 0
 
 
@@ -146,6 +175,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     packages_flag(run)
     run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="serve the flow as a scheduled Prefect deployment")
+    serve.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders (default: seeds/)")
+    serve.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" (hourly)')
+    serve.add_argument("--warehouse", default="warehouse")
+    serve.add_argument("--batch-size", type=int, default=50)
+    serve.add_argument("--port", type=int, default=4200,
+                       help="port of the local Prefect server started when PREFECT_API_URL is unset "
+                            "(default 4200; 0 picks a free one)")
+    serve.add_argument("-v", "--verbose", action="store_true")
+    packages_flag(serve)
+    serve.set_defaults(func=cmd_serve)
 
     query = sub.add_parser("query", help="run DuckDB SQL over the warehouse tables")
     query.add_argument("sql", help="e.g. \"select title, site_name from articles\"")

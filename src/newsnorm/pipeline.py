@@ -50,6 +50,7 @@ class BatchResult:
     articles: list[Article] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # inputs of a batch that crashed; retried next run
     langdetect_calls: int = 0
     lines: int = 0
 

@@ -13,7 +13,8 @@ def report_rows(s: RunSummary) -> list[tuple[str, str]]:
         ("warehouse", s.warehouse),
         ("files", f"{s.files_seen} seen: {s.files_new} new, {s.files_changed} changed, "
                   f"{s.files_unchanged} unchanged, {s.files_backfilled} backfilled, "
-                  f"{s.files_quarantined} quarantined" + (f", {s.files_removed} removed" if s.files_removed else "")),
+                  f"{s.files_quarantined} quarantined" + (f", {s.files_removed} removed" if s.files_removed else "")
+                  + (f", {s.files_failed} in failed batches" if s.files_failed else "")),
         ("articles", f"{s.articles_written} written ({s.segments_written} segments)"),
         ("languages", ", ".join(f"{k} {v}" for k, v in sorted(s.langs.items(), key=lambda kv: (-kv[1], kv[0])))
          or "-"),

@@ -45,6 +45,10 @@ class QuarantineError(RuntimeError):
     """--strict and at least one input was quarantined."""
 
 
+class IncompleteRun(RuntimeError):
+    """Some batches failed (e.g. a worker died); everything else was written."""
+
+
 @dataclass
 class RunConfig:
     inputs: list[str]
@@ -71,6 +75,7 @@ class RunSummary:
     files_backfilled: int = 0
     files_quarantined: int = 0
     files_removed: int = 0
+    files_failed: int = 0
     articles_written: int = 0
     segments_written: int = 0
     lines_langid: int = 0
@@ -109,8 +114,7 @@ def sequential(packages_dir: str | None, max_bytes: int) -> MapBatches:
     return run
 
 
-def plan(files: list[str], wh: Warehouse, translator_langs: set[str],
-         summary: RunSummary) -> list[str]:
+def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary) -> list[str]:
     """Which files need processing: new, changed, re-quarantine-worthy or awaiting backfill."""
     manifest = wh.manifest()
     quarantined = wh.quarantined()
@@ -172,7 +176,7 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             _account(summary, result)
             pending.extend(result.articles)
             quarantine.extend(result.quarantined)
-            done += len(result.articles) + len(result.quarantined)
+            done += len(result.articles) + len(result.quarantined) + len(result.failed)
             if len(pending) >= cfg.flush_every:
                 _flush(wh, pending, summary)
                 pending = []
@@ -182,12 +186,19 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
         wh.add_quarantine(quarantine, summary.run_id)
         summary.finished_at = datetime.now(UTC)
         summary.status = "completed"
-        if cfg.strict and summary.files_quarantined:
+        if summary.files_failed:
+            summary.status = "incomplete"
+        elif cfg.strict and summary.files_quarantined:
             summary.status = "failed"
         _warnings(summary, cfg)
         wh.add_run(run_row(summary, cfg))
     if summary.status == "failed":
         raise QuarantineError(f"{summary.files_quarantined} input(s) quarantined and --strict is set")
+    if summary.status == "incomplete":
+        raise IncompleteRun(
+            f"{summary.files_failed} input(s) in failed batches were not processed (the rest "
+            f"was written; the next run retries them): {'; '.join(summary.errors[:3])}"
+        )
     return summary
 
 
@@ -199,6 +210,7 @@ def _account(summary: RunSummary, result: BatchResult) -> None:
     summary.lines_langid += result.lines
     summary.lines_langdetect += result.langdetect_calls
     summary.errors.extend(result.errors)
+    summary.files_failed += len(result.failed)
     for q in result.quarantined:
         summary.files_quarantined += 1
         summary.quarantined.append((q.source_path, q.error))
@@ -235,12 +247,21 @@ def _warnings(summary: RunSummary, cfg: RunConfig) -> None:
 
 def run_row(summary: RunSummary, cfg: RunConfig) -> dict:
     return {
-        "run_id": summary.run_id, "started_at": summary.started_at, "finished_at": summary.finished_at,
-        "status": summary.status, "inputs": [str(i) for i in cfg.inputs],
-        "files_seen": summary.files_seen, "files_written": summary.articles_written,
-        "files_unchanged": summary.files_unchanged, "files_quarantined": summary.files_quarantined,
-        "segments_written": summary.segments_written, "lines_langid": summary.lines_langid,
-        "lines_langdetect": summary.lines_langdetect, "translations": translations_json(summary.translations),
-        "translator_packages": summary.translator_packages, "warnings": summary.warnings,
+        "run_id": summary.run_id,
+        "started_at": summary.started_at,
+        "finished_at": summary.finished_at,
+        "status": summary.status,
+        "inputs": [str(i) for i in cfg.inputs],
+        "files_seen": summary.files_seen,
+        "files_written": summary.articles_written,
+        "files_unchanged": summary.files_unchanged,
+        "files_quarantined": summary.files_quarantined,
+        "files_failed": summary.files_failed,
+        "segments_written": summary.segments_written,
+        "lines_langid": summary.lines_langid,
+        "lines_langdetect": summary.lines_langdetect,
+        "translations": translations_json(summary.translations),
+        "translator_packages": summary.translator_packages,
+        "warnings": summary.warnings,
         "pipeline_version": PIPELINE_VERSION,
     }

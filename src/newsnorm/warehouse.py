@@ -88,6 +88,7 @@ RUNS = pa.schema([
     ("files_written", pa.int64()),
     ("files_unchanged", pa.int64()),
     ("files_quarantined", pa.int64()),
+    ("files_failed", pa.int64()),
     ("segments_written", pa.int64()),
     ("lines_langid", pa.int64()),
     ("lines_langdetect", pa.int64()),
