@@ -8,34 +8,58 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from typing import Annotated
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.tasks import exponential_backoff
+from pydantic import Field
 
+from flows.launch import worker_init
 from newsnorm.ingest import DEFAULT_MAX_BYTES
 from newsnorm.pipeline import BatchResult, process_batch
 from newsnorm.report import markdown_report
 from newsnorm.run import FLUSH_ARTICLES, RunConfig, RunSummary, execute, make_translator
 
 
-@task(name="process-batch", task_run_name="batch of {n} files")
+def _transient(task, task_run, state) -> bool:
+    """Retry a batch only for infrastructure trouble (I/O, network), never for a bug."""
+    try:
+        state.result()
+    except (OSError, ConnectionError, TimeoutError, BrokenProcessPool):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="process-batch", task_run_name="batch of {n} files", retries=2,
+      retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_transient)
 def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int) -> BatchResult:
     return process_batch(paths, make_translator(packages_dir), max_bytes)
 
 
-@flow(name="newsnorm", log_prints=False, validate_parameters=True)
+@flow(name="newsnorm", log_prints=False, validate_parameters=True,
+      task_runner=ProcessPoolTaskRunner(initializer=worker_init))
 def newsnorm_flow(
-    inputs: list[str],
+    inputs: Annotated[list[str], Field(min_length=1)],
     warehouse: str = "warehouse",
-    batch_size: int = 50,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    batch_size: Annotated[int, Field(ge=1, le=100_000)] = 50,
+    max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
     packages_dir: str | None = None,
-    lock_timeout: float = 60.0,
+    lock_timeout: Annotated[float, Field(ge=0)] = 60.0,
     strict: bool = False,
     prune_missing: bool = False,
-    flush_every: int = FLUSH_ARTICLES,
-    max_inflight: int = 4,
+    flush_every: Annotated[int, Field(ge=1)] = FLUSH_ARTICLES,
+    max_inflight: Annotated[int, Field(ge=1)] = 4,
 ) -> RunSummary:
+    """Process new and changed files under `inputs` into the Parquet warehouse at `warehouse`.
+
+    The default task runner is a process pool over all cores; `flows.launch.run_flow`
+    picks another (threads, Dask) with `with_options` before the call.
+    """
     cfg = RunConfig(inputs=inputs, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
                     packages_dir=packages_dir, lock_timeout=lock_timeout, strict=strict,
                     prune_missing=prune_missing, flush_every=flush_every)

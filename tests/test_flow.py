@@ -39,6 +39,18 @@ def test_flow_runs_in_batches_and_writes_the_warehouse(prefect_harness, tmp_path
     artifact = Artifact.get("run-report")
     assert artifact is not None and summary.run_id in artifact.description
     assert "5 written (149 segments)" in artifact.data
+    # The report's counts are the tables' counts.
+    by_lang = dict(duckdb.sql(f"select lang, count(*) from read_parquet('{tmp_path}/wh/segments/**/*.parquet') "
+                              "group by 1").fetchall())
+    assert dict(summary.langs) == by_lang
+    langs_line = next(line for line in artifact.data.splitlines() if line.startswith("| languages"))
+    for lang, n in by_lang.items():
+        assert f"{lang} {n}" in langs_line
+    by_source = dict(duckdb.sql(
+        f"select translation_source, count(*) from read_parquet('{tmp_path}/wh/segments/**/*.parquet') "
+        "where lang not in ('en', 'und') and translation_source is not null group by 1").fetchall())
+    assert dict(summary.translations) == by_source == {"glossary": 2, "publisher": 5}
+    assert "| translations | glossary 2, publisher 5 |" in artifact.data
 
 
 def _cli(args, cwd, env=None, timeout=180):
