@@ -15,6 +15,7 @@ from newsnorm.ingest import DEFAULT_MAX_BYTES
 from newsnorm.pipeline import BatchResult, process_batch
 from newsnorm.report import markdown_report
 from newsnorm.run import Progress, RunConfig, RunSummary, execute, make_translator
+from newsnorm.translation_cache import cache_path
 
 _progress: Progress | None = None
 
@@ -26,8 +27,9 @@ def set_progress(callback: Progress | None) -> None:
 
 
 @task(name="process-batch", task_run_name="batch of {n} files")
-def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int) -> BatchResult:
-    return process_batch(paths, make_translator(packages_dir), max_bytes)
+def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int,
+                       translation_cache: str | None = None) -> BatchResult:
+    return process_batch(paths, make_translator(packages_dir), max_bytes, translation_cache)
 
 
 @flow(name="newsnorm", log_prints=False, validate_parameters=True)
@@ -46,7 +48,8 @@ def newsnorm_flow(
                     prune_missing=prune_missing)
 
     def map_batches(batches: list[list[str]]) -> Iterator[BatchResult]:
-        futures = [process_batch_task.submit(b, len(b), packages_dir, max_bytes) for b in batches]
+        cache = str(cache_path(warehouse))  # workers read it; execute() (this process) writes it
+        futures = [process_batch_task.submit(b, len(b), packages_dir, max_bytes, cache) for b in batches]
         for fut in futures:
             yield fut.result()
 

@@ -19,6 +19,9 @@ def report_rows(s: RunSummary) -> list[tuple[str, str]]:
          or "-"),
         ("translations", ", ".join(f"{k} {v}" for k, v in sorted(s.translations.items())) or "-"),
         ("missing model", ", ".join(f"{k} {v}" for k, v in sorted(s.missing_models.items())) or "-"),
+        ("argos", f"{s.translation.texts} text(s) in {s.translation.calls} CTranslate2 call(s), "
+                  f"{s.translation.counts['cache']} segment(s) from the cache, {s.cache_stored} cached now"
+                  + "".join(f"; {lang} via pivot {r}" for lang, r in sorted(s.translation.routes.items()))),
         ("langdetect", f"{s.lines_langdetect} of {s.lines_langid} lines"),
         ("time", f"{s.seconds:.2f} s, {processed / secs:.1f} files/s"),
         ("status", s.status),
