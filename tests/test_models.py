@@ -71,7 +71,7 @@ def test_install_by_language_from_an_index(tmp_path, capsys, monkeypatch):
     index = tmp_path / "index"
     index.mkdir()
     entries = [{"from_code": c, "to_code": "en", "package_version": "0.1", "type": "translate",
-                "links": [p.as_uri()]} for c, p in (("vi", VI), ("ko", KO))]
+                "links": ["ipfs://QmNotFetchable", p.as_uri()]} for c, p in (("vi", VI), ("ko", KO))]
     (index / "index.json").write_text(json.dumps(entries), encoding="utf-8")
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", index.as_uri() + "/")
     packages = tmp_path / "pk"

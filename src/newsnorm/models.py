@@ -167,9 +167,10 @@ def _install_from_index(lang: str, index: list[dict], root: Path, console) -> in
 
 
 def _download(links: list[str], dest: Path) -> str | None:
-    """First link that downloads completely; the last error otherwise."""
-    error = "no links"
-    for url in links:
+    """First link that downloads completely; the last error otherwise. The index also lists
+    ipfs:// links (and the typo ifps://), which urllib cannot fetch: only http(s) and file."""
+    error = "no http(s) link"
+    for url in [u for u in links if u.split(":", 1)[0] in ("https", "http", "file")]:
         try:
             with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT) as resp, dest.open("wb") as out:
                 shutil.copyfileobj(resp, out, 1 << 20)
