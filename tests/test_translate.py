@@ -283,3 +283,16 @@ def test_no_translator_marks_missing_model_and_keeps_the_original():
     report = translate_articles([art], NoTranslator())
     assert report.by_source() == {"missing_model": 2}
     assert [s.text for s in art.segments if s.translation_status == "missing_model"][0] == VI_PARA
+
+
+def test_a_text_is_translated_once_per_run_even_across_batches(install_argos_fixtures, tmp_path):
+    """Sequential batches: what batch 1 translated is in the cache (written by execute) before batch 2 reads it."""
+    packages_dir = install_argos_fixtures("vi_en", "ko_en")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(STRAY, inputs / name)
+    summary = execute(RunConfig(inputs=[str(inputs)], warehouse=str(tmp_path / "wh"), batch_size=1,
+                                packages_dir=str(packages_dir)))
+    assert summary.translations == {"argos": 2, "cache": 2}
+    assert (summary.translation.texts, summary.translation.calls, summary.cache_stored) == (2, 2, 2)

@@ -251,7 +251,7 @@ def _translate_isolating(translator: Translator, texts: list[str], lang: str) ->
         if len(outs) != len(texts):
             raise RuntimeError(f"translator returned {len(outs)} texts for {len(texts)}")
         done, failed = dict(zip(texts, outs, strict=True)), {}
-    except Exception as exc:  # noqa: BLE001 - any translator error is isolated, reported, not raised
+    except Exception as exc:  # any translator error: isolated, reported, never raised
         if len(texts) == 1:
             return {}, {texts[0]: _describe(exc)}
         log.warning("%s: batch of %d texts failed (%s); retrying one by one", lang, len(texts), _describe(exc))
@@ -259,7 +259,7 @@ def _translate_isolating(translator: Translator, texts: list[str], lang: str) ->
         for text in texts:
             try:
                 done[text] = translator.translate([text], lang)[0]
-            except Exception as one_exc:  # noqa: BLE001
+            except Exception as one_exc:
                 failed[text] = _describe(one_exc)
     for text in [t for t, en in done.items() if not en.strip()]:
         failed[text] = "the translator returned an empty text"
