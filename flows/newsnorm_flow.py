@@ -22,6 +22,7 @@ from newsnorm.ingest import DEFAULT_MAX_BYTES
 from newsnorm.pipeline import BatchResult, process_batch
 from newsnorm.report import markdown_report
 from newsnorm.run import FLUSH_ARTICLES, RunConfig, RunSummary, execute, make_translator
+from newsnorm.translation_cache import cache_path
 
 
 def _transient(task, task_run, state) -> bool:
@@ -37,8 +38,9 @@ def _transient(task, task_run, state) -> bool:
 
 @task(name="process-batch", task_run_name="batch of {n} files", retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_transient)
-def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int) -> BatchResult:
-    return process_batch(paths, make_translator(packages_dir), max_bytes)
+def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int,
+                       translation_cache: str | None = None) -> BatchResult:
+    return process_batch(paths, make_translator(packages_dir), max_bytes, translation_cache)
 
 
 @flow(name="newsnorm", log_prints=False, validate_parameters=True,
@@ -68,6 +70,7 @@ def newsnorm_flow(
 
     def map_batches(batches: list[list[str]]) -> Iterator[BatchResult]:
         """At most `max_inflight` batches submitted ahead: memory stays flat in corpus size."""
+        cache = str(cache_path(warehouse))  # workers read it; execute() (this process) writes it
         pending: deque = deque()
         todo = iter(batches)
         while True:
@@ -75,7 +78,7 @@ def newsnorm_flow(
                 batch = next(todo, None)
                 if batch is None:
                     break
-                pending.append((batch, process_batch_task.submit(batch, len(batch), packages_dir, max_bytes)))
+                pending.append((batch, process_batch_task.submit(batch, len(batch), packages_dir, max_bytes, cache)))
             if not pending:
                 return
             batch, future = pending.popleft()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,11 +15,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLD = Path(__file__).resolve().parent / "data" / "seeds.gold.json"
+ARGOS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "argos"
 
 # Before anything imports Prefect or Argos: quiet, offline, isolated from the user's setup.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# Argos reads its settings at import and makes folders under the XDG dirs: keep it off the user's
+# home. SPACY: the fixture packages split sentences with their own blank spaCy pipeline, offline.
+_XDG = Path(tempfile.mkdtemp(prefix="newsnorm-tests-xdg-"))
+atexit.register(shutil.rmtree, _XDG, ignore_errors=True)
+for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = str(_XDG / _var.lower())
+os.environ["ARGOS_CHUNK_TYPE"] = "SPACY"
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +50,22 @@ def _isolated_argos(tmp_path_factory, monkeypatch):
     """No test sees the user's Argos packages unless it installs its own."""
     pkgs = tmp_path_factory.mktemp("argos-packages")
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(pkgs))
+
+
+@pytest.fixture
+def install_argos_fixtures():
+    """Install test-fixture Argos packages (genuine packages, tiny memorising models) into this
+    test's packages folder with Argos' own install_from_path; names like "vi_en", "ja_vi"."""
+    from newsnorm.argos_backend import import_argos
+
+    def install(*names: str) -> Path:
+        packages_dir = Path(os.environ["ARGOS_PACKAGES_DIR"])
+        argos = import_argos(packages_dir)
+        for name in names:
+            argos.package.install_from_path(ARGOS_FIXTURES / f"translate-{name}-fixture.argosmodel")
+        return packages_dir
+
+    return install
 
 
 @pytest.fixture(scope="session")

@@ -55,6 +55,7 @@ def test_flow_runs_in_batches_and_writes_the_warehouse(prefect_harness, tmp_path
 
 def _cli(args, cwd, env=None, timeout=180):
     e = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    e["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])  # this checkout, not another install
     e.update(env or {})
     return subprocess.run(NEWSNORM + args, cwd=cwd, env=e, capture_output=True, text=True, timeout=timeout)
 

@@ -136,7 +136,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     console = _console()
     if args.models_cmd == "list":
         return models.list_models(console)
-    return models.install(args.langs, args.from_file, console)
+    return models.install(args.langs, args.from_files, console)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -200,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     packages_flag(mlist)
     minst = msub.add_parser("install", help="install LANG->en packages, or one package from a file")
     minst.add_argument("langs", nargs="*", metavar="LANG")
-    minst.add_argument("--from", dest="from_file", help="a .argosmodel file (air-gapped install)")
+    minst.add_argument("--from", dest="from_files", action="append", metavar="FILE",
+                       help="a .argosmodel file (air-gapped install); repeat for several")
     packages_flag(minst)
     models.set_defaults(func=cmd_models)
 

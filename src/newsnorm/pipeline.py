@@ -18,7 +18,8 @@ from .ingest import DEFAULT_MAX_BYTES, IngestError, read_article, sha256_hex
 from .metadata import extract_metadata
 from .roles import REMOVED_ROLES, assign_roles
 from .segment import split_segments
-from .translate import NoTranslator, Translator, apply_translations
+from .translate import NoTranslator, TranslationReport, Translator, translate_articles
+from .translation_cache import TranslationCache
 
 
 def article_id_for(path: str) -> str:
@@ -27,6 +28,14 @@ def article_id_for(path: str) -> str:
 
 
 def process_text(raw: RawArticle, translator: Translator | None = None, errors: list[str] | None = None) -> Article:
+    article = analyse_text(raw)
+    translate_articles([article], translator or NoTranslator(), errors)
+    finish_article(article)
+    return article
+
+
+def analyse_text(raw: RawArticle) -> Article:
+    """Every step before translation: segments, languages, roles, publisher pairs."""
     segments = split_segments(raw.text)
     primary = langid.detect_segments(segments)
     assign_roles(segments)
@@ -39,10 +48,13 @@ def process_text(raw: RawArticle, translator: Translator | None = None, errors: 
         primary_lang=primary,
         langs=sorted({s.lang for s in segments if s.lang != "und"}),
     )
-    apply_translations(article, translator or NoTranslator(), errors)
+    return article
+
+
+def finish_article(article: Article) -> None:
+    """Every step after translation: metadata and flags, the English text."""
     extract_metadata(article)
     article.text_en = compose_text_en(article)
-    return article
 
 
 @dataclass
@@ -53,6 +65,7 @@ class BatchResult:
     failed: list[str] = field(default_factory=list)  # inputs of a batch that crashed; retried next run
     langdetect_calls: int = 0
     lines: int = 0
+    translation: TranslationReport = field(default_factory=TranslationReport)
 
 
 def process_file(path: Path, translator: Translator | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -67,7 +80,24 @@ def process_file(path: Path, translator: Translator | None = None, max_bytes: in
     try:
         return process_text(raw, translator, errors)
     except Exception as exc:  # a bug on one odd input must not take the run down
-        return Quarantined(raw.path, raw.sha256, raw.size, f"processing failed: {type(exc).__name__}: {exc}")
+        return _failed(raw, exc)
+
+
+def _analyse_file(path: Path, max_bytes: int) -> tuple[RawArticle, Article] | Quarantined:
+    try:
+        raw = read_article(path, max_bytes)
+    except IngestError as exc:
+        return _quarantine(path, str(exc))
+    except OSError as exc:
+        return _quarantine(path, f"unreadable: {exc.strerror or exc}")
+    try:
+        return RawArticle(raw.path, raw.sha256, "", raw.size), analyse_text(raw)  # text not kept twice
+    except Exception as exc:  # a bug on one odd input must not take the run down
+        return _failed(raw, exc)
+
+
+def _failed(raw: RawArticle, exc: Exception) -> Quarantined:
+    return Quarantined(raw.path, raw.sha256, raw.size, f"processing failed: {type(exc).__name__}: {exc}")
 
 
 def _quarantine(path: Path, reason: str) -> Quarantined:
@@ -89,15 +119,29 @@ def _sha256_file(path: Path) -> str:
 
 
 def process_batch(paths: list[str], translator: Translator | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
+                  max_bytes: int = DEFAULT_MAX_BYTES, cache_path: str | None = None) -> BatchResult:
+    """Analyse every file, translate the whole batch at once (dedup, cache, batched), finish.
+
+    `cache_path` is the warehouse's translation cache: read here, never written (new
+    translations travel back in `result.translation.new`; the flow's process stores them).
+    """
     result = BatchResult()
     calls0, lines0 = langid.STATS.langdetect_calls, langid.STATS.lines
+    analysed: list[tuple[RawArticle, Article]] = []
     for p in paths:
-        out = process_file(Path(p), translator, max_bytes, result.errors)
+        out = _analyse_file(Path(p), max_bytes)
         if isinstance(out, Quarantined):
             result.quarantined.append(out)
         else:
-            result.articles.append(out)
+            analysed.append(out)
+    result.translation = translate_articles([a for _, a in analysed], translator or NoTranslator(),
+                                            result.errors, TranslationCache(cache_path))
+    for raw, art in analysed:
+        try:
+            finish_article(art)
+            result.articles.append(art)
+        except Exception as exc:  # a bug on one odd input must not take the run down
+            result.quarantined.append(_failed(raw, exc))
     result.langdetect_calls = langid.STATS.langdetect_calls - calls0
     result.lines = langid.STATS.lines - lines0
     return result

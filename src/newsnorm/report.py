@@ -20,11 +20,20 @@ def report_rows(s: RunSummary) -> list[tuple[str, str]]:
          or "-"),
         ("translations", ", ".join(f"{k} {v}" for k, v in sorted(s.translations.items())) or "-"),
         ("missing model", ", ".join(f"{k} {v}" for k, v in sorted(s.missing_models.items())) or "-"),
+        ("argos", _argos_row(s)),
         ("langdetect", f"{s.lines_langdetect} of {s.lines_langid} lines"),
         ("time", f"{s.seconds:.2f} s, {processed / secs:.1f} files/s"),
         ("status", s.status),
     ]
     return rows
+
+
+def _argos_row(s: RunSummary) -> str:
+    t = s.translation
+    if not (t.texts or t.counts["cache"]):
+        return "-"
+    return (f"{t.texts} text(s) in {t.calls} CTranslate2 call(s), {t.counts['cache']} segment(s) from the cache, "
+            f"{s.cache_stored} cached now" + "".join(f"; {lang} via pivot {r}" for lang, r in sorted(t.routes.items())))
 
 
 def markdown_report(s: RunSummary) -> str:

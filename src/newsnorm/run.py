@@ -7,6 +7,7 @@ the warehouse; workers only compute.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +20,15 @@ from .data import Article, Quarantined
 from .discover import discover
 from .ingest import DEFAULT_MAX_BYTES
 from .pipeline import BatchResult, process_batch
-from .translate import ArgosTranslator, NoTranslator, Translator, argos_packages_dir, installed_packages
+from .translate import (
+    ArgosTranslator,
+    NoTranslator,
+    TranslationReport,
+    Translator,
+    argos_packages_dir,
+    installed_packages,
+)
+from .translation_cache import TranslationCache, cache_path
 from .warehouse import Warehouse, translations_json
 
 FLUSH_ARTICLES = 500
@@ -87,6 +96,8 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     translator_packages: list[str] = field(default_factory=list)
+    translation: TranslationReport = field(default_factory=TranslationReport)  # new entries not kept
+    cache_stored: int = 0
     status: str = "running"
 
     @property
@@ -105,11 +116,11 @@ def batches_of(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def sequential(packages_dir: str | None, max_bytes: int) -> MapBatches:
+def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str | None = None) -> MapBatches:
     def run(batches: list[list[str]]) -> Iterator[BatchResult]:
         translator = make_translator(packages_dir)
         for b in batches:
-            yield process_batch(b, translator, max_bytes)
+            yield process_batch(b, translator, max_bytes, translation_cache)
 
     return run
 
@@ -165,7 +176,8 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
         if cfg.prune_missing:
             stored = set(wh.manifest())
             summary.files_removed = wh.remove_articles(stored - set(files))
-        mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes)
+        cache = TranslationCache(cache_path(wh.root))
+        mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))
         progress = progress or _progress_hook
         done = 0
         if progress:
@@ -173,6 +185,7 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
         pending: list[Article] = []
         quarantine: list[Quarantined] = []
         for result in mapper(batches_of(todo, cfg.batch_size)):
+            _store_translations(cache, summary, result)
             _account(summary, result)
             pending.extend(result.articles)
             quarantine.extend(result.quarantined)
@@ -219,8 +232,19 @@ def _account(summary: RunSummary, result: BatchResult) -> None:
             summary.langs[s.lang] += 1
             if s.translation_status == "missing_model":
                 summary.missing_models[s.lang] += 1
-            elif s.translation_source in ("publisher", "argos", "glossary") and s.lang not in ("en", "und"):
+            elif s.translation_source in ("publisher", "glossary") and s.lang not in ("en", "und"):
                 summary.translations[s.translation_source] += 1
+    summary.translation.merge(result.translation)
+    summary.translations.update(result.translation.by_source())  # argos, cache, missing_model, failed
+
+
+def _store_translations(cache: TranslationCache, summary: RunSummary, result: BatchResult) -> None:
+    """Workers only read the cache; their new translations are written here, by the flow's process."""
+    try:
+        summary.cache_stored += cache.store(result.translation.new)
+    except sqlite3.Error as exc:  # a cache is an optimisation: the run goes on, a later run redoes the work
+        summary.warnings.append(f"translation cache {cache.path} not updated: {exc}")
+    result.translation.new = []
 
 
 def _flush(wh: Warehouse, articles: list[Article], summary: RunSummary) -> None:
@@ -242,6 +266,7 @@ def _warnings(summary: RunSummary, cfg: RunConfig) -> None:
             f"{summary.files_quarantined} input(s) quarantined; see: newsnorm query "
             f"\"select source_path, error from quarantine where run_id = '{summary.run_id}'\""
         )
+    summary.warnings.extend(summary.translation.notes())
     summary.warnings.extend(f"translation error: {e}" for e in summary.errors[:20])
 
 

@@ -1,8 +1,14 @@
 """English text for every segment: original, publisher pair, UI glossary, or a translator.
 
-The translator is a seam: anything with `languages()` and `translate(texts, lang)`.
-`ArgosTranslator` uses Argos Translate through its own API and is imported lazily, so a
-run without foreign text (or without installed packages) never pays for torch.
+The translator is a seam: anything with `languages()` and `translate(texts, lang)` (and,
+optionally, `model_id(lang)` for the cache and `route(lang)` to report pivots).
+`ArgosTranslator` reads package metadata only; Argos itself (about 2.3 s to import, torch
+included) is loaded by `argos_backend` when a package is installed and a text misses the cache.
+
+`translate_articles` works on a whole batch of articles: identical texts are translated once,
+the cache is asked first, and each language goes to the translator in one call (one
+CTranslate2 call per package leg). A failure isolates the failing texts: they get
+`translation_status = failed`, everything else goes on.
 """
 
 from __future__ import annotations
@@ -10,12 +16,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from .data import Article, Segment
 from .patterns import UI_GLOSSARY
 from .roles import CONTENT_ROLES, strip_inline_credit
+from .translation_cache import CacheEntry, TranslationCache, text_key
 
 log = logging.getLogger(__name__)
 
@@ -59,36 +68,107 @@ def installed_packages(packages_dir: Path | None = None) -> list[dict]:
     return out
 
 
+def package_id(pkg: dict) -> str:
+    """Package name and version, as the cache keys them (same form as ArgosEngine.model_id)."""
+    return f"{Path(pkg['path']).name}@{pkg.get('package_version', '')}"
+
+
+def plan_routes(pkgs: list[dict], to: str = "en") -> dict[str, list[dict]]:
+    """lang -> packages leading to English: a direct package, else one pivot X->Y->en.
+
+    Argos composes pivots itself at translation time; this prediction (from metadata, no
+    import) decides which languages are translatable and keys cache lookups. Argos' actual
+    route is what translates, and new cache entries are keyed by it.
+    """
+    by_from: dict[str, list[dict]] = {}
+    for p in pkgs:
+        by_from.setdefault(p["from_code"], []).append(p)
+    routes: dict[str, list[dict]] = {}
+    for src, ps in by_from.items():
+        if src == to:
+            continue
+        direct = [p for p in ps if p["to_code"] == to]
+        if direct:
+            routes[src] = direct[:1]
+            continue
+        for p in ps:
+            onward = [q for q in by_from.get(p["to_code"], []) if q["to_code"] == to]
+            if onward:
+                routes[src] = [p, onward[0]]
+                break
+    return routes
+
+
 class ArgosTranslator:
-    """Argos Translate to English, one call per text (batched CTranslate2 path: issue 3)."""
+    """Argos Translate to English, batched (see argos_backend); metadata only until it translates."""
 
     def __init__(self, packages_dir: Path | None = None):
-        self.packages_dir = packages_dir or argos_packages_dir()
+        self.packages_dir = Path(packages_dir or argos_packages_dir()).absolute()
         pkgs = installed_packages(self.packages_dir)
-        direct = {p["from_code"] for p in pkgs if p["to_code"] == "en"}
-        to_en_via = {p["from_code"]: p["to_code"] for p in pkgs if p["to_code"] != "en"}
-        self._langs = direct | {src for src, mid in to_en_via.items() if mid in direct}
+        self._routes = plan_routes(pkgs)
+        self._actual: dict[str, tuple[list[str], str]] = {}
         self.packages = [f"{p['from_code']}->{p['to_code']} {p.get('package_version', '?')}" for p in pkgs]
+        self.calls = 0  # CTranslate2 calls made through this translator
 
     def languages(self) -> set[str]:
-        return set(self._langs)
+        return set(self._routes)
+
+    def route(self, lang: str) -> list[str]:
+        if lang in self._actual:
+            return self._actual[lang][0]
+        legs = self._routes.get(lang, [])
+        return [lang] + [p["to_code"] for p in legs] if legs else []
+
+    def model_id(self, lang: str) -> str | None:
+        if lang in self._actual:
+            return self._actual[lang][1]
+        legs = self._routes.get(lang)
+        return ">".join(package_id(p) for p in legs) if legs else None
 
     def translate(self, texts: list[str], lang: str) -> list[str]:
-        os.environ.setdefault("ARGOS_PACKAGES_DIR", str(self.packages_dir))
-        from argostranslate import translate as argos_translate
+        from .argos_backend import engine_for
 
-        return [argos_translate.translate(t, lang, "en") for t in texts]
+        engine = engine_for(self.packages_dir)
+        before = engine.calls
+        out = engine.translate(texts, lang)
+        self.calls += engine.calls - before
+        self._actual[lang] = (engine.route(lang), engine.model_id(lang))
+        return out
+
+
+@dataclass
+class TranslationReport:
+    """What the translate step did, per batch; merged per run. Picklable (crosses to the flow)."""
+
+    counts: Counter = field(default_factory=Counter)  # segments: argos, cache, missing_model, failed
+    texts: int = 0  # distinct texts sent to the translator
+    calls: int = 0  # CTranslate2 translate_batch calls
+    new: list[CacheEntry] = field(default_factory=list)  # for the flow process to store
+    routes: dict[str, str] = field(default_factory=dict)  # lang -> "ja->vi->en" when pivoted
+
+    def merge(self, other: TranslationReport) -> None:
+        self.counts.update(other.counts)
+        self.texts += other.texts
+        self.calls += other.calls
+        self.new.extend(other.new)
+        self.routes.update(other.routes)
+
+    def by_source(self) -> dict[str, int]:
+        return {k: v for k, v in self.counts.items() if v > 0}
+
+    def notes(self) -> list[str]:
+        return [f"{lang} translated through a pivot, {route} (Argos chains two packages: expect lower "
+                f"quality than a direct {lang}->en package)" for lang, route in sorted(self.routes.items())]
 
 
 def _english_of(seg: Segment) -> str:
     return strip_inline_credit(seg.text) if seg.role == "caption" else seg.text
 
 
-def apply_translations(article: Article, translator: Translator, errors: list[str] | None = None) -> None:
-    """Fill text_en / translation_source / translation_status on every segment, in place."""
+def _assign(article: Article, langs: set[str]) -> list[Segment]:
+    """Decide every segment that needs no machine translation; return those that do."""
     by_seq = {s.seq: s for s in article.segments}
-    langs = translator.languages()
-    pending: dict[str, list[Segment]] = {}
+    pending = []
     for seg in article.segments:
         seg.text_en, seg.translation_source, seg.translation_status = None, None, "not_needed"
         if seg.lang in ("en", "und"):
@@ -105,17 +185,96 @@ def apply_translations(article: Article, translator: Translator, errors: list[st
         if seg.role not in CONTENT_ROLES:
             continue
         if seg.lang in langs:
-            pending.setdefault(seg.lang, []).append(seg)
+            pending.append(seg)
         else:
             seg.translation_status = "missing_model"
-    for lang, segs in pending.items():
-        try:
-            outs = translator.translate([_english_of(s) for s in segs], lang)
-        except Exception as exc:  # one failing language must not stop the article
-            for s in segs:
-                s.translation_status = "failed"
-            if errors is not None:
-                errors.append(f"{article.source_path}: {lang} translation failed: {exc}")
+    return pending
+
+
+def translate_articles(articles: list[Article], translator: Translator, errors: list[str] | None = None,
+                       cache: TranslationCache | None = None) -> TranslationReport:
+    """Fill text_en / translation_source / translation_status on every segment of every article."""
+    report = TranslationReport()
+    langs = translator.languages()
+    pending: dict[str, dict[str, list[tuple[Article, Segment]]]] = {}
+    for art in articles:
+        for seg in _assign(art, langs):
+            pending.setdefault(seg.lang, {}).setdefault(_english_of(seg), []).append((art, seg))
+        report.counts["missing_model"] += sum(s.translation_status == "missing_model" for s in art.segments)
+    model_id = getattr(translator, "model_id", lambda lang: None)
+    for lang, by_text in pending.items():
+        model = model_id(lang)
+        cached = cache.lookup(lang, model, by_text) if cache is not None and model else {}
+        for text, en in cached.items():
+            _fill(by_text[text], en)
+            report.counts["cache"] += len(by_text[text])
+        todo = [t for t in by_text if t not in cached]
+        if not todo:
             continue
-        for s, out in zip(segs, outs, strict=True):
-            s.text_en, s.translation_source, s.translation_status = out, "argos", "translated"
+        calls0 = getattr(translator, "calls", 0)
+        done, failed = _translate_isolating(translator, todo, lang)
+        report.texts += len(todo)
+        report.calls += getattr(translator, "calls", 0) - calls0
+        model = model_id(lang)  # the route that actually translated
+        for text, en in done.items():
+            _fill(by_text[text], en)
+            report.counts["argos"] += len(by_text[text])
+            if model:
+                report.new.append(CacheEntry(text_key(text), lang, model, text, en))
+        for text in failed:
+            for _, seg in by_text[text]:
+                seg.translation_status = "failed"
+            report.counts["failed"] += len(by_text[text])
+        if errors is not None:
+            errors.extend(_failure_lines(lang, failed, by_text))
+        route = getattr(translator, "route", lambda lang: [])(lang)
+        if len(route) > 2:
+            report.routes[lang] = "->".join(route)
+    return report
+
+
+def apply_translations(article: Article, translator: Translator, errors: list[str] | None = None,
+                       cache: TranslationCache | None = None) -> TranslationReport:
+    """One article (the same rules as a batch)."""
+    return translate_articles([article], translator, errors, cache)
+
+
+def _fill(items: list[tuple[Article, Segment]], text_en: str) -> None:
+    for _, seg in items:
+        seg.text_en, seg.translation_source, seg.translation_status = text_en, "argos", "translated"
+
+
+def _translate_isolating(translator: Translator, texts: list[str], lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """All texts in one call; if that fails, one by one, so only the failing texts fail."""
+    try:
+        outs = translator.translate(texts, lang)
+        if len(outs) != len(texts):
+            raise RuntimeError(f"translator returned {len(outs)} texts for {len(texts)}")
+        done, failed = dict(zip(texts, outs, strict=True)), {}
+    except Exception as exc:  # any translator error: isolated, reported, never raised
+        if len(texts) == 1:
+            return {}, {texts[0]: _describe(exc)}
+        log.warning("%s: batch of %d texts failed (%s); retrying one by one", lang, len(texts), _describe(exc))
+        done, failed = {}, {}
+        for text in texts:
+            try:
+                done[text] = translator.translate([text], lang)[0]
+            except Exception as one_exc:
+                failed[text] = _describe(one_exc)
+    for text in [t for t, en in done.items() if not en.strip()]:
+        failed[text] = "the translator returned an empty text"
+        del done[text]
+    return done, failed
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _failure_lines(lang: str, failed: dict[str, str], by_text: dict[str, list[tuple[Article, Segment]]]) -> list[str]:
+    """One line per distinct error, naming where (file, line) the first few failures are."""
+    by_error: dict[str, list[str]] = {}
+    for text, err in failed.items():
+        by_error.setdefault(err, []).extend(f"{a.source_path}:{s.line_start + 1}" for a, s in by_text[text])
+    return [f"{lang} translation failed for {len(where)} segment(s) ({', '.join(where[:3])}"
+            f"{', ...' if len(where) > 3 else ''}): {err}" for err, where in by_error.items()]
