@@ -46,6 +46,7 @@ _NUMBER_WORD = re.compile(
 _SPELLED_PCT = re.compile(r"\s?(%|percent\b|per cent\b)", re.IGNORECASE)
 _SHINGLE = 5
 N_MINHASH = 64
+FINGERPRINT_VERSION = "1"  # bump when features or weights change: saved indexes are then rebuilt
 WEIGHT_SCALE = 20  # weights are stored as uint8 steps of 1/20
 
 

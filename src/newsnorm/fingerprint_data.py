@@ -33,7 +33,7 @@ WEIGHTS: dict[str, float] = {
 }
 
 # Capitalized for grammar or typography, not because they name something in the story.
-ENTITY_STOPWORDS: frozenset[str] = frozenset("""
+_ENTITY_STOPWORDS = """
 a an the and or but nor if so yet of in on at to for from by with as into onto upon about over under after
 before during since until while when where why how what which who whom whose that this these those there here
 it its he she they we i you his her their our my your him them us me is are was were be been being has have
@@ -46,4 +46,5 @@ jan feb mar apr jun jul aug sep sept oct nov dec
 president minister prime secretary chief senator governor mayor king queen general spokesman spokeswoman
 spokesperson director chairman official officials photo photos image images video file credit caption
 read more share click subscribe advertisement latest related news
-""".split())
+"""
+ENTITY_STOPWORDS: frozenset[str] = frozenset(_ENTITY_STOPWORDS.split())

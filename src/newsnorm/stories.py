@@ -126,6 +126,7 @@ class StoryIndex:
         self.postings = _Postings()
         self._parent: list[int] = []
         self._label: dict[int, str] = {}      # root doc -> smallest article_id of its component
+        self._members: dict[int, list[int]] = {}  # root doc -> docs of its component (dead ones too)
         self._mass = np.empty(1024, np.float64)  # fingerprint mass by doc, for vectorized scoring
         self.written: dict[str, StoryState] = {}  # what the articles table holds, by article_id
         self.pending: dict[str, StoryState] = {}  # stored articles whose row must change
@@ -136,6 +137,26 @@ class StoryIndex:
 
     def __len__(self) -> int:
         return len(self.doc_of)
+
+    @classmethod
+    def from_entries(cls, rows: list[tuple[Entry, list[str]]]) -> StoryIndex:
+        """An index from saved entries and their links (article ids), without re-comparing anything."""
+        index = cls()
+        for e, _ in rows:
+            doc = len(index.entries)
+            index.entries.append(e)
+            index.doc_of[e.article_id] = doc
+        index._mass = np.resize(index._mass, max(1024, 2 * len(index.entries)))
+        for doc, (e, links) in enumerate(rows):
+            index._mass[doc] = e.fp.mass
+            e.links = {index.doc_of[a] for a in links if a in index.doc_of}
+        for doc, e in enumerate(index.entries):  # links are saved on both ends; keep them symmetric
+            for o in e.links:
+                index.entries[o].links.add(doc)
+        index._regroup()
+        index.touched = set()
+        index.postings.rebuild(index.entries)
+        return index
 
     # -- building ------------------------------------------------------------------------
     def add(self, entry: Entry) -> int:
@@ -152,6 +173,7 @@ class StoryIndex:
         self._mass[doc] = entry.fp.mass
         self._parent.append(doc)
         self._label[doc] = entry.article_id
+        self._members[doc] = [doc]
         for other in self._neighbours(entry.fp, doc):
             self._link(doc, other)
         self.postings.add(doc, entry.fp.keys)
@@ -216,15 +238,17 @@ class StoryIndex:
         ra, rb = self._find(a), self._find(b)
         if ra == rb:
             return
-        if rb < ra:
+        if len(self._members[ra]) < len(self._members[rb]):
             ra, rb = rb, ra
         self._parent[rb] = ra
+        self._members[ra].extend(self._members.pop(rb))
         self._label[ra] = min(self._label.pop(rb), self._label[ra])
 
     def _regroup(self) -> None:
         """Recompute components from the links after removals (one may have split a story)."""
         self._parent = list(range(len(self.entries)))
         self._label = {d: e.article_id for d, e in enumerate(self.entries)}
+        self._members = {d: [d] for d in range(len(self.entries))}
         for d, e in enumerate(self.entries):
             for o in e.links:
                 if o > d:
@@ -237,21 +261,15 @@ class StoryIndex:
 
     def members(self, docs: Iterable[int]) -> dict[int, list[int]]:
         """Root -> alive members, for the components containing these docs."""
-        roots = {self._find(d) for d in docs}
-        out: dict[int, list[int]] = {r: [] for r in roots}
-        for d, e in enumerate(self.entries):
-            if e.alive:
-                r = self._find(d)
-                if r in out:
-                    out[r].append(d)
+        out = {}
+        for r in {self._find(d) for d in docs}:
+            alive = sorted(d for d in self._members[r] if self.entries[d].alive)
+            if alive:
+                out[r] = alive
         return out
 
     def components(self) -> dict[int, list[int]]:
-        out: dict[int, list[int]] = {}
-        for d, e in enumerate(self.entries):
-            if e.alive:
-                out.setdefault(self._find(d), []).append(d)
-        return out
+        return self.members(self._members)
 
     # -- the run's entry points ----------------------------------------------------------
     def assign(self, articles: list[Article], now: datetime | None = None) -> None:

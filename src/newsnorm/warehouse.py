@@ -6,6 +6,8 @@ Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and 
     wh/segments/bucket=NN/part.parquet   segments of the articles in the same bucket
     wh/runs/runs.parquet                 one row per run
     wh/quarantine/quarantine.parquet     inputs that could not be processed
+    wh/stories/stories.parquet           one row per story (story_store.py)
+    wh/.story_index/                     the story index (not a table; story_store.py)
     wh/.tmp/                             temporary files (never *.parquet, outside the tables)
     wh/.lock                             held by the one run that writes
 
@@ -101,7 +103,21 @@ QUARANTINE = pa.schema([
     ("quarantined_at", pa.timestamp("us", tz="UTC")),
 ])
 
-TABLES = {"articles": ARTICLES, "segments": SEGMENTS, "runs": RUNS, "quarantine": QUARANTINE}
+# Stories (issue 8): one row per story; written whole by story_store from the story index.
+STORIES = pa.schema([
+    ("story_id", pa.string()),
+    ("n_copies", pa.int32()),
+    ("n_sites", pa.int32()),
+    ("sites", pa.list_(pa.string())),
+    ("first_seen", pa.timestamp("us", tz="UTC")),
+    ("first_published", pa.date32()),
+    ("representative_id", pa.string()),
+    ("representative_title", pa.string()),
+    ("representative_reason", pa.string()),
+    ("article_ids", pa.list_(pa.string())),
+])
+
+TABLES = {"articles": ARTICLES, "segments": SEGMENTS, "runs": RUNS, "quarantine": QUARANTINE, "stories": STORIES}
 
 
 class WarehouseBusy(RuntimeError):
@@ -310,6 +326,32 @@ class Warehouse:
         old = self.read("runs")
         new = pa.Table.from_pylist([row], schema=RUNS)
         self._write(self.path("runs"), pa.concat_tables([old, new]).sort_by([("started_at", "ascending")]), "runs")
+
+    # -- stories (issue 8) -------------------------------------------------------------------
+    def write_stories(self, table: pa.Table) -> None:
+        self._write(self.path("stories"), table, "stories")
+
+    def update_story_fields(self, changes: dict[str, tuple[str, list[str]]], owned: frozenset[str]) -> int:
+        """Set story_id and the `owned` flags of stored articles (a merge can relabel old rows).
+
+        Rewrites only the article buckets concerned; segments are untouched. Returns rows changed.
+        """
+        by_bucket: dict[int, dict[str, tuple[str, list[str]]]] = {}
+        for aid, change in changes.items():
+            by_bucket.setdefault(bucket_of(aid), {})[aid] = change
+        n = 0
+        for b, todo in sorted(by_bucket.items()):
+            t = self.read("articles", b)
+            ids, sids, flags = (t.column(c).to_pylist() for c in ("article_id", "story_id", "flags"))
+            for i, aid in enumerate(ids):
+                if aid in todo:
+                    sids[i] = todo[aid][0]
+                    flags[i] = sorted((set(flags[i] or []) - owned) | set(todo[aid][1]))
+                    n += 1
+            t = t.set_column(t.schema.get_field_index("story_id"), "story_id", pa.array(sids, pa.string()))
+            t = t.set_column(t.schema.get_field_index("flags"), "flags", pa.array(flags, pa.list_(pa.string())))
+            self._write(self.path("articles", b), t, "articles")
+        return n
 
     def info(self) -> dict:
         return {"root": str(self.root), "schema_version": SCHEMA_VERSION, "buckets": N_BUCKETS,
