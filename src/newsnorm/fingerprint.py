@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -142,8 +143,12 @@ def _title_case(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
-def term_features(text: str) -> dict[str, float]:
-    """Names and rarer content words, weighted by surprise; names count more."""
+def term_features(text: str, frequency: Callable[[str], float] = zipf) -> dict[str, float]:
+    """Names and rarer content words, weighted by surprise; names count more.
+
+    `frequency` maps a word to its Zipf frequency; the benchmark swaps it to measure
+    what the frequency table is worth.
+    """
     names: set[str] = set()
     lines = text.split("\n")
     for line in lines:
@@ -158,7 +163,7 @@ def term_features(text: str) -> dict[str, float]:
             key = _key(word)
             if len(key) < 3 or key in ENTITY_STOPWORDS:
                 continue
-            z = zipf(key)
+            z = frequency(key)
             if key in names:
                 w = WEIGHTS["name"] * min(WEIGHTS["max_surprise"], max(0.5, WEIGHTS["name_max_zipf"] - z))
             elif z <= WEIGHTS["word_max_zipf"]:
@@ -208,8 +213,8 @@ def quantize(weights: np.ndarray) -> np.ndarray:
     return (np.clip(np.round(weights * WEIGHT_SCALE), 0, 255) / WEIGHT_SCALE).astype(np.float32)
 
 
-def fingerprint(text: str) -> Fingerprint:
-    feats = term_features(text)
+def fingerprint(text: str, frequency: Callable[[str], float] = zipf) -> Fingerprint:
+    feats = term_features(text, frequency)
     feats.update(number_features(text))
     items = {}
     for k, w in feats.items():

@@ -28,7 +28,7 @@ from .data import Article
 from .fingerprint import Fingerprint, fingerprint, shared_mass, similarity, text_resemblance
 from .spinner import is_spun
 
-SAME_STORY = 0.36          # similarity at or above which two articles report the same story
+SAME_STORY = 0.45          # similarity at or above which two articles report the same story
 MIN_SHARED = 12.0          # ... and they must share at least this much feature weight
 SAME_TEXT = 0.8            # share of the shorter wording found in the longer: a syndicated copy
 POSTING_CAP = 2000         # longer posting lists are skipped at retrieval (not at scoring)
