@@ -74,6 +74,7 @@ BOILERPLATE = [
 SITES = ["Daily Ledger", "Metro Wire", "The Courier", "Global Post Online", "Eastern Herald", "NewsNow 24",
          "The Sentinel", "Capital Dispatch", "Harbor Times", "Valley Report"]
 
+REAL_URLS: dict[str, str] = {}  # label -> page url, to show which real pages were merged
 _SENT = re.compile(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])")
 
 
@@ -355,9 +356,11 @@ def build_corpus(rng: random.Random, per_seed: int, n_topics: int, stories_per_t
         items.append((write_copy(story, rng), f"single:{i}", {"single"}))
     if real:
         for j, p in enumerate(sorted(real.glob("*.gold.json"))):
-            body = json.loads(p.read_text(encoding="utf-8")).get("articleBody") or ""
+            page = json.loads(p.read_text(encoding="utf-8"))
+            body = page.get("articleBody") or ""
             if len(body.split()) < 150:
                 continue
+            REAL_URLS[f"real:{j}"] = page.get("url") or p.name
             items.append((body, f"real:{j}", {"real"}))
             for _ in range(2):
                 text, kinds = vary(body, rng)
@@ -409,6 +412,7 @@ def report_quality(items, articles, rng) -> None:
         if idx:
             ps, rs, *_ = pair_scores([truth[i] for i in idx], [pred[i] for i in idx])
             print(f"  within {part:6s} articles {len(idx):5d}: precision {ps:.4f} recall {rs:.4f}")
+    _report_real(truth, pred, articles)
     order2 = list(reversed(order))
     pred2 = assign_all(articles, order2, batch=7)
     same = sum(pred_by_id[a.article_id] == pred2[a.article_id] for a in articles)
@@ -421,6 +425,24 @@ def report_quality(items, articles, rng) -> None:
     synd = [i for i, (_, _, k) in enumerate(items) if "syndicated" in k]
     print(f"syndicated_copy: flagged {sum('syndicated_copy' in articles[i].flags for i in synd)}/{len(synd)} verbatim "
           f"copies; {sum('syndicated_copy' in a.flags for a in articles)} articles flagged in all")
+
+
+def _report_real(truth: list[str], pred: list[str], articles: list[Article]) -> None:
+    """Real pages are labelled one story per page; show merged pages so a reader can judge them."""
+    real = [i for i, t in enumerate(truth) if t.startswith("real:")]
+    if not real:
+        return
+    english = [i for i in real if articles[i].text_en.strip()]
+    pe, re_, *_ = pair_scores([truth[i] for i in english], [pred[i] for i in english])
+    print(f"  real pages with English text ({len(english)} of {len(real)} articles; the rest wait for a "
+          f"translation model and stay alone): precision {pe:.4f} recall {re_:.4f}")
+    by_story: dict[str, set[str]] = {}
+    for i in real:
+        by_story.setdefault(pred[i], set()).add(truth[i])
+    merged = sorted(sorted(REAL_URLS[t] for t in labels) for labels in by_story.values() if len(labels) > 1)
+    print(f"  {len(merged)} groups of distinct real pages were put in one story:")
+    for urls in merged:
+        print("    " + "  +  ".join(u[:70] for u in urls))
 
 
 def report_timing(sizes: list[int], rng: random.Random, probes: int = 300) -> None:
