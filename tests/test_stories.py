@@ -254,3 +254,15 @@ def test_benchmark_precision_and_recall_at_least_095():
     pred = bench.assign_all(articles, order)
     p, r, *_ = bench.pair_scores([label for _, label, _ in items], [pred[a.article_id] for a in articles])
     assert p >= 0.95 and r >= 0.95, (p, r)
+
+
+def test_pruning_a_member_relabels_the_rest_of_its_story(corpus, tmp_path):
+    wh = tmp_path / "wh"
+    _run([corpus], wh)
+    (corpus / SPUN).unlink()
+    execute(RunConfig(inputs=[str(corpus)], warehouse=str(wh), prune_missing=True))
+    ids = {Path(p).name: (aid, sid) for p, aid, sid in duckdb.sql(
+        f"select source_path, article_id, story_id from read_parquet('{wh}/articles/**/*.parquet')").fetchall()}
+    assert SPUN not in ids and all(aid == sid for aid, sid in ids.values())
+    n = duckdb.sql(f"select count(*), max(n_copies) from read_parquet('{wh}/stories/*.parquet')").fetchall()[0]
+    assert n == (4, 1)
