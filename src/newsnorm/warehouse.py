@@ -334,23 +334,26 @@ class Warehouse:
     def update_story_fields(self, changes: dict[str, tuple[str, list[str]]], owned: frozenset[str]) -> int:
         """Set story_id and the `owned` flags of stored articles (a merge can relabel old rows).
 
-        Rewrites only the article buckets concerned; segments are untouched. Returns rows changed.
+        Rewrites only the articles files that hold such rows (found by their article_id
+        column, whatever the file layout); segments are untouched. Returns rows changed.
         """
-        by_bucket: dict[int, dict[str, tuple[str, list[str]]]] = {}
-        for aid, change in changes.items():
-            by_bucket.setdefault(bucket_of(aid), {})[aid] = change
         n = 0
-        for b, todo in sorted(by_bucket.items()):
-            t = self.read("articles", b)
-            ids, sids, flags = (t.column(c).to_pylist() for c in ("article_id", "story_id", "flags"))
+        for path in self._paths("articles"):
+            if not changes or not path.exists():
+                continue
+            ids = pq.read_table(path, columns=["article_id"]).column("article_id").to_pylist()
+            if changes.keys().isdisjoint(ids):
+                continue
+            t = pq.read_table(path).replace_schema_metadata(None)
+            sids, flags = t.column("story_id").to_pylist(), t.column("flags").to_pylist()
             for i, aid in enumerate(ids):
-                if aid in todo:
-                    sids[i] = todo[aid][0]
-                    flags[i] = sorted((set(flags[i] or []) - owned) | set(todo[aid][1]))
+                if aid in changes:
+                    sids[i] = changes[aid][0]
+                    flags[i] = sorted((set(flags[i] or []) - owned) | set(changes[aid][1]))
                     n += 1
             t = t.set_column(t.schema.get_field_index("story_id"), "story_id", pa.array(sids, pa.string()))
             t = t.set_column(t.schema.get_field_index("flags"), "flags", pa.array(flags, pa.list_(pa.string())))
-            self._write(self.path("articles", b), t, "articles")
+            self._write(path, t, "articles")
         return n
 
     def info(self) -> dict:
