@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import PIPELINE_VERSION
+from . import PIPELINE_VERSION, story_store
 from .data import Article, Quarantined
 from .discover import discover
 from .ingest import DEFAULT_MAX_BYTES
@@ -196,6 +196,7 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             if progress:
                 progress(done, len(todo))
         _flush(wh, pending, summary)
+        story_store.settle(wh)  # stories: reconcile and relabel stored rows even when nothing was new
         wh.add_quarantine(quarantine, summary.run_id)
         summary.finished_at = datetime.now(UTC)
         summary.status = "completed"
@@ -250,7 +251,9 @@ def _store_translations(cache: TranslationCache, summary: RunSummary, result: Ba
 def _flush(wh: Warehouse, articles: list[Article], summary: RunSummary) -> None:
     if not articles:
         return
+    story_store.prepare(wh, articles)  # stories: story_id and story flags set, index saved, before the write
     summary.segments_written += wh.write_articles(articles, summary.run_id)
+    story_store.settle(wh)  # stories: stored articles whose story changed get their new id
     summary.articles_written += len(articles)
     wh.clear_quarantine({a.source_path for a in articles})
 

@@ -6,6 +6,9 @@ Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and 
     wh/segments/part=NNNNNN/data.parquet   the segments of the same articles
     wh/runs/runs.parquet                   one row per run
     wh/quarantine/quarantine.parquet       inputs that could not be processed
+    wh/stories/stories.parquet             one row per story (story_store.py)
+    wh/.story_index/                       the story index (not a table; story_store.py)
+    wh/.cache/translations.sqlite          translation cache (not a table; translation_cache.py)
     wh/.tmp/                               temporary files (never *.parquet, outside the tables)
     wh/.lock                               held by the one run that writes
 
@@ -107,7 +110,21 @@ QUARANTINE = pa.schema([
     ("quarantined_at", pa.timestamp("us", tz="UTC")),
 ])
 
-TABLES = {"articles": ARTICLES, "segments": SEGMENTS, "runs": RUNS, "quarantine": QUARANTINE}
+# Stories (issue 8): one row per story; written whole by story_store from the story index.
+STORIES = pa.schema([
+    ("story_id", pa.string()),
+    ("n_copies", pa.int32()),
+    ("n_sites", pa.int32()),
+    ("sites", pa.list_(pa.string())),
+    ("first_seen", pa.timestamp("us", tz="UTC")),
+    ("first_published", pa.date32()),
+    ("representative_id", pa.string()),
+    ("representative_title", pa.string()),
+    ("representative_reason", pa.string()),
+    ("article_ids", pa.list_(pa.string())),
+])
+
+TABLES = {"articles": ARTICLES, "segments": SEGMENTS, "runs": RUNS, "quarantine": QUARANTINE, "stories": STORIES}
 
 
 class WarehouseBusy(RuntimeError):
@@ -364,6 +381,35 @@ class Warehouse:
         old = self.read("runs")
         new = pa.Table.from_pylist([row], schema=RUNS)
         self._write(self.path("runs"), pa.concat_tables([old, new]).sort_by([("started_at", "ascending")]), "runs")
+
+    # -- stories (issue 8) -------------------------------------------------------------------
+    def write_stories(self, table: pa.Table) -> None:
+        self._write(self.path("stories"), table, "stories")
+
+    def update_story_fields(self, changes: dict[str, tuple[str, list[str]]], owned: frozenset[str]) -> int:
+        """Set story_id and the `owned` flags of stored articles (a merge can relabel old rows).
+
+        Rewrites only the articles files that hold such rows (found by their article_id
+        column, whatever the file layout); segments are untouched. Returns rows changed.
+        """
+        n = 0
+        for path in self._paths("articles"):
+            if not changes or not path.exists():
+                continue
+            ids = pq.read_table(path, columns=["article_id"]).column("article_id").to_pylist()
+            if changes.keys().isdisjoint(ids):
+                continue
+            t = pq.read_table(path).replace_schema_metadata(None)
+            sids, flags = t.column("story_id").to_pylist(), t.column("flags").to_pylist()
+            for i, aid in enumerate(ids):
+                if aid in changes:
+                    sids[i] = changes[aid][0]
+                    flags[i] = sorted((set(flags[i] or []) - owned) | set(changes[aid][1]))
+                    n += 1
+            t = t.set_column(t.schema.get_field_index("story_id"), "story_id", pa.array(sids, pa.string()))
+            t = t.set_column(t.schema.get_field_index("flags"), "flags", pa.array(flags, pa.list_(pa.string())))
+            self._write(path, t, "articles")
+        return n
 
     def info(self) -> dict:
         return {"root": str(self.root), "schema_version": SCHEMA_VERSION, "parts": len(self.parts()),

@@ -1,0 +1,252 @@
+"""What an article says, reduced to features that survive paraphrase, spinning and translation.
+
+A rewrite changes words; it rarely changes the facts. So a story fingerprint is the set of
+an article's *specific* terms, each weighted by how surprising it is:
+
+- numbers, normalized (`$350 billion` = `350bn` = 3.5e11; `fifteen%` = `15 percent` = 15%):
+  a spinner or a translator keeps figures, and a figure like 28,500 is rare in general text;
+- names (capitalized mid-sentence: `Hanwha`, `Sung-lac`, `Philadelphia`), weighted up;
+- rarer content words (`shipbuilder`, `semiconductors`), lightly stemmed.
+
+Weights come from a static English word-frequency table (wordfreq's Zipf scale: "the" 7.7,
+"trump" 4.9, "hanwha" 1.7), not from the warehouse, so the similarity of two articles is a
+pure function of the two texts: the same pairs match whatever the ingestion order, which
+is what keeps story ids stable. Common words (Zipf above WORD_MAX_ZIPF) carry no weight.
+
+The fingerprint also carries a MinHash of word 5-shingles, to tell a copy of the same
+text (syndication) from another article about the same story.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .fingerprint_data import ENTITY_STOPWORDS, NUMBER_WORDS, SCALE_WORDS, WEIGHTS
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”—–\-\n(\[]\s*$")
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<cur>US\$|\$|€|£|¥|₩)?\s?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<pct>%|percent\b|per cent\b)|[\s-](?P<scale>" + "|".join(SCALE_WORDS) + r")\b)?",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = re.compile(
+    r"\b(?P<tens>" + "|".join(w for w, v in NUMBER_WORDS.items() if v >= 20 and v % 10 == 0) + r")"
+    r"(?:[-\s](?P<unit>" + "|".join(w for w, v in NUMBER_WORDS.items() if v < 10) + r"))?\b"
+    r"|\b(?P<word>" + "|".join(NUMBER_WORDS) + r")\b",
+    re.IGNORECASE,
+)
+_SPELLED_PCT = re.compile(r"\s?(%|percent\b|per cent\b)", re.IGNORECASE)
+_SHINGLE = 5
+N_MINHASH = 64
+FINGERPRINT_VERSION = "1"  # bump when features or weights change: saved indexes are then rebuilt
+WEIGHT_SCALE = 20  # weights are stored as uint8 steps of 1/20
+
+
+@dataclass(slots=True)
+class Fingerprint:
+    """Sorted unique feature hashes with their weights, plus a MinHash of the raw wording."""
+
+    keys: np.ndarray      # uint32, sorted, unique
+    weights: np.ndarray   # float32, aligned with keys
+    minhash: np.ndarray   # uint32[N_MINHASH]
+    n_shingles: int
+    n_words: int
+
+    @property
+    def mass(self) -> float:
+        return float(self.weights.sum())
+
+
+# -- numbers -----------------------------------------------------------------------------
+def _canonical(value: float) -> str:
+    """Whole numbers as written (2019, 28500); big or fractional ones to four significant digits."""
+    if value.is_integer() and value < 1e7:
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+def _number_weight(value: float, raw: str, pct: bool, scaled: bool, currency: bool) -> float:
+    if pct:
+        return WEIGHTS["number_pct"]
+    if scaled or currency or ("." in raw and value >= 10):
+        return WEIGHTS["number_amount"]
+    if value.is_integer() and 1900 <= value <= 2100 and "," not in raw:
+        return WEIGHTS["number_year"]
+    if value >= 100:
+        return WEIGHTS["number_specific"]
+    return WEIGHTS["number_small"] if value >= 10 else 0.0
+
+
+def number_features(text: str) -> dict[str, float]:
+    """Normalized figures with a weight by how specific the figure is."""
+    out: dict[str, float] = {}
+    for m in _NUMBER.finditer(text):
+        raw = m.group("num")
+        value = float(raw.replace(",", ""))
+        scale = (m.group("scale") or "").lower()
+        value *= SCALE_WORDS.get(scale, 1.0)
+        pct = bool(m.group("pct"))
+        w = _number_weight(value, raw, pct, bool(scale), bool(m.group("cur")))
+        if w > 0:
+            key = "n:" + _canonical(value) + ("%" if pct else "")
+            out[key] = max(out.get(key, 0.0), w)
+    for m in _NUMBER_WORD.finditer(text):
+        if m.group("word"):
+            value = NUMBER_WORDS[m.group("word").lower()]
+        else:
+            value = NUMBER_WORDS[m.group("tens").lower()] + NUMBER_WORDS.get((m.group("unit") or "").lower(), 0)
+        pct = bool(_SPELLED_PCT.match(text, m.end()))
+        w = WEIGHTS["number_pct"] if pct else (WEIGHTS["number_small"] if value >= 10 else 0.0)
+        if w > 0:
+            key = "n:" + _canonical(float(value)) + ("%" if pct else "")
+            out[key] = max(out.get(key, 0.0), w)
+    return out
+
+
+# -- terms -------------------------------------------------------------------------------
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """English Zipf frequency (0 = unseen, 7.7 = "the"); cached, the table is static."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def stem(word: str) -> str:
+    """A crude, deterministic suffix strip so investment/investments and talks/talk agree."""
+    for suffix in ("ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """(word, starts a sentence) pairs: capitals at a sentence start say nothing about names."""
+    out = []
+    for m in _WORD.finditer(text):
+        before = text[max(0, m.start() - 3): m.start()]
+        out.append((m.group(0), m.start() == 0 or bool(_SENTENCE_END.search(before))))
+    return out
+
+
+def _title_case(line: str) -> bool:
+    words = [w for w in _WORD.findall(line) if len(w) >= 4]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def term_features(text: str, frequency: Callable[[str], float] = zipf) -> dict[str, float]:
+    """Names and rarer content words, weighted by surprise; names count more.
+
+    `frequency` maps a word to its Zipf frequency; the benchmark swaps it to measure
+    what the frequency table is worth.
+    """
+    names: set[str] = set()
+    lines = text.split("\n")
+    for line in lines:
+        if _title_case(line):
+            continue
+        for word, at_start in _tokens(line):
+            if not at_start and word[0].isupper() and word.lower() not in ENTITY_STOPWORDS:
+                names.add(_key(word))
+    out: dict[str, float] = {}
+    for line in lines:
+        for word, _ in _tokens(line):
+            key = _key(word)
+            if len(key) < 3 or key in ENTITY_STOPWORDS:
+                continue
+            z = frequency(key)
+            if key in names:
+                w = WEIGHTS["name"] * min(WEIGHTS["max_surprise"], max(0.5, WEIGHTS["name_max_zipf"] - z))
+            elif z <= WEIGHTS["word_max_zipf"]:
+                w = min(WEIGHTS["max_surprise"], WEIGHTS["word_max_zipf"] + 1.0 - z)
+            else:
+                continue
+            k = "t:" + stem(key)
+            out[k] = max(out.get(k, 0.0), w)
+    return out
+
+
+def _key(word: str) -> str:
+    return _POSSESSIVE.sub("", word.lower().replace("’", "'"))
+
+
+# -- hashing -----------------------------------------------------------------------------
+def _hash32(s: str) -> int:
+    return zlib.crc32(s.encode("utf-8"))
+
+
+def _minhash_params() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(20251124)  # fixed: signatures must compare across runs
+    a = rng.integers(1, 2**63, size=N_MINHASH, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=N_MINHASH, dtype=np.uint64)
+    return a, b
+
+
+_MH_A, _MH_B = _minhash_params()
+
+
+def minhash(words: list[str]) -> tuple[np.ndarray, int]:
+    """MinHash of word 5-shingles (multiply-shift hashing): estimates Jaccard of wordings."""
+    if len(words) < _SHINGLE:
+        grams = [" ".join(words)] if words else []
+    else:
+        grams = [" ".join(words[i: i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
+    if not grams:
+        return np.full(N_MINHASH, 0xFFFFFFFF, dtype=np.uint32), 0
+    x = np.unique(np.fromiter((_hash32(g) for g in grams), dtype=np.uint64, count=len(grams)))
+    with np.errstate(over="ignore"):
+        h = (x[:, None] * _MH_A[None, :] + _MH_B[None, :]) >> np.uint64(32)
+    return h.min(axis=0).astype(np.uint32), int(x.size)
+
+
+def quantize(weights: np.ndarray) -> np.ndarray:
+    """Weights in steps of 1/WEIGHT_SCALE, so a fingerprint read back from disk scores the same."""
+    return (np.clip(np.round(weights * WEIGHT_SCALE), 0, 255) / WEIGHT_SCALE).astype(np.float32)
+
+
+def fingerprint(text: str, frequency: Callable[[str], float] = zipf) -> Fingerprint:
+    feats = term_features(text, frequency)
+    feats.update(number_features(text))
+    items = {}
+    for k, w in feats.items():
+        h = _hash32(k)
+        items[h] = max(items.get(h, 0.0), w)
+    keys = np.fromiter(sorted(items), dtype=np.uint32, count=len(items))
+    weights = quantize(np.fromiter((items[int(k)] for k in keys), dtype=np.float32, count=len(items)))
+    words = [w.lower() for w in _WORD.findall(text)]
+    mh, n_sh = minhash(words)
+    return Fingerprint(keys, weights, mh, n_sh, len(words))
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """Weighted overlap of the two feature sets over the geometric mean of their masses.
+
+    Symmetric and order-free. The geometric mean (not the union) keeps a truncated copy
+    close to its full version: half the features shared scores 0.71, not 0.5.
+    """
+    shared = shared_mass(a, b)
+    denom = (a.mass * b.mass) ** 0.5
+    return shared / denom if denom else 0.0
+
+
+def shared_mass(a: Fingerprint, b: Fingerprint) -> float:
+    _, ia, ib = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
+    return float(np.minimum(a.weights[ia], b.weights[ib]).sum())
+
+
+def text_resemblance(a: Fingerprint, b: Fingerprint) -> float:
+    """Share of the shorter wording found in the longer one (MinHash estimate)."""
+    if not a.n_shingles or not b.n_shingles:
+        return 0.0
+    j = float(np.mean(a.minhash == b.minhash))
+    inter = j * (a.n_shingles + b.n_shingles) / (1.0 + j)
+    return min(1.0, inter / min(a.n_shingles, b.n_shingles))

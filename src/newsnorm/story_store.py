@@ -1,0 +1,267 @@
+"""The story index on disk, and its reconciliation with the articles table.
+
+    wh/.story_index/part-000001.parquet   rows of index entries, append-only, newest wins
+    wh/stories/stories.parquet            the `stories` table (one row per story)
+
+The index folder is hidden and outside every table folder, so no `wh/<table>/**` glob
+reads it. Each save writes one new part with only the rows that changed (new articles,
+new links, removals as tombstones), to a temp file in wh/.tmp, fsynced, then renamed.
+After PARTS_BEFORE_COMPACT parts (or when the fingerprint rules changed) the live rows
+are rewritten as one *base* part and the older parts deleted; a loader starts from the
+newest base, so a crash between the two steps loses nothing.
+
+The index is saved before the articles it describes are written. Loading reconciles it
+with the articles table, which is the commit record: entries whose article did not land
+(or changed since) are dropped, articles the index lacks are indexed from their stored
+`text_en`, and stored rows whose story_id or story flags disagree are queued as updates.
+So a crash anywhere, an older warehouse without an index, or a deleted index all heal on
+the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .data import Article
+from .fingerprint import FINGERPRINT_VERSION, N_MINHASH, WEIGHT_SCALE, Fingerprint
+from .stories import STORY_FLAGS, Entry, StoryIndex, StoryState, entry_for, representative
+from .warehouse import SCHEMA_VERSION, STORIES, Warehouse
+
+INDEX_DIR = ".story_index"
+PARTS_BEFORE_COMPACT = 16
+_BASE = b"newsnorm.story_index.base"
+_VERSION = b"newsnorm.story_index.version"
+
+PART = pa.schema([
+    ("article_id", pa.string()),
+    ("content_sha256", pa.string()),
+    ("removed", pa.bool_()),
+    ("site_name", pa.string()),
+    ("title", pa.string()),
+    ("published", pa.date32()),
+    ("first_seen", pa.timestamp("us", tz="UTC")),
+    ("flags", pa.list_(pa.string())),
+    ("n_words", pa.int32()),
+    ("n_shingles", pa.int32()),
+    ("keys", pa.list_(pa.uint32())),
+    ("weights", pa.list_(pa.uint8())),
+    ("minhash", pa.binary(4 * N_MINHASH)),
+    ("links", pa.list_(pa.string())),
+])
+
+
+
+# -- parts ----------------------------------------------------------------------------------
+def _parts(root: Path) -> list[Path]:
+    folder = root / INDEX_DIR
+    return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+
+
+def _atomic_write(table: pa.Table, dest: Path, tmp_dir: Path) -> None:
+    """Temp file outside every table, fsync, rename, fsync the folder: old or new, never half."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_dir / f"story-{dest.parent.name}-{dest.stem}-{os.getpid()}.tmp"
+    pq.write_table(table, tmp, compression="zstd")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, dest)
+    fd = os.open(dest.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _row(index: StoryIndex, doc: int) -> dict:
+    e = index.entries[doc]
+    return {
+        "article_id": e.article_id, "content_sha256": e.content_sha256, "removed": not e.alive,
+        "site_name": e.site_name, "title": e.title, "published": e.published, "first_seen": e.first_seen,
+        "flags": e.flags, "n_words": e.fp.n_words, "n_shingles": e.fp.n_shingles,
+        "keys": e.fp.keys, "weights": np.round(e.fp.weights * WEIGHT_SCALE).astype(np.uint8),
+        "minhash": e.fp.minhash.astype("<u4").tobytes(),
+        "links": sorted(index.entries[o].article_id for o in e.links),
+    }
+
+
+def _table(rows: list[dict], base: bool) -> pa.Table:
+    cols = {f.name: [r[f.name] for r in rows] for f in PART}
+    return pa.table(cols, schema=PART).replace_schema_metadata({
+        b"newsnorm.table": b"story_index", b"newsnorm.schema_version": SCHEMA_VERSION.encode(),
+        _VERSION: FINGERPRINT_VERSION.encode(), _BASE: b"1" if base else b"0",
+    })
+
+
+def save(index: StoryIndex, root: Path) -> bool:
+    """Write what changed since the last save (or a compacted base). Returns whether anything was written."""
+    root = Path(root)
+    if not index.dirty:
+        return False
+    parts = _parts(root)
+    since_base = _since_base(parts)
+    seq = int(parts[-1].stem.split("-")[1]) + 1 if parts else 1
+    dest = root / INDEX_DIR / f"part-{seq:06d}.parquet"
+    if len(since_base) >= PARTS_BEFORE_COMPACT or not _compatible(since_base):
+        docs = [d for d, e in enumerate(index.entries) if e.alive]
+        table = _table(sorted((_row(index, d) for d in docs), key=lambda r: r["article_id"]), base=True)
+        _atomic_write(table, dest, root / ".tmp")
+        for old in parts:
+            old.unlink(missing_ok=True)
+    else:
+        latest = {}
+        for d in sorted(index.dirty):
+            e = index.entries[d]
+            if e.alive or e.article_id not in index.doc_of:
+                latest[e.article_id] = d
+        rows = [_row(index, latest[a]) for a in sorted(latest)]
+        _atomic_write(_table(rows, base=False), dest, root / ".tmp")
+    index.dirty = set()
+    return True
+
+
+def _since_base(parts: list[Path]) -> list[Path]:
+    for i in range(len(parts) - 1, -1, -1):
+        if (pq.read_schema(parts[i]).metadata or {}).get(_BASE) == b"1":
+            return parts[i:]
+    return parts
+
+
+def _compatible(parts: list[Path]) -> bool:
+    """Parts written with other fingerprint rules cannot be compared with new ones: rebuild instead."""
+    return all((pq.read_schema(p).metadata or {}).get(_VERSION) == FINGERPRINT_VERSION.encode() for p in parts)
+
+
+def _entries(table: pa.Table) -> list[tuple[Entry, list[str]]]:
+    """Entries (with their links as article ids) from part rows, read column-wise."""
+    n = table.num_rows
+    if not n:
+        return []
+    keys_col = pc.list_flatten(table.column("keys")).to_numpy().astype(np.uint32)
+    w_col = pc.list_flatten(table.column("weights")).to_numpy().astype(np.float32) / WEIGHT_SCALE
+    offsets = np.concatenate([[0], np.cumsum(pc.list_value_length(table.column("keys")).fill_null(0).to_numpy())])
+    mh = np.frombuffer(b"".join(table.column("minhash").to_pylist()), dtype="<u4").reshape(n, N_MINHASH)
+    cols = {c: table.column(c).to_pylist() for c in
+            ("article_id", "content_sha256", "site_name", "title", "published", "first_seen", "flags",
+             "n_words", "n_shingles", "links")}
+    out = []
+    for i in range(n):
+        s, e = int(offsets[i]), int(offsets[i + 1])
+        fp = Fingerprint(keys_col[s:e], w_col[s:e], mh[i].astype(np.uint32), cols["n_shingles"][i], cols["n_words"][i])
+        out.append((Entry(
+            article_id=cols["article_id"][i], content_sha256=cols["content_sha256"][i], fp=fp,
+            site_name=cols["site_name"][i], title=cols["title"][i], published=cols["published"][i],
+            first_seen=cols["first_seen"][i], flags=list(cols["flags"][i] or []),
+        ), cols["links"][i] or []))
+    return out
+
+
+def read_index(root: Path) -> StoryIndex:
+    """The index as saved (no reconciliation): newest row per article, tombstones applied."""
+    parts = _since_base(_parts(Path(root)))
+    tables = [pq.read_table(p, schema=PART) for p in parts] if _compatible(parts) else []
+    if not tables:
+        return StoryIndex.from_entries([])
+    table = pa.concat_tables(tables)
+    ids = table.column("article_id").to_pylist()
+    last = {a: i for i, a in enumerate(ids)}
+    removed = table.column("removed").to_pylist()
+    keep = sorted(i for i in last.values() if not removed[i])
+    return StoryIndex.from_entries(_entries(table.take(pa.array(keep, pa.int64()))))
+
+
+# -- reconciliation -------------------------------------------------------------------------
+def load(wh: Warehouse) -> StoryIndex:
+    """The saved index, brought in line with the articles table (see the module docstring)."""
+    index = read_index(wh.root)
+    stored = wh.read("articles", columns=["article_id", "content_sha256", "story_id", "flags"])
+    sha = dict(zip(stored.column("article_id").to_pylist(), stored.column("content_sha256").to_pylist(),
+                   strict=True))
+    for aid in [a for a in index.doc_of if sha.get(a) != index.entries[index.doc_of[a]].content_sha256]:
+        index.remove(aid)
+    missing = sorted(set(sha) - set(index.doc_of))
+    if missing:
+        for art, seen in _stored_articles(wh, missing):
+            index.add(entry_for(art, seen))
+    for aid, sid, flags in zip(stored.column("article_id").to_pylist(), stored.column("story_id").to_pylist(),
+                               stored.column("flags").to_pylist(), strict=True):
+        index.written[aid] = StoryState(sid or "", frozenset(set(flags or []) & STORY_FLAGS))
+    index.touched = set(index.doc_of.values())
+    index.sync()
+    return index
+
+
+def _stored_articles(wh: Warehouse, ids: list[str]) -> list[tuple[Article, datetime]]:
+    cols = ["article_id", "content_sha256", "title", "site_name", "published", "text_en", "flags", "ingested_at"]
+    t = wh.read("articles", columns=cols)
+    t = t.filter(pc.is_in(t.column("article_id"), value_set=pa.array(ids, pa.string())))
+    out = []
+    for r in t.to_pylist():
+        art = Article(article_id=r["article_id"], source_path="", content_sha256=r["content_sha256"], segments=[],
+                      title=r["title"], site_name=r["site_name"], published=r["published"],
+                      text_en=r["text_en"] or "", flags=list(r["flags"] or []))
+        out.append((art, r["ingested_at"] or datetime.now(UTC)))
+    return sorted(out, key=lambda x: x[0].article_id)
+
+
+# -- the stories table ----------------------------------------------------------------------
+def stories_table(index: StoryIndex) -> pa.Table:
+    rows = []
+    for _, docs in index.components().items():
+        members = [index.entries[d] for d in docs]
+        best, reason = representative(members)
+        sites = sorted({m.site_name for m in members if m.site_name})
+        seen = [m.first_seen for m in members if m.first_seen]
+        published = [m.published for m in members if m.published]
+        rows.append({
+            "story_id": index.story_id_of(docs[0]), "n_copies": len(members), "n_sites": len(sites),
+            "sites": sites, "first_seen": min(seen) if seen else None,
+            "first_published": min(published) if published else None,
+            "representative_id": best.article_id, "representative_title": best.title,
+            "representative_reason": reason, "article_ids": sorted(m.article_id for m in members),
+        })
+    rows.sort(key=lambda r: r["story_id"])
+    return pa.Table.from_pylist(rows, schema=STORIES)
+
+
+# -- the run's entry points -----------------------------------------------------------------
+_LOADED: weakref.WeakKeyDictionary[Warehouse, StoryIndex] = weakref.WeakKeyDictionary()
+
+
+def index_for(wh: Warehouse) -> StoryIndex:
+    """The reconciled index of this warehouse, loaded once per Warehouse object (one per run)."""
+    if wh not in _LOADED:
+        _LOADED[wh] = load(wh)
+    return _LOADED[wh]
+
+
+def prepare(wh: Warehouse, articles: list[Article]) -> None:
+    """Before a batch is written: set story_id and story flags, save the index and the stories table."""
+    index = index_for(wh)
+    index.assign(articles)
+    _save(wh, index)
+
+
+def settle(wh: Warehouse) -> None:
+    """After a batch is written (and at the end of a run): relabel stored articles whose story changed."""
+    index = index_for(wh)
+    updates = dict(index.pending)
+    if updates:
+        wh.update_story_fields({a: (s.story_id, sorted(s.flags)) for a, s in updates.items()}, STORY_FLAGS)
+        index.mark_written(updates)
+    _save(wh, index)
+
+
+def _save(wh: Warehouse, index: StoryIndex) -> None:
+    path = wh.path("stories")
+    changed = save(index, wh.root)
+    if changed or not path.exists() or pq.ParquetFile(path).metadata.num_rows != len(index.components()):
+        wh.write_stories(stories_table(index))
