@@ -24,7 +24,7 @@ run: setup
 	$(BIN)/newsnorm run
 
 test: setup
-	$(BIN)/ruff check src flows tests $(wildcard benchmarks)
+	$(BIN)/ruff check src flows tests benchmarks scripts
 	$(BIN)/pytest
 
 bench: setup
