@@ -296,3 +296,19 @@ def test_a_text_is_translated_once_per_run_even_across_batches(install_argos_fix
                                 packages_dir=str(packages_dir)))
     assert summary.translations == {"argos": 2, "cache": 2}
     assert (summary.translation.texts, summary.translation.calls, summary.cache_stored) == (2, 2, 2)
+
+
+def test_backfill_only_for_languages_that_became_translatable(install_argos_fixtures, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(STRAY, inputs / "stray.txt")
+    wh, packages_dir = tmp_path / "wh", Path(os.environ["ARGOS_PACKAGES_DIR"])
+    _run(inputs, wh, packages_dir)  # nothing installed: vi and ko both wait
+    install_argos_fixtures("vi_en")
+    two = _run(inputs, wh, packages_dir)
+    assert (two.files_backfilled, two.articles_written) == (1, 1)  # vi can now be translated
+    assert two.missing_models == {"ko": 1}
+    parts = {p: p.stat().st_mtime_ns for p in (wh / "articles").rglob("*.parquet")}
+    three = _run(inputs, wh, packages_dir)  # ko still has no model: nothing to backfill, nothing written
+    assert (three.files_backfilled, three.files_unchanged, three.articles_written) == (0, 1, 0)
+    assert {p: p.stat().st_mtime_ns for p in (wh / "articles").rglob("*.parquet")} == parts

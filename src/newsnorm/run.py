@@ -126,24 +126,34 @@ def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str 
 
 
 def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary) -> list[str]:
-    """Which files need processing: new, changed, re-quarantine-worthy or awaiting backfill."""
-    manifest = wh.manifest()
+    """Which files need processing: new, changed, or waiting for a model that is now installed.
+
+    An unchanged article is backfilled only when one of the very languages it lacked a
+    model for can now be translated, so an unchanged input writes nothing new.
+    """
+    index = wh.index()
     quarantined = wh.quarantined()
+    waiting: dict[str, set[str]] | None = None
     todo = []
     for f in files:
-        stored = manifest.get(f)
+        stored = index.get(f)
         sha = _file_sha(f)
         if sha is not None and (f, sha) in quarantined:
             summary.files_unchanged += 1
         elif stored is None:
             summary.files_new += 1
             todo.append(f)
-        elif sha is None or stored[0] != sha or stored[1] != PIPELINE_VERSION:
+        elif sha is None or stored.content_sha256 != sha or stored.pipeline_version != PIPELINE_VERSION:
             summary.files_changed += 1
             todo.append(f)
-        elif "missing_translation_model" in stored[2] and translator_langs:
-            summary.files_backfilled += 1
-            todo.append(f)
+        elif "missing_translation_model" in stored.flags and translator_langs:
+            if waiting is None:
+                waiting = wh.waiting_languages()
+            if waiting.get(stored.article_id, set()) & translator_langs:
+                summary.files_backfilled += 1
+                todo.append(f)
+            else:
+                summary.files_unchanged += 1
         else:
             summary.files_unchanged += 1
     return todo

@@ -291,6 +291,17 @@ class Warehouse:
         """source_path -> (content_sha256, pipeline_version, flags) of what is stored."""
         return {p: (s.content_sha256, s.pipeline_version, s.flags) for p, s in self.index().items()}
 
+    def waiting_languages(self) -> dict[str, set[str]]:
+        """article_id -> languages of its segments still waiting for a translation model."""
+        parts = sorted({s.part for s in self.index().values() if "missing_translation_model" in s.flags})
+        out: dict[str, set[str]] = {}
+        for part in parts:
+            t = self.read("segments", part, columns=["article_id", "lang", "translation_status"])
+            t = t.filter(pc.equal(t.column("translation_status"), "missing_model"))
+            for aid, lang in zip(t.column("article_id").to_pylist(), t.column("lang").to_pylist(), strict=True):
+                out.setdefault(aid, set()).add(lang)
+        return out
+
     def quarantined(self) -> set[tuple[str, str]]:
         t = self.read("quarantine", columns=["source_path", "sha256"])
         return set(zip(t.column("source_path").to_pylist(), t.column("sha256").to_pylist(), strict=True))
