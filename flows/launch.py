@@ -13,8 +13,11 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,50 +39,77 @@ def worker_init() -> None:
     warm_up()
 
 
-def _server_class():
-    from prefect.server.api.server import SubprocessASGIServer
+class TemporaryServer:
+    """Prefect's temporary API server (the same uvicorn app Prefect starts), owned by this run.
 
-    class OwnedServer(SubprocessASGIServer):
-        """Prefect's temporary server, quiet, and tied to this process's life."""
+    Started with a plain Popen so the CLI can launch it before its own heavy imports and
+    let both proceed at once; told to die with this process; quiet on the terminal.
+    """
 
-        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
-            from prefect.settings.context import get_current_settings
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "critical", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
 
-            env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                   "PREFECT__SERVER_FINAL": "1",
-                   **get_current_settings().to_environment_variables(exclude_unset=True)}
-            env.pop("PREFECT_API_URL", None)
-            return subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-                 "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "critical", "--lifespan", "on"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-            )
+    def wait_healthy(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Prefect's temporary server exited with status {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Prefect's temporary server was not healthy after {timeout:.0f} s")
+            time.sleep(0.1)
 
-    return OwnedServer
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server_early() -> TemporaryServer | None:
+    """Start the temporary server now, unless the environment names an API to use."""
+    return None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
 
 
 @contextlib.contextmanager
-def prefect_api() -> Iterator[str | None]:
-    """Use PREFECT_API_URL if set; otherwise run a temporary server for the duration."""
+def prefect_api(server: TemporaryServer | None = None) -> Iterator[str | None]:
+    """Use the configured Prefect API if there is one; otherwise a temporary server for the run."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    if os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value():
-        yield PREFECT_API_URL.value() or os.environ["PREFECT_API_URL"]
+    configured = os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
+    if configured:
+        if server is not None:  # a profile names an API after all: the early server is not needed
+            server.stop()
+        yield configured
         return
-    server = _server_class()()
-    server.start()
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = server.api_url  # inherited by spawned workers
+    server = server or TemporaryServer()
     try:
+        server.wait_healthy()
+        os.environ["PREFECT_API_URL"] = server.api_url  # inherited by spawned workers
         with temporary_settings({PREFECT_API_URL: server.api_url}):
             yield server.api_url
     finally:
         _drain_clients()
-        if previous is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = previous
+        os.environ.pop("PREFECT_API_URL", None)
         server.stop()
 
 
@@ -117,10 +147,10 @@ def task_runner(runner: str, workers: int | None = None, dask_address: str | Non
 
 
 def run_flow(runner: str = "process", workers: int | None = None, dask_address: str | None = None,
-             **params: Any):
+             server: TemporaryServer | None = None, **params: Any):
     """Run the newsnorm flow with the chosen runner against an owned or given API server."""
     from flows.newsnorm_flow import newsnorm_flow
 
-    with prefect_api():
+    with prefect_api(server):
         flow = newsnorm_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
         return flow(**params, max_inflight=2 * (workers or os.cpu_count() or 1))

@@ -1,10 +1,12 @@
 """The newsnorm Prefect flow: map the pipeline over batches of files, write the warehouse.
 
+No `from __future__ import annotations` here: deployments load this module by entrypoint
+and Prefect must resolve the `Annotated` parameter types when it validates parameters.
+
 The flow holds no logic of its own: planning, processing and writing are newsnorm.run's
 plain functions. Tasks compute; only the flow's own process writes the warehouse.
 """
 
-from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator

@@ -10,7 +10,8 @@ it) before it is written: a low training loss alone did not guarantee that.
 
     python scripts/build_argos_fixture.py            # -> tests/fixtures/argos/*.argosmodel
 
-Needs the `fixtures` extra (transformers: `pip install -e ".[fixtures]"`). Deterministic: fixed seeds, one thread, fixed zip times.
+Needs the `fixtures` extra (transformers: `pip install -e ".[fixtures]"`).
+Deterministic: fixed seeds, one thread, fixed zip times.
 About 30 s on two cores; each package is about 0.1 MB (int8 weights, identity normalisation).
 """
 

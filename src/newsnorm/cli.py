@@ -42,6 +42,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.packages_dir:
         os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+    from flows.launch import start_server_early
+
+    server = start_server_early()  # boots while the rest of newsnorm and Prefect import
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -63,7 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         with progress:
             summary = run_flow(
-                runner=args.runner, workers=args.workers, dask_address=args.dask_address,
+                server=server, runner=args.runner, workers=args.workers, dask_address=args.dask_address,
                 inputs=[str(Path(i).absolute()) for i in inputs], warehouse=str(Path(args.warehouse).absolute()),
                 batch_size=args.batch_size, max_bytes=args.max_bytes,
                 packages_dir=os.environ.get("ARGOS_PACKAGES_DIR"), lock_timeout=args.lock_timeout,
