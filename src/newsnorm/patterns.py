@@ -163,9 +163,51 @@ DATELINE_PREFIX = r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][\w.'\- ]{1,40}
 # Corrupted placeholders left by broken templates in place of dates and numbers.
 CORRUPTED_TOKEN = r"\b[A-Z]{2,8}_[A-Z0-9]{6,}\b"
 
-# A Latin-script line is English for sure when these words carry it (distinctive ones only).
-ENGLISH_FUNCTION_WORDS = frozenset(
-    ["the", "of", "and", "to", "is", "was", "were", "are", "with", "that", "this", "for", "from", "which", "has", "have", "had", "been", "will", "would", "said", "says", "by", "its", "their", "they", "he", "she", "his", "her", "an", "not", "but", "or", "be", "who", "what", "than", "after", "over", "into", "about", "it", "at", "as", "on", "in", "our", "we", "you", "your", "there", "these", "those", "when", "while", "also", "because", "could", "should", "can", "more", "most", "other", "some", "such", "only", "new", "first", "two", "one", "all", "any", "been", "being", "before", "between", "during", "under", "against", "through", "where", "how", "why", "if", "then", "so", "no", "up", "out", "them", "him", "do", "does", "did"]
+# A Latin-script line is English for sure when these words carry it. Two tiers: words that
+# are English and (practically) nothing else among the Latin-script languages a news scrape
+# meets, and common function words that other languages share (German "in", "was", "will";
+# French "on"; Spanish "he", "no"). A line needs at least one distinctive word.
+ENGLISH_DISTINCTIVE_WORDS = frozenset(
+    ["the", "of", "and", "is", "were", "with", "that", "for", "has", "have", "had", "are", "been", "which", "this", "from", "their", "they", "she", "his", "its", "it", "who", "what", "would", "could", "should", "said", "says", "after", "about", "there", "these", "those", "when", "while", "because", "you", "your", "them", "him", "does", "did", "than", "into", "through", "where", "how", "why", "being", "before", "between", "during", "against", "other", "some", "such", "only", "any", "our", "not", "can",
+     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+ENGLISH_FUNCTION_WORDS = ENGLISH_DISTINCTIVE_WORDS | frozenset(
+    ["to", "by", "he", "an", "or", "be", "at", "as", "on", "in", "we", "so", "no", "up", "out", "do", "if", "then", "new", "first", "two", "one", "a", "was", "will", "also", "all", "over", "under", "but", "more", "most", "her"]
+)
+
+# Function words of other Latin-script languages, for short lines inside an English article:
+# "Une enquête a été ouverte." has no English word and two French ones, so it is not English
+# even though it is short. Words that are also English ("a", "in", "am", "per", "die") are
+# left out: they prove nothing here.
+FOREIGN_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "fr": "le la les un une des du de au aux et est sont était été être avec pour dans sur par qui que pas ne il elle ils nous vous leur ses son sa ce cette ces mais ou où plus très après avant aussi comme lui",
+        "es": "el la los las un una unos unas del al y es son fue era está están con para por en que se su sus lo le les pero muy más también como sin sobre entre hasta desde",
+        "de": "der das den dem des ein eine einen einem einer und ist sind war waren wurde wurden mit für auf von zu im nicht sich auch es er sie wir ihr bei nach aus um über durch",
+        "it": "il lo la gli le un una uno del della dei delle è sono era con che non si di da al alla anche come più",
+        "pt": "os um uma do da dos das é são foi era com para por em que não se ao à na nas nos também mais como",
+        "nl": "de het een en zijn waren met voor op van te dat niet zich ook er hij zij bij naar uit om door",
+        "id": "dan yang di ke dari ini itu dengan untuk tidak ada akan dalam pada adalah sebuah tersebut oleh atau juga telah sudah belum karena",
+    }.items()
+}
+
+# Lower-case words that open a name in English text too (`de Gaulle`, `van Gogh`, `al-Assad`):
+# before a capitalised word they are not evidence of another language.
+NAME_PARTICLES = frozenset(["de", "da", "di", "do", "dos", "das", "du", "del", "della", "des", "van", "von", "la", "le", "al", "bin", "ibn", "ter", "ten"])
+
+# Vietnamese evidence. Letters only Vietnamese writes (horn vowels, dot-below and hook-above
+# tones, đ, ĩ ũ ỹ), and the shape of a Vietnamese syllable, which tells "tác", "sân", "và"
+# (Vietnamese) from "été", "más", "très" (not) when the letters alone are shared.
+VI_LETTERS = (
+    "ơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũđ"
+    "ƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸĨŨĐ"
+)
+VI_SYLLABLE = (
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"(?:uyê|uya|uyu|oai|oao|oay|oeo|uây|uôi|ươi|ươu|yêu|iêu|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|oo|ôi|ơi"
+    r"|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê|a|ă|â|e|ê|i|o|ô|ơ|u|ư|y)"
+    r"(?:ch|ng|nh|[cmnpt])?"
 )
 
 COMPILED = {
@@ -192,4 +234,5 @@ COMPILED = {
     "site_tag_prefix": re.compile(SITE_TAG_PREFIX),
     "dateline_prefix": re.compile(DATELINE_PREFIX),
     "corrupted_token": re.compile(CORRUPTED_TOKEN),
+    "vi_syllable": re.compile(VI_SYLLABLE),
 }
