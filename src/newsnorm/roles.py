@@ -27,6 +27,12 @@ _DATE = re.compile(
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
 _TERMINAL = (".", ",", ";", ":", "!", "…", "\"", "”", "’", "'", ")")
 BODY_MIN_WORDS = 20
+# The article's text block (see main_block): running text is a line of at least this many
+# characters that ends like a sentence, or any line this long; other lines cost this much.
+PARAGRAPH_MIN_CHARS = 50
+LONG_LINE_CHARS = 150
+SHORT_LINE_COST = 50
+_SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
 TITLE_MAX_WORDS = 30
 HEADING_MAX_WORDS = 14
 
@@ -107,12 +113,73 @@ def assign_roles(segments: list[Segment]) -> None:
     _duplicates(segments)
     _tail(segments)
     _captions(segments)
+    block = main_block(segments)
     body_start = next(
         (i for i, s in enumerate(segments) if s.role == "body" and words(s.text) >= BODY_MIN_WORDS), n
     )
+    if block is not None:
+        body_start = min(body_start, block[0]) if block[0] < 6 else block[0]
     _byline(segments, body_start)
     _title(segments, body_start)
+    if block is not None:
+        _outside_block(segments, block)
     _headings(segments)
+
+
+def text_size(text: str) -> int:
+    """Characters, CJK counted twice: a Korean or Japanese line says as much in half the length."""
+    return len(text) + sum(1 for ch in text if ch >= "\u3040")
+
+
+def is_paragraph_like(text: str) -> bool:
+    """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
+    size = text_size(text)
+    return size >= PARAGRAPH_MIN_CHARS and (text.rstrip().endswith(_SENTENCE_END) or size >= LONG_LINE_CHARS)
+
+
+def block_weight(seg: Segment) -> int:
+    """What a line adds to a text block: running text its size beyond a threshold, anything
+    else (menus, headlines of other stories, widgets) a fixed cost."""
+    if seg.role in ("boilerplate", "credit"):
+        return -SHORT_LINE_COST
+    if not is_paragraph_like(seg.text):
+        # A bullet typed into the text is the article's own list; menus get theirs from CSS.
+        return 0 if _BULLET.match(seg.text) else -SHORT_LINE_COST
+    return text_size(seg.text) - PARAGRAPH_MIN_CHARS
+
+
+def main_block(segments: list[Segment]) -> tuple[int, int] | None:
+    """The article's text on a page: the run of lines with the largest total weight (a
+    maximum-sum subarray), so menus and lists of links before and after it fall outside.
+    None when the page has no running text at all."""
+    best, best_span = 0, None
+    total, start = 0, 0
+    for i, seg in enumerate(segments):
+        w = block_weight(seg)
+        if total <= 0:
+            total, start = 0, i
+        total += w
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span
+
+
+def _outside_block(segments: list[Segment], block: tuple[int, int]) -> None:
+    """Lines before and after the article's text are page chrome (the title and byline
+    before it were found first, and a heading right above the text stays); captions and
+    credits keep their roles."""
+    first, last = block
+    lead = segments[first - 1] if first > 0 else None
+    for i, seg in enumerate(segments):
+        if first <= i <= last or seg.role not in ("body", "heading") or seg is lead and _heading_shaped(seg):
+            continue
+        where = "before" if i < first else "after"
+        _set(seg, "boilerplate", f"{where} the article's text block (seq {segments[first if i < first else last].seq})")
+
+
+def _heading_shaped(seg: Segment) -> bool:
+    t = seg.text
+    return 1 <= words(t) <= HEADING_MAX_WORDS and not t.endswith(_TERMINAL) and not is_byline(t)
 
 
 def _caption_controls(segments: list[Segment]) -> None:
