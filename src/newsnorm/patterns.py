@@ -51,6 +51,16 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"(updated|posted|published) \d+ (minutes?|hours?|days?) ago",
         r"loading\.*",
         r"you (may|might) also like.{0,40}",
+        r"(stay up to date|get the latest|keep up|don['’]t miss).{0,120}(newsletter|inbox|updates|email)s?.{0,120}",
+        r".{0,80}\b(subscribe|sign up) (to|for) .{0,80}(newsletter|magazine|alerts|updates|emails?)\b.{0,120}",
+        r"no spam.{0,200}",
+        r".{0,200}\bunsubscribe at any time\b.{0,200}",
+        r"follow .{1,40} on (facebook|twitter|instagram|youtube|linkedin|tiktok).{0,80}",
+        r".{0,300}\b(are|is a) (registered )?trademarks? of\b.{0,300}",
+        r"(the )?(information|content|material)s? (provided |contained |published )?on this (web)?site.{0,400}",
+        r"(terms of (use|service)|privacy policy|cookie policy|contact us|about us)( ?[|·•/-] ?.{0,40}){0,8}",
+        r"also (on|read|see)\s*:?\s+.{1,160}",
+        r"(this|the) (content|article|story) (is|was) (created|produced|sponsored) by .{1,120}",
     ],
     "ko": [
         r"댓글( 쓰기| 달기| 작성| 보기)?",
@@ -130,6 +140,23 @@ TAIL_MARKERS = [
     r"(tin|bài) liên quan",
     r"(featured|latest|most read|trending)( .{1,40})?",
 ]
+
+# A comment section opens here: everything after it is readers' text, not the article's,
+# however long its lines (the article's text block never reaches past one).
+COMMENT_MARKERS: dict[str, list[str]] = {
+    "en": [
+        r"(\d+ |top rated |latest |reader |readers['’] |show |view |load |post a )?comments?( \(\d+\)| \d+)?",
+        r"leave a (reply|comment)",
+        r"join the (conversation|discussion)",
+        r"(add|post|write) (a|your) comment",
+        r"(comments|commenting) (are|is) (closed|disabled)",
+        r"(what do you think|have your say)\??",
+        r"conversation",
+        r"discussion( \(\d+\))?",
+    ],
+    "ko": [r"댓글( \d+개?)?( 쓰기| 달기| 작성)?", r"독자 ?의견"],
+    "vi": [r"(\d+ )?bình luận", r"ý kiến (bạn đọc|của bạn)", r"gửi bình luận"],
+}
 
 # Photo credits, as a whole line. The word for "photo" per language, then a colon.
 CREDIT_WORDS = {
@@ -216,6 +243,9 @@ COMPILED = {
         for lang, pats in BOILERPLATE_LINES.items()
     },
     "tail": re.compile(r"^\W*(?:" + "|".join(TAIL_MARKERS) + r")\W*$", re.IGNORECASE),
+    "comments": re.compile(
+        r"^\W*(?:" + "|".join(p for pats in COMMENT_MARKERS.values() for p in pats) + r")\W*$", re.IGNORECASE
+    ),
     "credit_line": re.compile(
         r"^\W*(?:" + "|".join(CREDIT_WORDS.values()) + r")\s*(?:by\s+)?[:：]\s*\S.{0,120}$", re.IGNORECASE
     ),

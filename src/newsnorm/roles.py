@@ -24,6 +24,7 @@ _DATE = re.compile(
     r"\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{4})\b",
     re.IGNORECASE,
 )
+_REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
 _TERMINAL = (".", ",", ";", ":", "!", "…", "\"", "”", "’", "'", ")")
 BODY_MIN_WORDS = 20
@@ -88,7 +89,7 @@ def _adjacent(a: Segment, b: Segment) -> bool:
     return b.line_start == a.line_start + 1
 
 
-def _set(seg: Segment, role: str, reason: str) -> None:
+def _set(seg: Segment, role: str, reason: str | None) -> None:
     seg.role, seg.reason = role, reason
 
 
@@ -148,13 +149,25 @@ def block_weight(seg: Segment) -> int:
     return text_size(seg.text) - PARAGRAPH_MIN_CHARS
 
 
+def comments_start(segments: list[Segment]) -> int:
+    """Index of the line that opens the readers' comments, else len(segments). Only after most
+    of the page's running text: a `Comments` link in a share bar under the lead is no marker."""
+    sizes = [text_size(s.text) if s.role == "body" and is_paragraph_like(s.text) else 0 for s in segments]
+    total, seen = sum(sizes), 0
+    for i, seg in enumerate(segments):
+        if total and seen >= 0.5 * total and COMPILED["comments"].match(seg.text):
+            return i
+        seen += sizes[i]
+    return len(segments)
+
+
 def main_block(segments: list[Segment]) -> tuple[int, int] | None:
     """The article's text on a page: the run of lines with the largest total weight (a
-    maximum-sum subarray), so menus and lists of links before and after it fall outside.
-    None when the page has no running text at all."""
+    maximum-sum subarray), so menus and lists of links before and after it fall outside,
+    and it stops where the comments start. None when the page has no running text at all."""
     best, best_span = 0, None
     total, start = 0, 0
-    for i, seg in enumerate(segments):
+    for i, seg in enumerate(segments[: comments_start(segments)]):
         w = block_weight(seg)
         if total <= 0:
             total, start = 0, i
@@ -170,11 +183,26 @@ def _outside_block(segments: list[Segment], block: tuple[int, int]) -> None:
     credits keep their roles."""
     first, last = block
     lead = segments[first - 1] if first > 0 else None
+    _keep_repeats_inside(segments, block)
     for i, seg in enumerate(segments):
         if first <= i <= last or seg.role not in ("body", "heading") or seg is lead and _heading_shaped(seg):
             continue
         where = "before" if i < first else "after"
         _set(seg, "boilerplate", f"{where} the article's text block (seq {segments[first if i < first else last].seq})")
+
+
+def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> None:
+    """A teaser above the article repeats its first paragraph: the copy inside the text block
+    is the one to keep, the one outside it is chrome."""
+    first, last = block
+    by_seq = {s.seq: s for s in segments}
+    for seg in segments[first : last + 1]:
+        m = _REPEATS.match(seg.reason or "")
+        if seg.role == "boilerplate" and m:
+            original = by_seq.get(int(m.group(1)))
+            if original is not None and not first <= segments.index(original) <= last:
+                _set(seg, "body", None)
+                _set(original, "boilerplate", f"repeats seq {seg.seq} inside the article's text")
 
 
 def _heading_shaped(seg: Segment) -> bool:
