@@ -33,3 +33,19 @@ def test_langid_targets_on_a_flores_devtest_sample():
         pytest.skip(f"no FLORES data at {root}")
     report = ev.evaluate(ev.load_split(root, "devtest", limit=200), "devtest")
     assert not ev.failures(report)
+
+
+# Issue 4 asks for 0.90 mean token F1; newsnorm is at 0.875 (0.901 on the dev pages, 0.851 on
+# the held-out test pages), so CI guards what holds against regressions, not the open target.
+BOILERPLATE_FLOOR = 0.86
+
+
+@pytest.mark.slow
+def test_boilerplate_f1_on_the_benchmark_pages():
+    ev = _load("boilerplate_eval")
+    root = ev.data_dir(None)
+    if not (root / "index.tsv").is_file():
+        pytest.skip(f"no boilerplate benchmark at {root}")
+    s = ev.summary(ev.run(root))
+    assert s["ours_f1"] >= BOILERPLATE_FLOOR
+    assert s["ours_f1"] > s["long_lines_f1"] + 0.05 and s["ours_f1"] > s["naive_f1"] + 0.2

@@ -60,6 +60,9 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"(the )?(information|content|material)s? (provided |contained |published )?on this (web)?site.{0,400}",
         r"(terms of (use|service)|privacy policy|cookie policy|contact us|about us)( ?[|·•/-] ?.{0,40}){0,8}",
         r"also (on|read|see)\s*:?\s+.{1,160}",
+        r"(share|sharing)( (to|on|via|this( article| story| page)?))? ?(facebook|twitter|linkedin|email|whatsapp|reddit|pinterest|messenger|copy link|print).{0,300}",
+        r"(posted|published|updated|last updated|modified)\s*(on|at|:)?\s*:?\s*[\w ,.]{0,30}\d[\w ,.:/|-]{0,60}(by [\w .'-]{2,40})?",
+        r"(rating|votes?|likes?|points?)\s*:?\s*\d+( votes?| likes?| points?)?",
         r"(this|the) (content|article|story) (is|was) (created|produced|sponsored) by .{1,120}",
     ],
     "ko": [
@@ -253,6 +256,10 @@ COMPILED = {
         r"^[\w .'’\-]{2,60}\s?/\s?(?:" + AGENCIES + r"|[A-Z][A-Za-z]{1,20})(?:\s?(?:via|/|,)\s?[\w .\-]{1,40})?\W*$"
     ),
     "credit_agency_only": re.compile(r"^\W*(?:" + AGENCIES + r")\W*$"),
+    # "Sonu Mehta/Hindustan Times/Getty Images", "Michael Conroy, AP", "Jane Doe for The Times"
+    "credit_name_agency": re.compile(
+        r"^[\w .'’\-]{2,60}(?:\s?/\s?[\w .&'’\-]{2,40})*\s?(?:/|,|\bfor\b|\bvia\b)\s?(?:" + AGENCIES + r")\W*$"
+    ),
     "credit_inline": re.compile(
         r"(?:\s*[(\[]\s*(?:photo|image|picture|credit)s?(?: by)?[:\s].{1,120}?[)\]]"
         r"|\s+(?:photo|image|ảnh|nguồn|사진)s?\s*[:：]\s*[^.!?]{1,80}?)\s*$",

@@ -33,8 +33,12 @@ BODY_MIN_WORDS = 20
 PARAGRAPH_MIN_CHARS = 50
 LONG_LINE_CHARS = 150
 SHORT_LINE_COST = 50
+# A comments marker counts once this share of the page's running text (or this much) is above it.
+COMMENTS_AFTER_SHARE = 0.3
+COMMENTS_AFTER_CHARS = 1500
 _SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
 TITLE_MAX_WORDS = 30
+TITLE_WINDOW = 6
 HEADING_MAX_WORDS = 14
 
 
@@ -61,6 +65,7 @@ def is_photo_credit(text: str) -> bool:
         COMPILED["credit_line"].match(text)
         or COMPILED["credit_slash"].match(text)
         or COMPILED["credit_agency_only"].match(text)
+        or COMPILED["credit_name_agency"].match(text)
     )
 
 
@@ -139,9 +144,11 @@ def is_paragraph_like(text: str) -> bool:
 
 
 def block_weight(seg: Segment) -> int:
-    """What a line adds to a text block: running text its size beyond a threshold, anything
-    else (menus, headlines of other stories, widgets) a fixed cost."""
-    if seg.role in ("boilerplate", "credit"):
+    """What a line adds to a text block: running text its size beyond a threshold (also when
+    a teaser above already said it), anything else (menus, headlines of other stories,
+    widgets) a fixed cost."""
+    repeated_text = _REPEATS.match(seg.reason or "") is not None
+    if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
     if not is_paragraph_like(seg.text):
         # A bullet typed into the text is the article's own list; menus get theirs from CSS.
@@ -150,12 +157,14 @@ def block_weight(seg: Segment) -> int:
 
 
 def comments_start(segments: list[Segment]) -> int:
-    """Index of the line that opens the readers' comments, else len(segments). Only after most
-    of the page's running text: a `Comments` link in a share bar under the lead is no marker."""
+    """Index of the line that opens the readers' comments, else len(segments). Only after a
+    good part of the running text (comments can outweigh the article, so not "most"): a
+    `Comments` link in a share bar under the lead is no marker."""
     sizes = [text_size(s.text) if s.role == "body" and is_paragraph_like(s.text) else 0 for s in segments]
     total, seen = sum(sizes), 0
     for i, seg in enumerate(segments):
-        if total and seen >= 0.5 * total and COMPILED["comments"].match(seg.text):
+        enough = seen >= min(COMMENTS_AFTER_SHARE * total, COMMENTS_AFTER_CHARS)
+        if total and enough and COMPILED["comments"].match(seg.text):
             return i
         seen += sizes[i]
     return len(segments)
@@ -286,11 +295,19 @@ def _byline(segments: list[Segment], body_start: int) -> None:
 
 
 def _title(segments: list[Segment], body_start: int) -> None:
-    candidates = [s for s in segments[: min(body_start, 6)] if s.role == "body"]
-    for seg in candidates[:2]:
+    """The headline: on a clean article one of the first lines; on a page with site chrome
+    above the text, the longest headline-shaped line in the few lines above it."""
+    if body_start <= TITLE_WINDOW:
+        candidates = [s for s in segments[:body_start] if s.role == "body"][:2]
+        reason = "first headline-like line before the body"
+    else:
+        window = [s for s in segments[body_start - TITLE_WINDOW : body_start] if s.role == "body"]
+        candidates = sorted(window, key=lambda s: -words(s.text))
+        reason = "longest headline-like line above the text"
+    for seg in candidates:
         n = words(seg.text)
-        if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")):
-            _set(seg, "title", "first headline-like line before the body")
+        if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")) and not is_byline(seg.text):
+            _set(seg, "title", reason)
             return
 
 

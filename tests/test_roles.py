@@ -1,0 +1,90 @@
+"""Role rules on small hand-written pages: the text block, comments, teasers, phrases, credits."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsnorm.data import Segment
+from newsnorm.roles import REMOVED_ROLES, assign_roles, is_boilerplate_phrase, is_photo_credit, main_block
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to expand the bus network, adding four routes to the northern suburbs.",
+    "Officials said the new routes would start running in March and would cost about $12 million a year.",
+    "Residents of the northern districts have asked for better service for years, the council's report said.",
+    "Opponents argued that the money should go to repairing roads, but the measure passed by seven votes to two.",
+]
+NAV = ["Home", "News", "Sport", "Business", "Culture", "Weather", "Newsletters", "Podcasts"]
+RELATED = ["Mayor unveils new budget plan", "Schools reopen after storm", "Stadium deal faces new vote",
+           "Library hours to be extended", "Police chief to retire in June"]
+
+
+def _page(lines: list[str]) -> list[Segment]:
+    segs = [Segment(seq=i, line_start=i, text=t, lang="en") for i, t in enumerate(lines)]
+    assign_roles(segs)
+    return segs
+
+
+def _kept(segs: list[Segment]) -> list[str]:
+    return [s.text for s in segs if s.role not in REMOVED_ROLES]
+
+
+def test_menus_and_related_links_around_the_text_are_chrome():
+    title = "Council expands bus network to northern suburbs"
+    segs = _page([*NAV, title, *PARAGRAPHS, "More stories", *RELATED])
+    assert _kept(segs) == [title, *PARAGRAPHS]
+    assert next(s for s in segs if s.text == title).role == "title"
+    assert all(s.reason and "text block" in s.reason for s in segs if s.text in RELATED[2:])
+
+
+def test_main_block_spans_the_running_text():
+    segs = _page([*NAV, *PARAGRAPHS, *RELATED])
+    assert main_block(segs) == (len(NAV), len(NAV) + len(PARAGRAPHS) - 1)
+
+
+def test_a_heading_and_typed_bullets_inside_the_article_stay():
+    lines = [*NAV, "Council expands bus network", PARAGRAPHS[0], "What changes", PARAGRAPHS[1],
+             "• Four new routes", "• Buses every ten minutes", "• Night service on weekends", PARAGRAPHS[2]]
+    kept = _kept(_page(lines))
+    assert "What changes" in kept and "• Night service on weekends" in kept and PARAGRAPHS[2] in kept
+
+
+def test_comments_after_the_article_are_not_article_text():
+    comment = "I have taken the number 12 bus for twenty years and it has never once been on time, honestly."
+    segs = _page(["Council expands bus network", *PARAGRAPHS, "3 Comments", "jsmith", comment, "Rating: 12 Votes"])
+    assert comment not in _kept(segs)
+
+
+def test_a_teaser_above_the_article_keeps_the_copy_inside_the_text():
+    segs = _page([*NAV, PARAGRAPHS[0], "Share", "Tweet", *NAV, "Council expands bus network", *PARAGRAPHS])
+    inside = [s for s in segs if s.text == PARAGRAPHS[0]]
+    assert [s.role for s in inside] == ["boilerplate", "body"]
+
+
+@pytest.mark.parametrize("line", [
+    "Stay up to date with Example Corp. Subscribe to our newsletter.",
+    "No spam, we promise. You can unsubscribe at any time.",
+    "Follow Example News on Instagram, Facebook and Twitter.",
+    "Example logo and ExampleTV are registered trademarks of Example Inc. in the U.S. and other countries.",
+    "Share to LinkedInLinkedInShare to FacebookFacebookShare to EmailEmail",
+    "Posted on November 19, 2019 by Admin",
+    "Updated: Nov 19, 2019 6:55 AM",
+    "Rating: 36 Votes",
+    "Terms of Use | Privacy Policy | Contact Us",
+    "Also on example.com: Ten things to know about the new routes",
+])
+def test_site_chrome_phrases(line):
+    assert is_boilerplate_phrase(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Posted a record profit in the third quarter, the company said on Monday.",
+    "Updated figures show the network carried 40 million passengers last year.",
+    "Share prices rose 3% after the announcement.",
+])
+def test_article_sentences_are_not_chrome(line):
+    assert not is_boilerplate_phrase(line)
+
+
+@pytest.mark.parametrize("line", ["Jane Doe/Metro Times/Getty Images", "Michael Lee, AP", "Kim Min-ji for Reuters"])
+def test_name_and_agency_credits(line):
+    assert is_photo_credit(line)
