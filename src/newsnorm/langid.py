@@ -64,6 +64,9 @@ _FOLD = {"zh-cn": "zh", "zh-tw": "zh"}
 SHORT_WORDS = 8
 # langdetect must be this sure before a short line inside English is called foreign.
 SHORT_FOREIGN_PROB = 0.9
+# Signs of another language (its function words, letters English does not use) that send a
+# short line inside English to langdetect.
+FOREIGN_SIGNS = 1
 
 
 @dataclass(slots=True)
@@ -230,8 +233,8 @@ def is_vietnamese(words: list[str], lower: list[str]) -> bool:
 
 
 def has_foreign_evidence(words: list[str], lower: list[str]) -> bool:
-    """No distinctive English word, and two signs of another language in words written in
-    lower case: its function words, or letters English does not use. Names prove nothing
+    """No distinctive English word, and a sign of another language in words written in lower
+    case: its function words, or letters English does not use. Names prove nothing
     (`São Paulo`, `Los Angeles`), nor does a particle before one (`de Gaulle`, `van Gogh`)."""
     if any(w in ENGLISH_DISTINCTIVE_WORDS for w in lower):
         return False
@@ -244,7 +247,7 @@ def has_foreign_evidence(words: list[str], lower: list[str]) -> bool:
             signs += 1
         if any(ch in _NON_ENGLISH_MARKS for ch in w):
             signs += 1
-    return signs >= 2
+    return signs >= FOREIGN_SIGNS
 
 
 def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
