@@ -71,6 +71,11 @@ def test_a_teaser_above_the_article_keeps_the_copy_inside_the_text():
     "Rating: 36 Votes",
     "Terms of Use | Privacy Policy | Contact Us",
     "Also on example.com: Ten things to know about the new routes",
+    "Sometimes we include links to online stores. If you buy something, we may earn a small commission.",
+    "As you comment, please be respectful of other commenters and other viewpoints.",
+    "Get access to Example Pro for as little as $5 a month.",
+    "Jane Doe (@janedoe) is a contributor at Example Magazine and the host of a daily podcast.",
+    "Library hours to be extended next month CHICAGO: The city's public libraries will stay open later from June.",
 ])
 def test_site_chrome_phrases(line):
     assert is_boilerplate_phrase(line)
@@ -85,6 +90,27 @@ def test_article_sentences_are_not_chrome(line):
     assert not is_boilerplate_phrase(line)
 
 
+@pytest.mark.parametrize("line", [
+    "Trump Administration's US-South Korea Relations: Navigating Strategic Alliances",
+    "The mayor said: The routes will open in March, and more will follow next year if the money holds.",
+])
+def test_headlines_and_quotes_are_not_teasers(line):
+    assert not is_boilerplate_phrase(line)
+
+
 @pytest.mark.parametrize("line", ["Jane Doe/Metro Times/Getty Images", "Michael Lee, AP", "Kim Min-ji for Reuters"])
 def test_name_and_agency_credits(line):
     assert is_photo_credit(line)
+
+
+def test_short_sentences_between_headlines_keep_the_article_together():
+    short = ["The driver said he needed a break.", "Police arrived at 9 p.m.", "Nobody was hurt."]
+    lines = [*NAV, "Council expands bus network", PARAGRAPHS[0], *short, RELATED[0], PARAGRAPHS[1], PARAGRAPHS[2]]
+    kept = _kept(_page(lines))
+    assert all(s in kept for s in short) and PARAGRAPHS[2] in kept
+
+
+def test_a_trending_label_in_the_header_does_not_end_the_article():
+    lines = [*NAV, *RELATED, "TRENDING:", *RELATED[:2], "Council expands bus network", PARAGRAPHS[0],
+             "The driver said he needed a break.", PARAGRAPHS[1]]
+    assert "The driver said he needed a break." in _kept(_page(lines))

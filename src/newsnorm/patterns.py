@@ -63,6 +63,15 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"(share|sharing)( (to|on|via|this( article| story| page)?))? ?(facebook|twitter|linkedin|email|whatsapp|reddit|pinterest|messenger|copy link|print).{0,300}",
         r"(posted|published|updated|last updated|modified)\s*(on|at|:)?\s*:?\s*[\w ,.]{0,30}\d[\w ,.:/|-]{0,60}(by [\w .'-]{2,40})?",
         r"(rating|votes?|likes?|points?)\s*:?\s*\d+( votes?| likes?| points?)?",
+        # affiliate and sponsorship disclosures, comment policies, subscription offers, site blurbs
+        r".{0,200}\b(we may (earn|receive|get) (a )?(small )?(share of sales|commission|compensation)|affiliate (links?|commission)|(is|are) supported by (its|our) (audience|readers)).{0,300}",
+        r".{0,120}\b(please be respectful|comments? policy|community (guidelines|standards)|keep (it|comments) civil)\b.{0,300}",
+        r"the .{1,40} is committed to publishing .{0,300}",
+        r".{0,120}\b(get access to|for as little as|activation link|activate your subscription|already (a subscriber|have an account)|subscribe (now|today)|start your free trial)\b.{0,300}",
+        r"join (our|the) .{1,40} (forums?|community|club|list)\b.{0,300}",
+        # a short author bio: "Jane Doe (@janedoe) is ..." / "Jane Doe is a staff writer at ..."
+        r"[A-Z][\w.'’\- ]{1,40} \(@\w+\) is .{0,300}",
+        r"[A-Z][\w.'’\-]+( [A-Z][\w.'’\-]+){1,3} is (a|an|the) ([\w-]+ ){0,3}(writer|reporter|editor|contributor|correspondent|columnist|producer)( at| for| with| of) .{0,200}",
         r"(this|the) (content|article|story) (is|was) (created|produced|sponsored) by .{1,120}",
     ],
     "ko": [
@@ -190,6 +199,10 @@ SITE_TAG_PREFIX = r"^\((?P<site>[A-Z][\w.&\- ]{1,40})\)\s*[-–—]\s+"
 # "SEOUL, South Korea — ..." : a dateline opening the first paragraph.
 DATELINE_PREFIX = r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][\w.'\- ]{1,40})?)\s*(?:\([^)]{1,40}\)\s*)?[—–-]{1,2}\s+"
 
+# A teaser in a list of other stories: a headline glued to its story's dateline and first
+# words ("Schools reopen after storm NEW DELHI: All schools ..."). Case matters here.
+TEASER_LINE = r"^.{10,200}[a-z0-9'’)] [A-Z]{3,}(?: [A-Z]{2,}){0,2}: [A-Z].{20,400}$"
+
 # Corrupted placeholders left by broken templates in place of dates and numbers.
 CORRUPTED_TOKEN = r"\b[A-Z]{2,8}_[A-Z0-9]{6,}\b"
 
@@ -271,5 +284,6 @@ COMPILED = {
     "site_tag_prefix": re.compile(SITE_TAG_PREFIX),
     "dateline_prefix": re.compile(DATELINE_PREFIX),
     "corrupted_token": re.compile(CORRUPTED_TOKEN),
+    "teaser": re.compile(TEASER_LINE),
     "vi_syllable": re.compile(VI_SYLLABLE),
 }

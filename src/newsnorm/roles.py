@@ -33,9 +33,11 @@ BODY_MIN_WORDS = 20
 PARAGRAPH_MIN_CHARS = 50
 LONG_LINE_CHARS = 150
 SHORT_LINE_COST = 50
-# A comments marker counts once this share of the page's running text (or this much) is above it.
+# End-of-article and comment markers count once this share of the page's running text (or
+# this much) is above them.
 COMMENTS_AFTER_SHARE = 0.3
 COMMENTS_AFTER_CHARS = 1500
+_SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
 _SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
 TITLE_MAX_WORDS = 30
 TITLE_WINDOW = 6
@@ -55,7 +57,7 @@ def norm_key(text: str) -> str:
 
 
 def is_boilerplate_phrase(text: str) -> bool:
-    return any(p.match(text) for p in COMPILED["boilerplate"].values())
+    return any(p.match(text) for p in COMPILED["boilerplate"].values()) or bool(COMPILED["teaser"].match(text))
 
 
 def is_photo_credit(text: str) -> bool:
@@ -151,23 +153,33 @@ def block_weight(seg: Segment) -> int:
     if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
     if not is_paragraph_like(seg.text):
-        # A bullet typed into the text is the article's own list; menus get theirs from CSS.
-        return 0 if _BULLET.match(seg.text) else -SHORT_LINE_COST
+        # A bullet typed into the text is the article's own list (menus get theirs from CSS),
+        # and a short sentence is text too ("Webb emerged, naked."): neither costs anything.
+        return 0 if _BULLET.match(seg.text) or is_short_sentence(seg.text) else -SHORT_LINE_COST
     return text_size(seg.text) - PARAGRAPH_MIN_CHARS
 
 
-def comments_start(segments: list[Segment]) -> int:
-    """Index of the line that opens the readers' comments, else len(segments). Only after a
-    good part of the running text (comments can outweigh the article, so not "most"): a
-    `Comments` link in a share bar under the lead is no marker."""
+def is_short_sentence(text: str) -> bool:
+    return words(text) >= 3 and text.rstrip().endswith(_SHORT_SENTENCE_END) and not text[:1].islower()
+
+
+def _after_enough_text(segments: list[Segment]) -> list[bool]:
+    """Per line: is a good part of the page's running text above it? (Comments can outweigh
+    the article, so not "most".) End-of-article and comment markers count only there: a
+    `Comments` link under the lead or `TRENDING:` in the site's header is no end."""
     sizes = [text_size(s.text) if s.role == "body" and is_paragraph_like(s.text) else 0 for s in segments]
-    total, seen = sum(sizes), 0
-    for i, seg in enumerate(segments):
-        enough = seen >= min(COMMENTS_AFTER_SHARE * total, COMMENTS_AFTER_CHARS)
-        if total and enough and COMPILED["comments"].match(seg.text):
-            return i
-        seen += sizes[i]
-    return len(segments)
+    total, seen, out = sum(sizes), 0, []
+    for size in sizes:
+        out.append(total > 0 and seen >= min(COMMENTS_AFTER_SHARE * total, COMMENTS_AFTER_CHARS))
+        seen += size
+    return out
+
+
+def comments_start(segments: list[Segment]) -> int:
+    """Index of the line that opens the readers' comments, else len(segments)."""
+    enough = _after_enough_text(segments)
+    return next((i for i, s in enumerate(segments) if enough[i] and COMPILED["comments"].match(s.text)),
+                len(segments))
 
 
 def main_block(segments: list[Segment]) -> tuple[int, int] | None:
@@ -262,8 +274,9 @@ def _tail(segments: list[Segment]) -> None:
     """After an end-of-article marker in the last part of the page, short lines are chrome."""
     n = len(segments)
     start = None
+    enough = _after_enough_text(segments)
     for i, seg in enumerate(segments):
-        if i >= n * 0.5 and COMPILED["tail"].match(seg.text):
+        if i >= n * 0.5 and enough[i] and COMPILED["tail"].match(seg.text):
             start = i
             break
     if start is None:
