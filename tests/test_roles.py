@@ -114,3 +114,30 @@ def test_a_trending_label_in_the_header_does_not_end_the_article():
     lines = [*NAV, *RELATED, "TRENDING:", *RELATED[:2], "Council expands bus network", PARAGRAPHS[0],
              "The driver said he needed a break.", PARAGRAPHS[1]]
     assert "The driver said he needed a break." in _kept(_page(lines))
+
+
+@pytest.mark.parametrize("line", [
+    "<저작권자 ⓒ 연합뉴스, 무단 전재-재배포 금지>",
+    "기사 공유하기",
+    "카카오톡 페이스북 트위터 URL 복사",
+    "많이 본 뉴스",
+    "개인정보처리방침 | 이용약관 | 청소년보호정책",
+    "입력 2025.08.24 09:41",
+    "홍길동 기자 hong@example.co.kr",
+    "Tin khác",
+    "Trở về đầu trang",
+    "Đăng ký nhận bản tin mỗi sáng",
+    "Cập nhật lúc 09:41 ngày 24/08/2025",
+    "Giấy phép số 123/GP-BTTTT do Bộ Thông tin và Truyền thông cấp",
+    "Đường dây nóng: 0900 000 000",
+])
+def test_korean_and_vietnamese_site_chrome(line):
+    assert is_boilerplate_phrase(line)
+
+
+@pytest.mark.parametrize("line", [
+    "정부는 24일 새 버스 노선 4개를 추가한다고 밝혔다.",
+    "Thành phố sẽ mở thêm bốn tuyến xe buýt vào tháng Ba.",
+])
+def test_korean_and_vietnamese_sentences_are_not_chrome(line):
+    assert not is_boilerplate_phrase(line)
