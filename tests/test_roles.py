@@ -141,3 +141,11 @@ def test_korean_and_vietnamese_site_chrome(line):
 ])
 def test_korean_and_vietnamese_sentences_are_not_chrome(line):
     assert not is_boilerplate_phrase(line)
+
+
+def test_glued_menu_lines_are_not_running_text():
+    from newsnorm.roles import is_paragraph_like
+
+    menu = "Rankings and Research Companies Channelcast Marketing Matters Events Jobs Partner Summit News " * 2
+    assert not is_paragraph_like(menu.strip())
+    assert is_paragraph_like(PARAGRAPHS[0])

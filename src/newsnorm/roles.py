@@ -33,6 +33,7 @@ BODY_MIN_WORDS = 20
 PARAGRAPH_MIN_CHARS = 50
 LONG_LINE_CHARS = 150
 SHORT_LINE_COST = 50
+GLUED_CAPITALISED_SHARE = 0.6
 # End-of-article and comment markers count once this share of the page's running text (or
 # this much) is above them.
 COMMENTS_AFTER_SHARE = 0.3
@@ -142,7 +143,20 @@ def text_size(text: str) -> int:
 def is_paragraph_like(text: str) -> bool:
     """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
     size = text_size(text)
-    return size >= PARAGRAPH_MIN_CHARS and (text.rstrip().endswith(_SENTENCE_END) or size >= LONG_LINE_CHARS)
+    if size < PARAGRAPH_MIN_CHARS:
+        return False
+    if text.rstrip().endswith(_SENTENCE_END):
+        return True
+    return size >= LONG_LINE_CHARS and not is_glued_links(text)
+
+
+def is_glued_links(text: str) -> bool:
+    """A long line of capitalised words and no sentence inside: menu items or headlines a
+    naive scraper glued together ("Rankings and Research Companies Channelcast Events ...")."""
+    tokens = [w for w in _WORD.findall(text) if w[:1].isalpha()]
+    if len(tokens) < 8 or ". " in text or ", " in text:
+        return False
+    return sum(w[:1].isupper() for w in tokens) >= GLUED_CAPITALISED_SHARE * len(tokens)
 
 
 def block_weight(seg: Segment) -> int:
