@@ -41,6 +41,14 @@ def test_main_block_spans_the_running_text():
     assert main_block(segs) == (len(NAV), len(NAV) + len(PARAGRAPHS) - 1)
 
 
+def test_typed_numbered_items_and_addresses_keep_the_article_together():
+    items = ["1) Lego set", "https://example.com/a1", "2) Electric race track", "https://example.com/a2",
+             "3) Film box set", "https://example.com/a3"]
+    lines = [*NAV, "Ten gifts for nostalgics", PARAGRAPHS[0], PARAGRAPHS[1], *items, PARAGRAPHS[2]]
+    kept = _kept(_page(lines))
+    assert PARAGRAPHS[2] in kept and "2) Electric race track" in kept
+
+
 def test_a_heading_and_typed_bullets_inside_the_article_stay():
     lines = [*NAV, "Council expands bus network", PARAGRAPHS[0], "What changes", PARAGRAPHS[1],
              "• Four new routes", "• Buses every ten minutes", "• Night service on weekends", PARAGRAPHS[2]]

@@ -24,6 +24,7 @@ _DATE = re.compile(
     r"\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{4})\b",
     re.IGNORECASE,
 )
+_TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
 _REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
 _TERMINAL = (".", ",", ";", ":", "!", "…", "\"", "”", "’", "'", ")")
@@ -167,9 +168,10 @@ def block_weight(seg: Segment) -> int:
     if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
     if not is_paragraph_like(seg.text):
-        # A bullet typed into the text is the article's own list (menus get theirs from CSS),
+        # A bullet or number typed into the text is the article's own list (menus get theirs
+        # from CSS), so is a bare address the author typed out,
         # and a short sentence is text too ("Webb emerged, naked."): neither costs anything.
-        return 0 if _BULLET.match(seg.text) or is_short_sentence(seg.text) else -SHORT_LINE_COST
+        return 0 if _TYPED_ITEM.match(seg.text) or is_short_sentence(seg.text) else -SHORT_LINE_COST
     return text_size(seg.text) - PARAGRAPH_MIN_CHARS
 
 
