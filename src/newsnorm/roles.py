@@ -40,6 +40,7 @@ GLUED_CAPITALISED_SHARE = 0.6
 COMMENTS_AFTER_SHARE = 0.3
 COMMENTS_AFTER_CHARS = 1500
 _SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
+# How running text ends; "다" ends a Korean declarative sentence that often has no stop.
 _SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
 TITLE_MAX_WORDS = 30
 TITLE_WINDOW = 6
@@ -128,7 +129,8 @@ def assign_roles(segments: list[Segment]) -> None:
         (i for i, s in enumerate(segments) if s.role == "body" and words(s.text) >= BODY_MIN_WORDS), n
     )
     if block is not None:
-        body_start = min(body_start, block[0]) if block[0] < 6 else block[0]
+        # A clean article keeps its first long line as the start; a page with chrome, its block.
+        body_start = min(body_start, block[0]) if block[0] < TITLE_WINDOW else block[0]
     _byline(segments, body_start)
     _title(segments, body_start)
     if block is not None:
@@ -168,9 +170,9 @@ def block_weight(seg: Segment) -> int:
     if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
     if not is_paragraph_like(seg.text):
-        # A bullet or number typed into the text is the article's own list (menus get theirs
-        # from CSS), so is a bare address the author typed out,
-        # and a short sentence is text too ("Webb emerged, naked."): neither costs anything.
+        # Free: a bullet or number typed into the text (the article's own list; menus get
+        # theirs from CSS), a bare address the author typed out, a short sentence ("Webb
+        # emerged, naked.").
         return 0 if _TYPED_ITEM.match(seg.text) or is_short_sentence(seg.text) else -SHORT_LINE_COST
     return text_size(seg.text) - PARAGRAPH_MIN_CHARS
 
@@ -232,12 +234,13 @@ def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> Non
     """A teaser above the article repeats its first paragraph: the copy inside the text block
     is the one to keep, the one outside it is chrome."""
     first, last = block
-    by_seq = {s.seq: s for s in segments}
+    position = {s.seq: i for i, s in enumerate(segments)}
     for seg in segments[first : last + 1]:
         m = _REPEATS.match(seg.reason or "")
-        if seg.role == "boilerplate" and m:
-            original = by_seq.get(int(m.group(1)))
-            if original is not None and not first <= segments.index(original) <= last:
+        if seg.role == "boilerplate" and m and int(m.group(1)) in position:
+            i = position[int(m.group(1))]
+            original = segments[i]
+            if not first <= i <= last:
                 _set(seg, "body", None)
                 _set(original, "boilerplate", f"repeats seq {seg.seq} inside the article's text")
 
@@ -316,8 +319,16 @@ def _captions(segments: list[Segment]) -> None:
             _set(seg, "caption", f"followed by credit seq {nxt.seq}")
 
 
+def _above_text(segments: list[Segment], body_start: int) -> list[Segment]:
+    """Where the headline and byline are: the first lines of a clean article, or on a page
+    with site chrome the few lines right above its text."""
+    if body_start <= TITLE_WINDOW:
+        return segments[:body_start]
+    return segments[body_start - TITLE_WINDOW : body_start]
+
+
 def _byline(segments: list[Segment], body_start: int) -> None:
-    for seg in segments[: min(body_start, 6)]:
+    for seg in _above_text(segments, body_start):
         if seg.role == "body" and is_byline(seg.text):
             _set(seg, "byline", "author and date line before the body")
             return
@@ -326,11 +337,10 @@ def _byline(segments: list[Segment], body_start: int) -> None:
 def _title(segments: list[Segment], body_start: int) -> None:
     """The headline: on a clean article one of the first lines; on a page with site chrome
     above the text, the longest headline-shaped line in the few lines above it."""
+    window = [s for s in _above_text(segments, body_start) if s.role == "body"]
     if body_start <= TITLE_WINDOW:
-        candidates = [s for s in segments[:body_start] if s.role == "body"][:2]
-        reason = "first headline-like line before the body"
+        candidates, reason = window[:2], "first headline-like line before the body"
     else:
-        window = [s for s in segments[body_start - TITLE_WINDOW : body_start] if s.role == "body"]
         candidates = sorted(window, key=lambda s: -words(s.text))
         reason = "longest headline-like line above the text"
     for seg in candidates:
