@@ -201,10 +201,12 @@ def _strip_tones(word: str) -> tuple[str, int]:
 
 @lru_cache(maxsize=65536)
 def vi_word_evidence(word: str) -> int:
-    """+1: a Vietnamese word (its own letters, or a well-formed syllable with a tone or vowel
-    mark, in lower case);
-    -1: a lower-case word Vietnamese cannot spell (`été`, `was`, `the`); 0: either (names,
-    abbreviations, unmarked syllables such as `an`, `bay`)."""
+    """How a word votes on "this line is Vietnamese".
+
+    +1 a Vietnamese word: its own letters, or a lower-case well-formed syllable with a tone
+    or vowel mark (`tác`, `năm`); -1 a lower-case word Vietnamese cannot spell (`été`,
+    `was`, `the`); 0 either way (names, abbreviations, bare syllables such as `an`, `bay`).
+    """
     lower = word.lower()
     if any(ch in VI_SPECIFIC for ch in lower):
         return 1
