@@ -29,6 +29,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/langid_eval.py
+	$(BIN)/python benchmarks/boilerplate_eval.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

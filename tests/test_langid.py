@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from newsnorm.data import Segment
-from newsnorm.langid import classify, detect_segments
+from newsnorm.langid import STATS, classify, detect_segments, vi_word_evidence
 
 ENGLISH_ARTICLE = [
     "The two governments opened talks on Monday about the cost of keeping troops in the country.",
@@ -57,3 +57,57 @@ def test_long_foreign_latin_sentence_uses_langdetect():
 def test_deterministic_across_calls():
     line = "Une réforme contestée"
     assert len({classify(line).lang for _ in range(20)}) == 1
+
+
+@pytest.mark.parametrize("line", ["Samsung Galaxy와 Apple iPhone", "(Seoul Metro)의 발표", "BTS와 함께"])
+def test_hangul_as_a_minority_is_still_korean(line):
+    assert classify(line).lang == "ko"
+    assert _in_article(line).lang == "ko"
+
+
+def test_english_around_a_korean_gloss_stays_english():
+    line = "President Yoon Suk Yeol (윤석열) said on Monday that the talks with the union would resume."
+    assert classify(line).lang == "en"
+
+
+@pytest.mark.parametrize("line", ["vào năm 2008", "an toàn, Alonso", "công ty gas đã", "xuất khẩu than",
+                                  "tác giả cuốn sách"])
+def test_short_vietnamese_inside_english_is_vietnamese(line):
+    assert _in_article(line).lang == "vi"
+
+
+@pytest.mark.parametrize("word, score", [("tác", 1), ("được", 1), ("năm", 1), ("Nguyễn", 1), ("été", -1),
+                                         ("très", -1), ("the", -1), ("was", -1), ("bay", 0), ("Alonso", 0),
+                                         ("São", 0), ("km", 0)])
+def test_vietnamese_word_evidence(word, score):
+    assert vi_word_evidence(word) == score
+
+
+@pytest.mark.parametrize("line", ["São Paulo, Brazil", "Los Angeles Police Department", "the café on Main Street",
+                                  "José Mourinho", "Charles de Gaulle airport"])
+def test_names_with_foreign_letters_inside_english_stay_english(line):
+    assert _in_article(line).lang == "en"
+
+
+@pytest.mark.parametrize("line, lang", [
+    ("Le président est arrivé à Paris hier soir.", "fr"),
+    ("Der Minister ist gestern nach Berlin gereist.", "de"),
+    ("El presidente llegó ayer a la capital.", None),  # langdetect says ca: not English is what counts
+])
+def test_short_foreign_sentence_inside_english_is_not_english(line, lang):
+    got = _in_article(line).lang
+    assert got not in ("en", "vi", "ko") and (lang is None or got == lang)
+
+
+def test_short_english_sentence_alone_is_english():
+    seg = Segment(0, 0, "He died in Paris on Friday.")
+    detect_segments([seg])
+    assert seg.lang == "en"
+
+
+def test_only_uncertain_lines_reach_langdetect():
+    lines = [*ENGLISH_ARTICLE, "사진: 연합뉴스", "Ảnh: AFP", "Photo: Reuters", "Share"]
+    segs = [Segment(i, i, t) for i, t in enumerate(lines)]
+    before = STATS.langdetect_calls
+    detect_segments(segs)
+    assert STATS.langdetect_calls == before

@@ -2,30 +2,36 @@
 
 langdetect is confidently wrong on short lines (`x` -> so, `Latest` -> fr, `toggle caption`
 -> it), and probability thresholds do not catch it. So the order is: script (Hangul is
-Korean, kana is Japanese, ...), Vietnamese-only letters, English function words, and only
-then langdetect (seeded) for longer Latin-script lines. Short lines without evidence take
-the language of their neighbours or of the article.
+Korean, kana is Japanese, ...), Vietnamese letters and syllables, English function words,
+and only then langdetect (seeded) for longer Latin-script lines. Short lines without
+evidence take the language of their neighbours or of the article, unless they carry
+another language's function words (then langdetect names that language).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .data import Segment
-from .patterns import ENGLISH_FUNCTION_WORDS
+from .patterns import (
+    COMPILED,
+    ENGLISH_DISTINCTIVE_WORDS,
+    ENGLISH_FUNCTION_WORDS,
+    FOREIGN_FUNCTION_WORDS,
+    NAME_PARTICLES,
+    VI_LETTERS,
+)
 
-# Letters that occur in Vietnamese and (practically) nowhere else: horn vowels and the
-# dot-below / hook-above tone marks.
-_VI_SPECIFIC = set(
-    "ơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũ"
-    "ƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸĨŨ"
-)
-_STRONG_EN = frozenset(
-    ["the", "of", "and", "is", "was", "were", "with", "that", "for", "has", "have", "are", "been", "which", "this", "from", "their", "they"]
-)
+VI_SPECIFIC = frozenset(VI_LETTERS)
+# Tone marks (grave, acute, tilde, hook above, dot below); a Vietnamese syllable has one.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_VOWEL = re.compile(r"[aeiouyăâêôơư]")
+_VI_VOWEL_MARK = re.compile(r"[ăâêôơư]")
+_NON_ENGLISH_MARKS = frozenset("àâäçéèêëîïôöùûüÿñãõåøæœßáíóúìąćęłńśźżčďěňřšťůž")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 # Unicode script of a letter, by code point range; Latin is the default.
@@ -56,6 +62,11 @@ _SCRIPT_LANG = {"Hangul": "ko", "Kana": "ja", "Thai": "th", "Greek": "el", "Hebr
 _FOLD = {"zh-cn": "zh", "zh-tw": "zh"}
 
 SHORT_WORDS = 8
+# langdetect must be this sure before a short line inside English is called foreign.
+SHORT_FOREIGN_PROB = 0.9
+# Signs of another language (its function words, letters English does not use) that send a
+# short line inside English to langdetect.
+FOREIGN_SIGNS = 1
 
 
 @dataclass(slots=True)
@@ -140,40 +151,124 @@ def classify(text: str, context: str | None = None) -> LangGuess:
     letters = sum(scripts.values())
     if letters == 0:
         return LangGuess("und", 0.0, "none")
-    top_script, top_n = max(scripts.items(), key=lambda kv: (kv[1], kv[0]))
+    guess = _classify_script(text, scripts, letters)
+    if guess is not None:
+        return guess
+    return _classify_latin(text, letters, context)
+
+
+def _classify_script(text: str, scripts: dict[str, int], letters: int) -> LangGuess | None:
+    """Scripts that name their language; None for Latin-script lines.
+
+    Hangul is Korean even as a minority of the letters (`Haris Alexiou와 함께`): only a long
+    line that is plainly English around a Korean gloss stays English.
+    """
     hangul = scripts.get("Hangul", 0)
-    if hangul and hangul >= 0.3 * letters:
+    if hangul and (hangul >= 0.3 * letters or not _english_around_gloss(text)):
         return LangGuess("ko", 1.0, "script")
     kana = scripts.get("Kana", 0)
     if kana and kana + scripts.get("Han", 0) >= 0.3 * letters:
         return LangGuess("ja", 1.0, "script")
     if scripts.get("Han", 0) >= 0.3 * letters:
         return LangGuess("zh", 1.0, "script")
-    if top_script != "Latin" and top_n >= 0.5 * letters:
-        if top_script in _SCRIPT_LANG:
-            return LangGuess(_SCRIPT_LANG[top_script], 1.0, "script")
-        probs = _langdetect_probs(text)
-        if probs:
-            return LangGuess(probs[0][0], round(probs[0][1], 4), "langdetect")
-        return LangGuess("und", 0.0, "none")
-    return _classify_latin(text, letters, context)
+    top_script, top_n = max(scripts.items(), key=lambda kv: (kv[1], kv[0]))
+    if top_script == "Latin" or top_n < 0.5 * letters:
+        return None
+    if top_script in _SCRIPT_LANG:
+        return LangGuess(_SCRIPT_LANG[top_script], 1.0, "script")
+    probs = _langdetect_probs(text)
+    if probs:
+        return LangGuess(probs[0][0], round(probs[0][1], 4), "langdetect")
+    return LangGuess("und", 0.0, "none")
+
+
+def _english_around_gloss(text: str) -> bool:
+    latin = [w.lower() for w in _WORD.findall(text) if w[0] < "\u0250"]
+    return len(latin) >= SHORT_WORDS and is_english(latin)
+
+
+def is_english(lower: list[str]) -> bool:
+    """English by its function words: one distinctive word, and enough of them overall."""
+    n = len(lower)
+    if not n or not any(w in ENGLISH_DISTINCTIVE_WORDS for w in lower):
+        return False
+    fw = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS)
+    return fw >= 0.25 * n and (n < SHORT_WORDS or fw >= 3)
+
+
+def _strip_tones(word: str) -> tuple[str, int]:
+    """The word without Vietnamese tone marks (vowel letters kept), and how many it had."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = sum(1 for ch in decomposed if ch in _TONES)
+    base = "".join(ch for ch in decomposed if ch not in _TONES)
+    return unicodedata.normalize("NFC", base), tones
+
+
+@lru_cache(maxsize=65536)
+def vi_word_evidence(word: str) -> int:
+    """How a word votes on "this line is Vietnamese".
+
+    +1 a Vietnamese word: its own letters, or a lower-case well-formed syllable with a tone
+    or vowel mark (`tác`, `năm`); -1 a lower-case word Vietnamese cannot spell (`été`,
+    `was`, `the`); 0 either way (names, abbreviations, bare syllables such as `an`, `bay`).
+    """
+    lower = word.lower()
+    if any(ch in VI_SPECIFIC for ch in lower):
+        return 1
+    if word != lower:
+        return 0
+    if lower in ENGLISH_DISTINCTIVE_WORDS:
+        return -1
+    base, tones = _strip_tones(lower)
+    if not _VOWEL.search(base):
+        return 0
+    if tones > 1 or not COMPILED["vi_syllable"].fullmatch(base):
+        return -1
+    return 1 if tones or _VI_VOWEL_MARK.search(base) else 0
+
+
+def is_vietnamese(words: list[str], lower: list[str]) -> bool:
+    """At least one Vietnamese word, and more of them than words Vietnamese cannot spell
+    (`sân bay đã`). With letters only Vietnamese writes, Vietnamese unless the line is
+    English by more function words than it has Vietnamese words (`Prime Minister Nguyễn
+    Xuân Phúc said on Monday that ...` stays English; `xuất khẩu than` is Vietnamese)."""
+    score = [vi_word_evidence(w) for w in words]
+    pos = score.count(1)
+    if any(ch in VI_SPECIFIC for w in words for ch in w):
+        return not (is_english(lower) and sum(w in ENGLISH_FUNCTION_WORDS for w in lower) > pos)
+    return pos >= 1 and pos > score.count(-1)
+
+
+def has_foreign_evidence(words: list[str], lower: list[str]) -> bool:
+    """No distinctive English word, and a sign of another language in words written in lower
+    case: its function words, or letters English does not use. Names prove nothing
+    (`São Paulo`, `Los Angeles`), nor does a particle before one (`de Gaulle`, `van Gogh`)."""
+    if any(w in ENGLISH_DISTINCTIVE_WORDS for w in lower):
+        return False
+    signs = 0
+    for i, w in enumerate(words):
+        if not w.islower():
+            continue
+        particle = w in NAME_PARTICLES and i + 1 < len(words) and words[i + 1][:1].isupper()
+        if not particle and any(w in vocab for vocab in FOREIGN_FUNCTION_WORDS.values()):
+            signs += 1
+        if any(ch in _NON_ENGLISH_MARKS for ch in w):
+            signs += 1
+    return signs >= FOREIGN_SIGNS
 
 
 def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
     words = _WORD.findall(text)
     n = len(words)
-    vi_words = sum(1 for w in words if any(ch in _VI_SPECIFIC for ch in w))
-    if vi_words and vi_words >= 0.25 * n:
-        return LangGuess("vi", 1.0, "diacritics")
     lower = [w.lower() for w in words]
-    fw = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS)
-    strong = any(w in _STRONG_EN for w in lower)
-    if strong and ((n >= SHORT_WORDS and fw >= 3 and fw >= 0.25 * n) or (n < SHORT_WORDS and fw >= 0.25 * n)):
+    if is_vietnamese(words, lower):
+        return LangGuess("vi", 1.0, "diacritics")
+    if is_english(lower):
         return LangGuess("en", 1.0, "function-words")
     if letters < 3:
         return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
     if n < SHORT_WORDS and context:
-        return LangGuess(context, 0.5, "context")
+        return _short_in_context(text, words, lower, context)
     probs = _langdetect_probs(text)
     if not probs:
         return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
@@ -182,10 +277,20 @@ def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
         ctx_prob = dict(probs).get(context, 0.0)
         if ctx_prob >= 0.05:
             return LangGuess(context, round(ctx_prob, 4), "context")
-    if lang == "vi" and not vi_words:
-        # Vietnamese without a single Vietnamese letter is diacritic-stripped text or a misfire.
+    if lang == "vi":
+        # Vietnamese without a single Vietnamese word is diacritic-stripped text or a misfire.
         return LangGuess(context or lang, round(prob, 4), "context" if context else "langdetect")
     return LangGuess(lang, round(prob, 4), "langdetect")
+
+
+def _short_in_context(text: str, words: list[str], lower: list[str], context: str) -> LangGuess:
+    """A short line takes its context's language, unless inside English it shows another
+    language's function words or letters and langdetect confidently names that language."""
+    if context == "en" and has_foreign_evidence(words, lower):
+        probs = _langdetect_probs(text)
+        if probs and probs[0][0] not in ("en", "vi") and probs[0][1] >= SHORT_FOREIGN_PROB:
+            return LangGuess(probs[0][0], round(probs[0][1], 4), "langdetect")
+    return LangGuess(context, 0.5, "context")
 
 
 def detect_segments(segments: list[Segment]) -> str:
@@ -221,8 +326,8 @@ def _is_latin(text: str) -> bool:
 
 def _certain_only(text: str) -> LangGuess | None:
     """The first pass for short Latin lines: accept only evidence that needs no context."""
-    g = _classify_latin(text, sum(ch.isalpha() for ch in text), context="\0")
-    return g if g.method in ("diacritics", "function-words") else None
+    g = classify(text, context="\0")
+    return g if g.method in ("script", "diacritics", "function-words") else None
 
 
 def _neighbour_context(first: list[LangGuess | None], i: int) -> str | None:

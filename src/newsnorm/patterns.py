@@ -51,6 +51,28 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"(updated|posted|published) \d+ (minutes?|hours?|days?) ago",
         r"loading\.*",
         r"you (may|might) also like.{0,40}",
+        r"(stay up to date|get the latest|keep up|don['’]t miss).{0,120}(newsletter|inbox|updates|email)s?.{0,120}",
+        r".{0,80}\b(subscribe|sign up) (to|for) .{0,80}(newsletter|magazine|alerts|updates|emails?)\b.{0,120}",
+        r"no spam.{0,200}",
+        r".{0,200}\bunsubscribe at any time\b.{0,200}",
+        r"follow .{1,40} on (facebook|twitter|instagram|youtube|linkedin|tiktok).{0,80}",
+        r".{0,300}\b(are|is a) (registered )?trademarks? of\b.{0,300}",
+        r"(the )?(information|content|material)s? (provided |contained |published )?on this (web)?site.{0,400}",
+        r"(terms of (use|service)|privacy policy|cookie policy|contact us|about us)( ?[|·•/-] ?.{0,40}){0,8}",
+        r"also (on|read|see)\s*:?\s+.{1,160}",
+        r"(share|sharing)( (to|on|via|this( article| story| page)?))? ?(facebook|twitter|linkedin|email|whatsapp|reddit|pinterest|messenger|copy link|print).{0,300}",
+        r"(posted|published|updated|last updated|modified)\s*(on|at|:)?\s*:?\s*[\w ,.]{0,30}\d[\w ,.:/|-]{0,60}(by [\w .'-]{2,40})?",
+        r"(rating|votes?|likes?|points?)\s*:?\s*\d+( votes?| likes?| points?)?",
+        # affiliate and sponsorship disclosures, comment policies, subscription offers, site blurbs
+        r".{0,200}\b(we may (earn|receive|get) (a )?(small )?(share of sales|commission|compensation)|affiliate (links?|commission)|(is|are) supported by (its|our) (audience|readers)).{0,300}",
+        r".{0,120}\b(please be respectful|comments? policy|community (guidelines|standards)|keep (it|comments) civil)\b.{0,300}",
+        r"the .{1,40} is committed to publishing .{0,300}",
+        r".{0,120}\b(get access to|for as little as|activation link|activate your subscription|already (a subscriber|have an account)|subscribe (now|today)|start your free trial)\b.{0,300}",
+        r"join (our|the) .{1,40} (forums?|community|club|list)\b.{0,300}",
+        # a short author bio: "Jane Doe (@janedoe) is ..." / "Jane Doe is a staff writer at ..."
+        r"[A-Z][\w.'’\- ]{1,40} \(@\w+\) is .{0,300}",
+        r"[A-Z][\w.'’\-]+( [A-Z][\w.'’\-]+){1,3} is (a|an|the) ([\w-]+ ){0,3}(writer|reporter|editor|contributor|correspondent|columnist|producer)( at| for| with| of) .{0,200}",
+        r"(this|the) (content|article|story) (is|was) (created|produced|sponsored) by .{1,120}",
     ],
     "ko": [
         r"댓글( 쓰기| 달기| 작성| 보기)?",
@@ -63,6 +85,16 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"ⓒ.{0,120}",
         r"(광고|제보하기|기사제보)",
         r"맨 ?위로",
+        r"(저작권자|copyright)\s*[ⓒ©(].{0,160}",
+        r"<?\s*저작권자.{0,160}>?",
+        r"(기사 ?)?(공유|추천|스크랩|저장|인쇄|글자 ?크기)( ?하기)?( [|·] ?.{1,20}){0,8}",
+        r"(카카오톡|카카오스토리|페이스북|트위터|네이버 ?블로그|밴드|URL ?복사)( ?[|·/]? ?(카카오톡|카카오스토리|페이스북|트위터|네이버 ?블로그|밴드|URL ?복사|공유))*",
+        r"(많이 본|주요|실시간|포토|최신|오늘의) ?(뉴스|기사|인기 ?기사)",
+        r"(전체 ?메뉴|검색|닫기|홈|바로 ?가기|본문 ?바로 ?가기)",
+        r"(구독 ?신청|뉴스레터( 신청| 구독)?)",
+        r"(이메일 ?무단 ?수집 ?거부|개인정보 ?(처리|취급) ?방침|이용 ?약관|청소년 ?보호 ?정책)( ?[|·] ?.{1,20}){0,8}",
+        r"(입력|수정|업데이트|등록|승인)\s*:?\s*\d{4}[.\-/년 ].{0,40}",
+        r"[가-힣]{2,4} ?(기자|특파원|논설위원)\s*[\w.\-]+@[\w.\-]+",
     ],
     "vi": [
         r"bình luận",
@@ -72,6 +104,13 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"(đăng nhập|đăng ký)",
         r"quảng cáo",
         r"(bản quyền|ghi rõ nguồn).{0,200}",
+        r"(tin|bài) (khác|nổi bật|xem nhiều|mới|cùng chuyên mục)",
+        r"(xem tiếp|trở (lại|về) đầu trang|trang chủ|tìm kiếm|đóng)",
+        r"đăng ký nhận (bản )?tin.{0,120}",
+        r"(cập nhật|đăng|đăng lúc|cập nhật lúc)\s*:?\s*.{0,20}\d{1,2}[:/]\d{1,2}.{0,40}",
+        r"(giấy phép|chịu trách nhiệm (nội dung|xuất bản)|tổng biên tập|tòa soạn|trụ sở)\s*:?.{0,200}",
+        r"(điện thoại|hotline|đường dây nóng|liên hệ quảng cáo)\s*:.{0,120}",
+        r"(thích|lưu|chia sẻ) (bài viết|facebook|zalo)( .{0,40})?",
     ],
 }
 
@@ -131,6 +170,23 @@ TAIL_MARKERS = [
     r"(featured|latest|most read|trending)( .{1,40})?",
 ]
 
+# A comment section opens here: everything after it is readers' text, not the article's,
+# however long its lines (the article's text block never reaches past one).
+COMMENT_MARKERS: dict[str, list[str]] = {
+    "en": [
+        r"(\d+ |top rated |latest |reader |readers['’] |show |view |load |post a )?comments?( \(\d+\)| \d+)?",
+        r"leave a (reply|comment)",
+        r"join the (conversation|discussion)",
+        r"(add|post|write) (a|your) comment",
+        r"(comments|commenting) (are|is) (closed|disabled)",
+        r"(what do you think|have your say)\??",
+        r"conversation",
+        r"discussion( \(\d+\))?",
+    ],
+    "ko": [r"댓글( \d+개?)?( 쓰기| 달기| 작성)?", r"독자 ?의견"],
+    "vi": [r"(\d+ )?bình luận", r"ý kiến (bạn đọc|của bạn)", r"gửi bình luận"],
+}
+
 # Photo credits, as a whole line. The word for "photo" per language, then a colon.
 CREDIT_WORDS = {
     "en": r"photo(graph)?s?|image(s)?( source)?|pictures?|credit|source|video|illustration|graphic",
@@ -160,12 +216,58 @@ SITE_TAG_PREFIX = r"^\((?P<site>[A-Z][\w.&\- ]{1,40})\)\s*[-–—]\s+"
 # "SEOUL, South Korea — ..." : a dateline opening the first paragraph.
 DATELINE_PREFIX = r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][\w.'\- ]{1,40})?)\s*(?:\([^)]{1,40}\)\s*)?[—–-]{1,2}\s+"
 
+# A teaser in a list of other stories: a headline glued to its story's dateline and first
+# words ("Schools reopen after storm NEW DELHI: All schools ..."). Case matters here.
+TEASER_LINE = r"^.{10,200}[a-z0-9'’)] [A-Z]{3,}(?: [A-Z]{2,}){0,2}: [A-Z].{20,400}$"
+
 # Corrupted placeholders left by broken templates in place of dates and numbers.
 CORRUPTED_TOKEN = r"\b[A-Z]{2,8}_[A-Z0-9]{6,}\b"
 
-# A Latin-script line is English for sure when these words carry it (distinctive ones only).
-ENGLISH_FUNCTION_WORDS = frozenset(
-    ["the", "of", "and", "to", "is", "was", "were", "are", "with", "that", "this", "for", "from", "which", "has", "have", "had", "been", "will", "would", "said", "says", "by", "its", "their", "they", "he", "she", "his", "her", "an", "not", "but", "or", "be", "who", "what", "than", "after", "over", "into", "about", "it", "at", "as", "on", "in", "our", "we", "you", "your", "there", "these", "those", "when", "while", "also", "because", "could", "should", "can", "more", "most", "other", "some", "such", "only", "new", "first", "two", "one", "all", "any", "been", "being", "before", "between", "during", "under", "against", "through", "where", "how", "why", "if", "then", "so", "no", "up", "out", "them", "him", "do", "does", "did"]
+# A Latin-script line is English for sure when these words carry it. Two tiers: words that
+# are English and (practically) nothing else among the Latin-script languages a news scrape
+# meets, and common function words that other languages share (German "in", "was", "will";
+# French "on"; Spanish "he", "no"). A line needs at least one distinctive word.
+ENGLISH_DISTINCTIVE_WORDS = frozenset(
+    ["the", "of", "and", "is", "were", "with", "that", "for", "has", "have", "had", "are", "been", "which", "this", "from", "their", "they", "she", "his", "its", "it", "who", "what", "would", "could", "should", "said", "says", "after", "about", "there", "these", "those", "when", "while", "because", "you", "your", "them", "him", "does", "did", "than", "into", "through", "where", "how", "why", "being", "before", "between", "during", "against", "other", "some", "such", "only", "any", "our", "not", "can",
+     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+ENGLISH_FUNCTION_WORDS = ENGLISH_DISTINCTIVE_WORDS | frozenset(
+    ["to", "by", "he", "an", "or", "be", "at", "as", "on", "in", "we", "so", "no", "up", "out", "do", "if", "then", "new", "first", "two", "one", "a", "was", "will", "also", "all", "over", "under", "but", "more", "most", "her"]
+)
+
+# Function words of other Latin-script languages, for short lines inside an English article:
+# "Une enquête a été ouverte." has no English word and two French ones, so it is not English
+# even though it is short. Words that are also English ("a", "in", "am", "per", "die") are
+# left out: they prove nothing here.
+FOREIGN_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "fr": "le la les un une des du de au aux et est sont était été être avec pour dans sur par qui que pas ne il elle ils nous vous leur ses son sa ce cette ces mais ou où plus très après avant aussi comme lui",
+        "es": "el la los las un una unos unas del al y es son fue era está están con para por en que se su sus lo le les pero muy más también como sin sobre entre hasta desde",
+        "de": "der das den dem des ein eine einen einem einer und ist sind war waren wurde wurden mit für auf von zu im nicht sich auch es er sie wir ihr bei nach aus um über durch",
+        "it": "il lo la gli le un una uno del della dei delle è sono era con che non si di da al alla anche come più",
+        "pt": "os um uma do da dos das é são foi era com para por em que não se ao à na nas nos também mais como",
+        "nl": "de het een en zijn waren met voor op van te dat niet zich ook er hij zij bij naar uit om door",
+        "id": "dan yang di ke dari ini itu dengan untuk tidak ada akan dalam pada adalah sebuah tersebut oleh atau juga telah sudah belum karena",
+    }.items()
+}
+
+# Lower-case words that open a name in English text too (`de Gaulle`, `van Gogh`, `al-Assad`):
+# before a capitalised word they are not evidence of another language.
+NAME_PARTICLES = frozenset(["de", "da", "di", "do", "dos", "das", "du", "del", "della", "des", "van", "von", "la", "le", "al", "bin", "ibn", "ter", "ten"])
+
+# Vietnamese evidence. Letters only Vietnamese writes (horn vowels, dot-below and hook-above
+# tones, đ, ĩ ũ ỹ), and the shape of a Vietnamese syllable, which tells "tác", "sân", "và"
+# (Vietnamese) from "été", "más", "très" (not) when the letters alone are shared.
+VI_LETTERS = (
+    "ơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĩũđ"
+    "ƠƯẠẢẤẦẨẪẬẮẰẲẴẶẸẺẼẾỀỂỄỆỈỊỌỎỐỒỔỖỘỚỜỞỠỢỤỦỨỪỬỮỰỲỴỶỸĨŨĐ"
+)
+VI_SYLLABLE = (
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"(?:uyê|uya|uyu|oai|oao|oay|oeo|uây|uôi|ươi|ươu|yêu|iêu|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|oo|ôi|ơi"
+    r"|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê|a|ă|â|e|ê|i|o|ô|ơ|u|ư|y)"
+    r"(?:ch|ng|nh|[cmnpt])?"
 )
 
 COMPILED = {
@@ -174,6 +276,9 @@ COMPILED = {
         for lang, pats in BOILERPLATE_LINES.items()
     },
     "tail": re.compile(r"^\W*(?:" + "|".join(TAIL_MARKERS) + r")\W*$", re.IGNORECASE),
+    "comments": re.compile(
+        r"^\W*(?:" + "|".join(p for pats in COMMENT_MARKERS.values() for p in pats) + r")\W*$", re.IGNORECASE
+    ),
     "credit_line": re.compile(
         r"^\W*(?:" + "|".join(CREDIT_WORDS.values()) + r")\s*(?:by\s+)?[:：]\s*\S.{0,120}$", re.IGNORECASE
     ),
@@ -181,6 +286,10 @@ COMPILED = {
         r"^[\w .'’\-]{2,60}\s?/\s?(?:" + AGENCIES + r"|[A-Z][A-Za-z]{1,20})(?:\s?(?:via|/|,)\s?[\w .\-]{1,40})?\W*$"
     ),
     "credit_agency_only": re.compile(r"^\W*(?:" + AGENCIES + r")\W*$"),
+    # "Sonu Mehta/Hindustan Times/Getty Images", "Michael Conroy, AP", "Jane Doe for The Times"
+    "credit_name_agency": re.compile(
+        r"^[\w .'’\-]{2,60}(?:\s?/\s?[\w .&'’\-]{2,40})*\s?(?:/|,|\bfor\b|\bvia\b)\s?(?:" + AGENCIES + r")\W*$"
+    ),
     "credit_inline": re.compile(
         r"(?:\s*[(\[]\s*(?:photo|image|picture|credit)s?(?: by)?[:\s].{1,120}?[)\]]"
         r"|\s+(?:photo|image|ảnh|nguồn|사진)s?\s*[:：]\s*[^.!?]{1,80}?)\s*$",
@@ -192,4 +301,6 @@ COMPILED = {
     "site_tag_prefix": re.compile(SITE_TAG_PREFIX),
     "dateline_prefix": re.compile(DATELINE_PREFIX),
     "corrupted_token": re.compile(CORRUPTED_TOKEN),
+    "teaser": re.compile(TEASER_LINE),
+    "vi_syllable": re.compile(VI_SYLLABLE),
 }

@@ -24,10 +24,26 @@ _DATE = re.compile(
     r"\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{4})\b",
     re.IGNORECASE,
 )
+_TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
+_REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
 _TERMINAL = (".", ",", ";", ":", "!", "…", "\"", "”", "’", "'", ")")
 BODY_MIN_WORDS = 20
+# The article's text block (see main_block): running text is a line of at least this many
+# characters that ends like a sentence, or any line this long; other lines cost this much.
+PARAGRAPH_MIN_CHARS = 50
+LONG_LINE_CHARS = 150
+SHORT_LINE_COST = 50
+GLUED_CAPITALISED_SHARE = 0.6
+# End-of-article and comment markers count once this share of the page's running text (or
+# this much) is above them.
+COMMENTS_AFTER_SHARE = 0.3
+COMMENTS_AFTER_CHARS = 1500
+_SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
+# How running text ends; "다" ends a Korean declarative sentence that often has no stop.
+_SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
 TITLE_MAX_WORDS = 30
+TITLE_WINDOW = 6
 HEADING_MAX_WORDS = 14
 
 
@@ -44,7 +60,7 @@ def norm_key(text: str) -> str:
 
 
 def is_boilerplate_phrase(text: str) -> bool:
-    return any(p.match(text) for p in COMPILED["boilerplate"].values())
+    return any(p.match(text) for p in COMPILED["boilerplate"].values()) or bool(COMPILED["teaser"].match(text))
 
 
 def is_photo_credit(text: str) -> bool:
@@ -54,6 +70,7 @@ def is_photo_credit(text: str) -> bool:
         COMPILED["credit_line"].match(text)
         or COMPILED["credit_slash"].match(text)
         or COMPILED["credit_agency_only"].match(text)
+        or COMPILED["credit_name_agency"].match(text)
     )
 
 
@@ -82,7 +99,7 @@ def _adjacent(a: Segment, b: Segment) -> bool:
     return b.line_start == a.line_start + 1
 
 
-def _set(seg: Segment, role: str, reason: str) -> None:
+def _set(seg: Segment, role: str, reason: str | None) -> None:
     seg.role, seg.reason = role, reason
 
 
@@ -107,12 +124,130 @@ def assign_roles(segments: list[Segment]) -> None:
     _duplicates(segments)
     _tail(segments)
     _captions(segments)
+    block = main_block(segments)
     body_start = next(
         (i for i, s in enumerate(segments) if s.role == "body" and words(s.text) >= BODY_MIN_WORDS), n
     )
+    if block is not None:
+        # A clean article keeps its first long line as the start; a page with chrome, its block.
+        body_start = min(body_start, block[0]) if block[0] < TITLE_WINDOW else block[0]
     _byline(segments, body_start)
     _title(segments, body_start)
+    if block is not None:
+        _outside_block(segments, block)
     _headings(segments)
+
+
+def text_size(text: str) -> int:
+    """Characters, CJK counted twice: a Korean or Japanese line says as much in half the length."""
+    return len(text) + sum(1 for ch in text if ch >= "\u3040")
+
+
+def is_paragraph_like(text: str) -> bool:
+    """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
+    size = text_size(text)
+    if size < PARAGRAPH_MIN_CHARS:
+        return False
+    if text.rstrip().endswith(_SENTENCE_END):
+        return True
+    return size >= LONG_LINE_CHARS and not is_glued_links(text)
+
+
+def is_glued_links(text: str) -> bool:
+    """A long line of capitalised words and no sentence inside: menu items or headlines a
+    naive scraper glued together ("Rankings and Research Companies Channelcast Events ...")."""
+    tokens = [w for w in _WORD.findall(text) if w[:1].isalpha()]
+    if len(tokens) < 8 or ". " in text or ", " in text:
+        return False
+    return sum(w[:1].isupper() for w in tokens) >= GLUED_CAPITALISED_SHARE * len(tokens)
+
+
+def block_weight(seg: Segment) -> int:
+    """What a line adds to a text block: running text its size beyond a threshold (also when
+    a teaser above already said it), anything else (menus, headlines of other stories,
+    widgets) a fixed cost."""
+    repeated_text = _REPEATS.match(seg.reason or "") is not None
+    if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
+        return -SHORT_LINE_COST
+    if not is_paragraph_like(seg.text):
+        # Free: a bullet or number typed into the text (the article's own list; menus get
+        # theirs from CSS), a bare address the author typed out, a short sentence ("Webb
+        # emerged, naked.").
+        return 0 if _TYPED_ITEM.match(seg.text) or is_short_sentence(seg.text) else -SHORT_LINE_COST
+    return text_size(seg.text) - PARAGRAPH_MIN_CHARS
+
+
+def is_short_sentence(text: str) -> bool:
+    return words(text) >= 3 and text.rstrip().endswith(_SHORT_SENTENCE_END) and not text[:1].islower()
+
+
+def _after_enough_text(segments: list[Segment]) -> list[bool]:
+    """Per line: is a good part of the page's running text above it? (Comments can outweigh
+    the article, so not "most".) End-of-article and comment markers count only there: a
+    `Comments` link under the lead or `TRENDING:` in the site's header is no end."""
+    sizes = [text_size(s.text) if s.role == "body" and is_paragraph_like(s.text) else 0 for s in segments]
+    total, seen, out = sum(sizes), 0, []
+    for size in sizes:
+        out.append(total > 0 and seen >= min(COMMENTS_AFTER_SHARE * total, COMMENTS_AFTER_CHARS))
+        seen += size
+    return out
+
+
+def comments_start(segments: list[Segment]) -> int:
+    """Index of the line that opens the readers' comments, else len(segments)."""
+    enough = _after_enough_text(segments)
+    return next((i for i, s in enumerate(segments) if enough[i] and COMPILED["comments"].match(s.text)),
+                len(segments))
+
+
+def main_block(segments: list[Segment]) -> tuple[int, int] | None:
+    """The article's text on a page: the run of lines with the largest total weight (a
+    maximum-sum subarray), so menus and lists of links before and after it fall outside,
+    and it stops where the comments start. None when the page has no running text at all."""
+    best, best_span = 0, None
+    total, start = 0, 0
+    for i, seg in enumerate(segments[: comments_start(segments)]):
+        w = block_weight(seg)
+        if total <= 0:
+            total, start = 0, i
+        total += w
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span
+
+
+def _outside_block(segments: list[Segment], block: tuple[int, int]) -> None:
+    """Lines before and after the article's text are page chrome (the title and byline
+    before it were found first, and a heading right above the text stays); captions and
+    credits keep their roles."""
+    first, last = block
+    lead = segments[first - 1] if first > 0 else None
+    _keep_repeats_inside(segments, block)
+    for i, seg in enumerate(segments):
+        if first <= i <= last or seg.role not in ("body", "heading") or seg is lead and _heading_shaped(seg):
+            continue
+        where = "before" if i < first else "after"
+        _set(seg, "boilerplate", f"{where} the article's text block (seq {segments[first if i < first else last].seq})")
+
+
+def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> None:
+    """A teaser above the article repeats its first paragraph: the copy inside the text block
+    is the one to keep, the one outside it is chrome."""
+    first, last = block
+    position = {s.seq: i for i, s in enumerate(segments)}
+    for seg in segments[first : last + 1]:
+        m = _REPEATS.match(seg.reason or "")
+        if seg.role == "boilerplate" and m and int(m.group(1)) in position:
+            i = position[int(m.group(1))]
+            original = segments[i]
+            if not first <= i <= last:
+                _set(seg, "body", None)
+                _set(original, "boilerplate", f"repeats seq {seg.seq} inside the article's text")
+
+
+def _heading_shaped(seg: Segment) -> bool:
+    t = seg.text
+    return 1 <= words(t) <= HEADING_MAX_WORDS and not t.endswith(_TERMINAL) and not is_byline(t)
 
 
 def _caption_controls(segments: list[Segment]) -> None:
@@ -158,8 +293,9 @@ def _tail(segments: list[Segment]) -> None:
     """After an end-of-article marker in the last part of the page, short lines are chrome."""
     n = len(segments)
     start = None
+    enough = _after_enough_text(segments)
     for i, seg in enumerate(segments):
-        if i >= n * 0.5 and COMPILED["tail"].match(seg.text):
+        if i >= n * 0.5 and enough[i] and COMPILED["tail"].match(seg.text):
             start = i
             break
     if start is None:
@@ -183,19 +319,34 @@ def _captions(segments: list[Segment]) -> None:
             _set(seg, "caption", f"followed by credit seq {nxt.seq}")
 
 
+def _above_text(segments: list[Segment], body_start: int) -> list[Segment]:
+    """Where the headline and byline are: the first lines of a clean article, or on a page
+    with site chrome the few lines right above its text."""
+    if body_start <= TITLE_WINDOW:
+        return segments[:body_start]
+    return segments[body_start - TITLE_WINDOW : body_start]
+
+
 def _byline(segments: list[Segment], body_start: int) -> None:
-    for seg in segments[: min(body_start, 6)]:
+    for seg in _above_text(segments, body_start):
         if seg.role == "body" and is_byline(seg.text):
             _set(seg, "byline", "author and date line before the body")
             return
 
 
 def _title(segments: list[Segment], body_start: int) -> None:
-    candidates = [s for s in segments[: min(body_start, 6)] if s.role == "body"]
-    for seg in candidates[:2]:
+    """The headline: on a clean article one of the first lines; on a page with site chrome
+    above the text, the longest headline-shaped line in the few lines above it."""
+    window = [s for s in _above_text(segments, body_start) if s.role == "body"]
+    if body_start <= TITLE_WINDOW:
+        candidates, reason = window[:2], "first headline-like line before the body"
+    else:
+        candidates = sorted(window, key=lambda s: -words(s.text))
+        reason = "longest headline-like line above the text"
+    for seg in candidates:
         n = words(seg.text)
-        if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")):
-            _set(seg, "title", "first headline-like line before the body")
+        if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")) and not is_byline(seg.text):
+            _set(seg, "title", reason)
             return
 
 

@@ -1,0 +1,51 @@
+"""Issue 4's held-out targets on samples of the public evaluation data (slow).
+
+The data lives outside the repository (`../shared/eval`, or `NEWSNORM_FLORES` /
+`NEWSNORM_BOILERPLATE`); FLORES text is read at run time and never copied here. The tests
+skip when the folders are absent. The full runs are `python benchmarks/langid_eval.py` and
+`python benchmarks/boilerplate_eval.py`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_langid_targets_on_a_flores_devtest_sample():
+    ev = _load("langid_eval")
+    root = ev.flores_dir(None)
+    if not (root / "devtest").is_dir():
+        pytest.skip(f"no FLORES data at {root}")
+    report = ev.evaluate(ev.load_split(root, "devtest", limit=200), "devtest")
+    assert not ev.failures(report)
+
+
+# Issue 4 asks for 0.90 mean token F1; newsnorm is at 0.875 (0.901 on the dev pages, 0.851 on
+# the held-out test pages), so CI guards what holds against regressions, not the open target.
+BOILERPLATE_FLOOR = 0.86
+
+
+@pytest.mark.slow
+def test_boilerplate_f1_on_the_benchmark_pages():
+    ev = _load("boilerplate_eval")
+    root = ev.data_dir(None)
+    if not (root / "index.tsv").is_file():
+        pytest.skip(f"no boilerplate benchmark at {root}")
+    s = ev.summary(ev.run(root))
+    assert s["ours_f1"] >= BOILERPLATE_FLOOR
+    assert s["ours_f1"] > s["long_lines_f1"] + 0.05 and s["ours_f1"] > s["naive_f1"] + 0.2

@@ -1,0 +1,159 @@
+"""Role rules on small hand-written pages: the text block, comments, teasers, phrases, credits."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsnorm.data import Segment
+from newsnorm.roles import REMOVED_ROLES, assign_roles, is_boilerplate_phrase, is_photo_credit, main_block
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to expand the bus network, adding four routes to the northern suburbs.",
+    "Officials said the new routes would start running in March and would cost about $12 million a year.",
+    "Residents of the northern districts have asked for better service for years, the council's report said.",
+    "Opponents argued that the money should go to repairing roads, but the measure passed by seven votes to two.",
+]
+NAV = ["Home", "News", "Sport", "Business", "Culture", "Weather", "Newsletters", "Podcasts"]
+RELATED = ["Mayor unveils new budget plan", "Schools reopen after storm", "Stadium deal faces new vote",
+           "Library hours to be extended", "Police chief to retire in June"]
+
+
+def _page(lines: list[str]) -> list[Segment]:
+    segs = [Segment(seq=i, line_start=i, text=t, lang="en") for i, t in enumerate(lines)]
+    assign_roles(segs)
+    return segs
+
+
+def _kept(segs: list[Segment]) -> list[str]:
+    return [s.text for s in segs if s.role not in REMOVED_ROLES]
+
+
+def test_menus_and_related_links_around_the_text_are_chrome():
+    title = "Council expands bus network to northern suburbs"
+    segs = _page([*NAV, title, *PARAGRAPHS, "More stories", *RELATED])
+    assert _kept(segs) == [title, *PARAGRAPHS]
+    assert next(s for s in segs if s.text == title).role == "title"
+    assert all(s.reason and "text block" in s.reason for s in segs if s.text in RELATED[2:])
+
+
+def test_main_block_spans_the_running_text():
+    segs = _page([*NAV, *PARAGRAPHS, *RELATED])
+    assert main_block(segs) == (len(NAV), len(NAV) + len(PARAGRAPHS) - 1)
+
+
+def test_typed_numbered_items_and_addresses_keep_the_article_together():
+    items = ["1) Lego set", "https://example.com/a1", "2) Electric race track", "https://example.com/a2",
+             "3) Film box set", "https://example.com/a3"]
+    lines = [*NAV, "Ten gifts for nostalgics", PARAGRAPHS[0], PARAGRAPHS[1], *items, PARAGRAPHS[2]]
+    kept = _kept(_page(lines))
+    assert PARAGRAPHS[2] in kept and "2) Electric race track" in kept
+
+
+def test_a_heading_and_typed_bullets_inside_the_article_stay():
+    lines = [*NAV, "Council expands bus network", PARAGRAPHS[0], "What changes", PARAGRAPHS[1],
+             "• Four new routes", "• Buses every ten minutes", "• Night service on weekends", PARAGRAPHS[2]]
+    kept = _kept(_page(lines))
+    assert "What changes" in kept and "• Night service on weekends" in kept and PARAGRAPHS[2] in kept
+
+
+def test_comments_after_the_article_are_not_article_text():
+    comment = "I have taken the number 12 bus for twenty years and it has never once been on time, honestly."
+    segs = _page(["Council expands bus network", *PARAGRAPHS, "3 Comments", "jsmith", comment, "Rating: 12 Votes"])
+    assert comment not in _kept(segs)
+
+
+def test_a_teaser_above_the_article_keeps_the_copy_inside_the_text():
+    segs = _page([*NAV, PARAGRAPHS[0], "Share", "Tweet", *NAV, "Council expands bus network", *PARAGRAPHS])
+    inside = [s for s in segs if s.text == PARAGRAPHS[0]]
+    assert [s.role for s in inside] == ["boilerplate", "body"]
+
+
+@pytest.mark.parametrize("line", [
+    "Stay up to date with Example Corp. Subscribe to our newsletter.",
+    "No spam, we promise. You can unsubscribe at any time.",
+    "Follow Example News on Instagram, Facebook and Twitter.",
+    "Example logo and ExampleTV are registered trademarks of Example Inc. in the U.S. and other countries.",
+    "Share to LinkedInLinkedInShare to FacebookFacebookShare to EmailEmail",
+    "Posted on November 19, 2019 by Admin",
+    "Updated: Nov 19, 2019 6:55 AM",
+    "Rating: 36 Votes",
+    "Terms of Use | Privacy Policy | Contact Us",
+    "Also on example.com: Ten things to know about the new routes",
+    "Sometimes we include links to online stores. If you buy something, we may earn a small commission.",
+    "As you comment, please be respectful of other commenters and other viewpoints.",
+    "Get access to Example Pro for as little as $5 a month.",
+    "Jane Doe (@janedoe) is a contributor at Example Magazine and the host of a daily podcast.",
+    "Library hours to be extended next month CHICAGO: The city's public libraries will stay open later from June.",
+])
+def test_site_chrome_phrases(line):
+    assert is_boilerplate_phrase(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Posted a record profit in the third quarter, the company said on Monday.",
+    "Updated figures show the network carried 40 million passengers last year.",
+    "Share prices rose 3% after the announcement.",
+])
+def test_article_sentences_are_not_chrome(line):
+    assert not is_boilerplate_phrase(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Trump Administration's US-South Korea Relations: Navigating Strategic Alliances",
+    "The mayor said: The routes will open in March, and more will follow next year if the money holds.",
+])
+def test_headlines_and_quotes_are_not_teasers(line):
+    assert not is_boilerplate_phrase(line)
+
+
+@pytest.mark.parametrize("line", ["Jane Doe/Metro Times/Getty Images", "Michael Lee, AP", "Kim Min-ji for Reuters"])
+def test_name_and_agency_credits(line):
+    assert is_photo_credit(line)
+
+
+def test_short_sentences_between_headlines_keep_the_article_together():
+    short = ["The driver said he needed a break.", "Police arrived at 9 p.m.", "Nobody was hurt."]
+    lines = [*NAV, "Council expands bus network", PARAGRAPHS[0], *short, RELATED[0], PARAGRAPHS[1], PARAGRAPHS[2]]
+    kept = _kept(_page(lines))
+    assert all(s in kept for s in short) and PARAGRAPHS[2] in kept
+
+
+def test_a_trending_label_in_the_header_does_not_end_the_article():
+    lines = [*NAV, *RELATED, "TRENDING:", *RELATED[:2], "Council expands bus network", PARAGRAPHS[0],
+             "The driver said he needed a break.", PARAGRAPHS[1]]
+    assert "The driver said he needed a break." in _kept(_page(lines))
+
+
+@pytest.mark.parametrize("line", [
+    "<저작권자 ⓒ 연합뉴스, 무단 전재-재배포 금지>",
+    "기사 공유하기",
+    "카카오톡 페이스북 트위터 URL 복사",
+    "많이 본 뉴스",
+    "개인정보처리방침 | 이용약관 | 청소년보호정책",
+    "입력 2025.08.24 09:41",
+    "홍길동 기자 hong@example.co.kr",
+    "Tin khác",
+    "Trở về đầu trang",
+    "Đăng ký nhận bản tin mỗi sáng",
+    "Cập nhật lúc 09:41 ngày 24/08/2025",
+    "Giấy phép số 123/GP-BTTTT do Bộ Thông tin và Truyền thông cấp",
+    "Đường dây nóng: 0900 000 000",
+])
+def test_korean_and_vietnamese_site_chrome(line):
+    assert is_boilerplate_phrase(line)
+
+
+@pytest.mark.parametrize("line", [
+    "정부는 24일 새 버스 노선 4개를 추가한다고 밝혔다.",
+    "Thành phố sẽ mở thêm bốn tuyến xe buýt vào tháng Ba.",
+])
+def test_korean_and_vietnamese_sentences_are_not_chrome(line):
+    assert not is_boilerplate_phrase(line)
+
+
+def test_glued_menu_lines_are_not_running_text():
+    from newsnorm.roles import is_paragraph_like
+
+    menu = "Rankings and Research Companies Channelcast Marketing Matters Events Jobs Partner Summit News " * 2
+    assert not is_paragraph_like(menu.strip())
+    assert is_paragraph_like(PARAGRAPHS[0])
