@@ -93,6 +93,7 @@ def start_server_early() -> TemporaryServer | None:
 @contextlib.contextmanager
 def prefect_api(server: TemporaryServer | None = None) -> Iterator[str | None]:
     """Use the configured Prefect API if there is one; otherwise a temporary server for the run."""
+    import prefect.context
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     configured = os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
@@ -105,12 +106,19 @@ def prefect_api(server: TemporaryServer | None = None) -> Iterator[str | None]:
     try:
         server.wait_healthy()
         os.environ["PREFECT_API_URL"] = server.api_url  # inherited by spawned workers
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(temporary_settings({PREFECT_API_URL: server.api_url}))
+            # Also the process-global settings, as Prefect's own test harness does: threads that
+            # Prefect starts (the process pool's event forwarder) read those, and would otherwise
+            # start a temporary server of their own that outlives this process.
+            stack.enter_context(prefect.context._temporary_global_settings_context(
+                prefect.context.get_settings_context()))
             yield server.api_url
+            _drain_clients()
     finally:
-        _drain_clients()
-        os.environ.pop("PREFECT_API_URL", None)
         server.stop()
+        # PREFECT_API_URL stays set: Prefect's exit handlers must not find "no API" and start
+        # a temporary server of their own.
 
 
 def _drain_clients() -> None:

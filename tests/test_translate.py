@@ -263,13 +263,15 @@ def test_one_failing_text_fails_only_its_segments(tmp_path):
     from newsnorm.pipeline import analyse_text
 
     extra = tmp_path / "two.txt"
-    extra.write_text("A title for the second story here\n\nChi phí quốc phòng tăng mạnh.\n\n"
-                     f"{VI_PARA}\n", encoding="utf-8")
+    extra.write_text(f"A title for the second story here\n\n{VI_PARA}\n\n"
+                     "Chi phí quốc phòng tăng mạnh trong năm nay, theo các quan chức.\n\n"
+                     "The talks will continue next year, officials in both capitals said on Friday.\n",
+                     encoding="utf-8")
     articles = [analyse_text(read_article(p, 1 << 20)) for p in (STRAY, extra)]
     translator, errors = _OneBadText(VI_PARA), []
     report = translate_articles(articles, translator, errors)
     statuses = [(s.lang, s.translation_status) for a in articles for s in a.segments if s.lang in ("vi", "ko")]
-    assert statuses == [("vi", "failed"), ("ko", "translated"), ("vi", "translated"), ("vi", "failed")]
+    assert statuses == [("vi", "failed"), ("ko", "translated"), ("vi", "failed"), ("vi", "translated")]
     assert report.by_source() == {"argos": 2, "failed": 2}
     assert len(errors) == 1 and "vi translation failed for 2 segment(s)" in errors[0] and "decoder blew up" in errors[0]
     assert translator.seen == [2, 1, 1, 1]  # vi batch failed, then one by one; ko in one call
