@@ -67,6 +67,7 @@ SHORT_FOREIGN_PROB = 0.9
 # Signs of another language (its function words, letters English does not use) that send a
 # short line inside English to langdetect.
 FOREIGN_SIGNS = 1
+HAN_RUN = 6  # this many Han characters make a line Chinese, unless it is English around a gloss
 
 
 @dataclass(slots=True)
@@ -169,7 +170,8 @@ def _classify_script(text: str, scripts: dict[str, int], letters: int) -> LangGu
     kana = scripts.get("Kana", 0)
     if kana and kana + scripts.get("Han", 0) >= 0.3 * letters:
         return LangGuess("ja", 1.0, "script")
-    if scripts.get("Han", 0) >= 0.3 * letters:
+    han = scripts.get("Han", 0)
+    if han >= 0.3 * letters or (han >= HAN_RUN and not _english_around_gloss(text)):
         return LangGuess("zh", 1.0, "script")
     top_script, top_n = max(scripts.items(), key=lambda kv: (kv[1], kv[0]))
     if top_script == "Latin" or top_n < 0.5 * letters:
@@ -240,10 +242,12 @@ def is_vietnamese(words: list[str], lower: list[str]) -> bool:
 
 
 def has_foreign_evidence(words: list[str], lower: list[str]) -> bool:
-    """No distinctive English word, and a sign of another language in words written in lower
-    case: its function words, or letters English does not use. Names prove nothing
-    (`São Paulo`, `Los Angeles`), nor does a particle before one (`de Gaulle`, `van Gogh`)."""
-    if any(w in ENGLISH_DISTINCTIVE_WORDS for w in lower):
+    """Signs of another language in words written in lower case: its function words, or
+    letters English does not use; more of them than distinctive English words (a French
+    sentence may cite `The Fools Who Dream`). Names prove nothing (`São Paulo`,
+    `Los Angeles`), nor does a particle before one (`de Gaulle`, `van Gogh`)."""
+    english = sum(1 for w in lower if w in ENGLISH_DISTINCTIVE_WORDS)
+    if english and len(words) < SHORT_WORDS:
         return False
     signs = 0
     for i, w in enumerate(words):
@@ -254,7 +258,7 @@ def has_foreign_evidence(words: list[str], lower: list[str]) -> bool:
             signs += 1
         if any(ch in _NON_ENGLISH_MARKS for ch in w):
             signs += 1
-    return signs >= FOREIGN_SIGNS
+    return signs >= FOREIGN_SIGNS and signs > english
 
 
 def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
@@ -265,10 +269,12 @@ def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
         return LangGuess("vi", 1.0, "diacritics")
     if is_english(lower):
         return LangGuess("en", 1.0, "function-words")
+    if context == _FIRST_PASS:  # no certain evidence; decided in context later
+        return LangGuess("und", 0.0, "none")
     if letters < 3:
         return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
-    if n < SHORT_WORDS and context:
-        return _short_in_context(text, words, lower, context)
+    if context == "en" or (n < SHORT_WORDS and context):
+        return _in_context(text, words, lower, context, short=n < SHORT_WORDS)
     probs = _langdetect_probs(text)
     if not probs:
         return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
@@ -283,28 +289,32 @@ def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
     return LangGuess(lang, round(prob, 4), "langdetect")
 
 
-def _short_in_context(text: str, words: list[str], lower: list[str], context: str) -> LangGuess:
-    """A short line takes its context's language, unless inside English it shows another
-    language's function words or letters and langdetect confidently names that language."""
-    if context == "en" and has_foreign_evidence(words, lower):
+def _in_context(text: str, words: list[str], lower: list[str], context: str, short: bool) -> LangGuess:
+    """A line takes its article's language, unless inside English it shows another
+    language's function words or letters and langdetect names that language (confidently,
+    for a short line). So English lines without function words (headlines, lists) never
+    reach langdetect, while a foreign sentence, which carries its own function words (or,
+    if long, lacks every English one), does."""
+    no_english = not short and not any(w in ENGLISH_FUNCTION_WORDS for w in lower)
+    if context == "en" and (no_english or has_foreign_evidence(words, lower)):
         probs = _langdetect_probs(text)
-        if probs and probs[0][0] not in ("en", "vi") and probs[0][1] >= SHORT_FOREIGN_PROB:
+        if probs and probs[0][0] not in ("en", "vi") and (not short or probs[0][1] >= SHORT_FOREIGN_PROB):
             return LangGuess(probs[0][0], round(probs[0][1], 4), "langdetect")
-    return LangGuess(context, 0.5, "context")
+    return LangGuess(context, 0.5 if short else 0.75, "context")
 
 
 def detect_segments(segments: list[Segment]) -> str:
     """Set lang/lang_prob on every segment; return the article's primary language.
 
-    First pass decides lines with their own evidence; the article's language is the one
-    with most letters among them; second pass gives short lines their context.
+    First pass decides lines with their own certain evidence (script, Vietnamese letters,
+    English function words); the article's language is the one with most letters among
+    them; the second pass decides the other lines in that context.
     """
     STATS.lines += len(segments)
     first: list[LangGuess | None] = []
     weights: dict[str, int] = {}
     for seg in segments:
-        words = len(_WORD.findall(seg.text))
-        guess = classify(seg.text) if words >= SHORT_WORDS or not _is_latin(seg.text) else _certain_only(seg.text)
+        guess = _certain_only(seg.text)
         first.append(guess)
         if guess is not None and guess.lang != "und":
             letters = sum(ch.isalpha() for ch in seg.text)
@@ -319,15 +329,14 @@ def detect_segments(segments: list[Segment]) -> str:
     return primary
 
 
-def _is_latin(text: str) -> bool:
-    scripts = script_profile(text)
-    return not scripts or max(scripts.items(), key=lambda kv: kv[1])[0] == "Latin"
+_FIRST_PASS = "\0"
 
 
 def _certain_only(text: str) -> LangGuess | None:
-    """The first pass for short Latin lines: accept only evidence that needs no context."""
-    g = classify(text, context="\0")
-    return g if g.method in ("script", "diacritics", "function-words") else None
+    """The first pass: evidence that needs no context (script, Vietnamese letters, English
+    function words; langdetect only for scripts other than Latin). Others wait for context."""
+    g = classify(text, context=_FIRST_PASS)
+    return g if g.method in ("script", "diacritics", "function-words", "langdetect") else None
 
 
 def _neighbour_context(first: list[LangGuess | None], i: int) -> str | None:
