@@ -164,3 +164,59 @@ def test_two_runs_at_once_on_one_warehouse(corpus, tmp_path):
             assert again.wait(timeout=300) == 0
     arts = pl.read_parquet(f"{wh2}/articles/**/*.parquet")
     assert arts.height == 300 and arts["source_path"].n_unique() == 300
+
+
+def test_a_folder_of_awkward_inputs(tmp_path):
+    import random
+
+    d = tmp_path / "awkward"
+    deep = d.joinpath(*[f"level{i}" for i in range(40)])
+    deep.mkdir(parents=True)
+    body = ("Officials in Seoul said on Monday that the talks would continue, and that both "
+            "sides had agreed to meet again before the end of the year.")
+    good = {
+        "utf16.txt": ("\ufeffUTF-16 Headline About Talks\r\n\r\n" + body).encode("utf-16-le"),
+        "utf8-bom.txt": ("\ufeffBOM Headline About Talks\n\n" + body).encode("utf-8"),
+        "cp1252.txt": ("Curly \u201cQuotes\u201d at the Caf\u00e9\n\n" + body).encode("cp1252"),
+        "crlf.txt": ("CRLF Headline About Talks\r\n\r\n" + body + "\r\n").encode("utf-8"),
+        "mojibake.txt": ("Korea\u2019s Summit Headline\n\n" + body).encode("utf-8").decode("cp1252").encode("utf-8"),
+        "one-line.txt": (body + " ") .encode("utf-8") * (1_000_000 // len(body)),
+    }
+    bad = {
+        "empty.txt": b"",
+        "whitespace.txt": b" \n\t\r\n   \n",
+        "random.txt": random.Random(1).randbytes(4096),
+        "nul.txt": b"\x00" * 4096,
+        "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
+    }
+    for name, data in {**good, **bad}.items():
+        (d / name).write_bytes(data)
+    (deep / "deep.txt").write_text("Deep Headline About Talks\n\n" + body + "\n", encoding="utf-8")
+    good["deep.txt"] = b""
+    with open(d / "huge.txt", "wb") as fh:  # 30 MB: over the default limit (20 MiB)
+        fh.write((body + "\n").encode() * (30_000_000 // (len(body) + 1)))
+    bad["huge.txt"] = b""
+    (d / "loop").symlink_to(d)
+    (deep / "up").symlink_to(d)
+
+    wh = tmp_path / "wh"
+    proc = _start([d], wh, tmp_path)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err[-3000:]
+    arts = pl.read_parquet(f"{wh}/articles/**/*.parquet")
+    quarantine = pl.read_parquet(f"{wh}/quarantine/*.parquet")
+    got = {Path(p).name for p in arts["source_path"]}
+    assert got == set(good), got
+    assert {Path(p).name for p in quarantine["source_path"]} == set(bad)
+    assert all(quarantine["error"].str.len_chars() > 5)
+    text = "\n".join(arts["text_en"].to_list())
+    assert "\u201cQuotes\u201d" in text and "Caf\u00e9" in text and "Korea\u2019s Summit" in text
+    assert "â€" not in text and "\r" not in text
+    segs = pl.read_parquet(f"{wh}/segments/**/*.parquet")
+    assert not segs["text"].str.contains("\r").any()
+    # An unchanged re-run writes no new data files.
+    before = {p: p.stat().st_mtime_ns for p in wh.rglob("*.parquet") if "runs" not in p.parts}
+    again = _start([d], wh, tmp_path)
+    assert again.wait(timeout=300) == 0
+    after = {p: p.stat().st_mtime_ns for p in wh.rglob("*.parquet") if "runs" not in p.parts}
+    assert after == before
