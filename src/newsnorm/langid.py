@@ -86,12 +86,28 @@ def _script_of(ch: str) -> str:
     return "Latin"
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+
+
+def count_letters(text: str) -> int:
+    return len(_LETTER.findall(text))
+
+
 def script_profile(text: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for ch in text:
-        if ch.isalpha():
-            s = "Latin" if ch < "\u0250" else _script_of(ch)
-            counts[s] = counts.get(s, 0) + 1
+    """Letters per script. Regex-counted: this runs on every line, so no Python loop over ASCII."""
+    n = count_letters(text)
+    if not n:
+        return {}
+    if text.isascii():
+        return {"Latin": n}
+    other = _NON_ASCII_LETTER.findall(text)
+    counts = {"Latin": n - len(other)}
+    for ch in other:
+        s = "Latin" if ch < "\u0250" else _script_of(ch)
+        counts[s] = counts.get(s, 0) + 1
+    if not counts["Latin"]:
+        del counts["Latin"]
     return counts
 
 
@@ -289,12 +305,18 @@ def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
     return LangGuess(lang, round(prob, 4), "langdetect")
 
 
+_DOMAIN = re.compile(r"\b(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?")
+
+
 def _in_context(text: str, words: list[str], lower: list[str], context: str, short: bool) -> LangGuess:
     """A line takes its article's language, unless inside English it shows another
     language's function words or letters and langdetect names that language (confidently,
     for a short line). So English lines without function words (headlines, lists) never
     reach langdetect, while a foreign sentence, which carries its own function words (or,
     if long, lacks every English one), does."""
+    if _DOMAIN.search(text):  # `essanews.com`: a site's address is no sign of a language
+        words = _WORD.findall(_DOMAIN.sub(" ", text))
+        lower = [w.lower() for w in words]
     no_english = not short and not any(w in ENGLISH_FUNCTION_WORDS for w in lower)
     if context == "en" and (no_english or has_foreign_evidence(words, lower)):
         probs = _langdetect_probs(text)
@@ -317,8 +339,7 @@ def detect_segments(segments: list[Segment]) -> str:
         guess = _certain_only(seg.text)
         first.append(guess)
         if guess is not None and guess.lang != "und":
-            letters = sum(ch.isalpha() for ch in seg.text)
-            weights[guess.lang] = weights.get(guess.lang, 0) + letters
+            weights[guess.lang] = weights.get(guess.lang, 0) + count_letters(seg.text)
     primary = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0] if weights else "und"
     for i, seg in enumerate(segments):
         guess = first[i]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .data import Segment
+from .langid import count_letters
 from .patterns import COMPILED
 
 REMOVED_ROLES = frozenset({"boilerplate", "credit", "byline"})
@@ -52,7 +53,7 @@ def words(text: str) -> int:
 
 
 def letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return count_letters(text)
 
 
 def norm_key(text: str) -> str:
