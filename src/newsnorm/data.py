@@ -45,6 +45,9 @@ class Article:
     text_en: str = ""
     story_id: str | None = None
     flags: list[str] = field(default_factory=list)
+    # Story features computed where the article is processed (a worker), so the one process
+    # that writes the warehouse only looks them up in the index: (fingerprint, spun?). Not stored.
+    story_features: tuple | None = None
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from .ingest import DEFAULT_MAX_BYTES, IngestError, read_article, sha256_hex
 from .metadata import extract_metadata
 from .roles import REMOVED_ROLES, assign_roles
 from .segment import split_segments
+from .stories import story_features
 from .translate import NoTranslator, TranslationReport, Translator, translate_articles
 from .translation_cache import TranslationCache
 
@@ -55,6 +56,7 @@ def finish_article(article: Article) -> None:
     """Every step after translation: metadata and flags, the English text."""
     extract_metadata(article)
     article.text_en = compose_text_en(article)
+    article.story_features = story_features(article.text_en)
 
 
 @dataclass

@@ -323,12 +323,18 @@ def same_story(a: Fingerprint, b: Fingerprint) -> bool:
     return similarity(a, b) >= SAME_STORY and shared_mass(a, b) >= MIN_SHARED
 
 
+def story_features(text_en: str) -> tuple[Fingerprint, bool]:
+    """What the index needs of an article's text; computed in the workers, in parallel."""
+    return fingerprint(text_en), is_spun(text_en)
+
+
 def entry_for(art: Article, now: datetime) -> Entry:
+    fp, spun = art.story_features or story_features(art.text_en)
     flags = [f for f in art.flags if f not in STORY_FLAGS]
-    if is_spun(art.text_en):
+    if spun:
         flags.append("spun_text")
     return Entry(
-        article_id=art.article_id, content_sha256=art.content_sha256, fp=fingerprint(art.text_en),
+        article_id=art.article_id, content_sha256=art.content_sha256, fp=fp,
         site_name=art.site_name, title=art.title, published=art.published, first_seen=now, flags=sorted(flags),
     )
 
