@@ -85,3 +85,26 @@ def seed_articles():
     from newsnorm.translate import NoTranslator
 
     return {p.name: process_file(p, NoTranslator()) for p in sorted(SEEDS.glob("*.txt"))}
+
+
+# -- helpers for tests that start real subprocesses (test_faults, test_orchestration) --------
+def subprocess_env(tmp: Path) -> dict[str, str]:
+    """A clean environment for a newsnorm subprocess, marked so its descendants can be found."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp / "prefect-home")
+    env["NEWSNORM_TEST_MARK"] = str(tmp)
+    return env
+
+
+def marked_processes(mark: str) -> list[int]:
+    """Live processes started with NEWSNORM_TEST_MARK=mark (servers, workers, runners)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if f"NEWSNORM_TEST_MARK={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids

@@ -6,7 +6,6 @@ they are slow; they run in CI all the same.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
+from conftest import marked_processes, subprocess_env
 
 from benchmarks.corpus import generate
 from newsnorm.run import RunConfig, execute
@@ -39,16 +39,11 @@ def clean(corpus, tmp_path_factory) -> Path:
     return wh
 
 
-def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_HOME"] = str(tmp / "prefect-home")
-    env["NEWSNORM_TEST_MARK"] = str(tmp)  # lets the test find every process of its runs
-    return env
 
 
 def _start(inputs: list[Path], wh: Path, tmp: Path, *extra: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "newsnorm.cli", "run", *map(str, inputs), "--warehouse", str(wh), *extra]
-    return subprocess.Popen(cmd, env=_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(cmd, env=subprocess_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _article_count(wh: Path) -> int:
@@ -63,17 +58,6 @@ def _all_files_read(wh: Path) -> None:
         pq.read_table(p)  # raises on a torn or half-written file
 
 
-def _processes_marked(mark: str) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            if f"NEWSNORM_TEST_MARK={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
-                pids.append(int(proc.name))
-        except OSError:
-            continue
-    return pids
 
 
 def _differences(a: pl.DataFrame, b: pl.DataFrame) -> list[str]:
@@ -120,9 +104,9 @@ def test_kill_9_at_several_points_then_resume_equals_clean_run(corpus, clean, tm
             assert ids.n_unique() == ids.len()
         # Nothing of the killed run lives on: server and pool workers die with it.
         deadline = time.monotonic() + 15
-        while _processes_marked(str(tmp_path)) and time.monotonic() < deadline:
+        while marked_processes(str(tmp_path)) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert _processes_marked(str(tmp_path)) == []
+        assert marked_processes(str(tmp_path)) == []
     assert 0 < _article_count(wh) < 1000
     final = _start([corpus], wh, tmp_path, *flags)
     out, err = final.communicate(timeout=300)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,34 +10,20 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import marked_processes, subprocess_env
 
 pytestmark = pytest.mark.slow
 
 
-def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_HOME"] = str(tmp / "prefect-home")
-    env["NEWSNORM_TEST_MARK"] = str(tmp)
-    return env
 
 
-def _marked(mark: str) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit() and int(proc.name) != os.getpid():
-            try:
-                if f"NEWSNORM_TEST_MARK={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
-                    pids.append(int(proc.name))
-            except OSError:
-                pass
-    return pids
 
 
 def _serve(tmp: Path, seeds_dir: Path, log: Path) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "newsnorm.cli", "serve", str(seeds_dir), "--warehouse", str(tmp / "wh"),
            "--cron", "* * * * *", "--port", "0"]
     with open(log, "w") as fh:
-        return subprocess.Popen(cmd, env=_env(tmp), stdout=fh, stderr=subprocess.STDOUT)
+        return subprocess.Popen(cmd, env=subprocess_env(tmp), stdout=fh, stderr=subprocess.STDOUT)
 
 
 def _wait(cond, timeout: float) -> bool:
@@ -76,7 +61,7 @@ def test_serve_runs_on_schedule_and_stops_cleanly(tmp_path, seeds_dir, stop_sign
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert _wait(lambda: not _marked(str(tmp_path)), 20), f"left behind: {_marked(str(tmp_path))}"
+    assert _wait(lambda: not marked_processes(str(tmp_path)), 20), f"left behind: {marked_processes(str(tmp_path))}"
     assert "stopped" in log.read_text()
 
 
@@ -96,7 +81,7 @@ if __name__ == "__main__":
     tables = {}
     for runner in ("process", "dask"):
         wh = tmp_path / f"wh-{runner}"
-        out = subprocess.run([sys.executable, "-c", code, runner, str(corpus), str(wh)], env=_env(tmp_path),
+        out = subprocess.run([sys.executable, "-c", code, runner, str(corpus), str(wh)], env=subprocess_env(tmp_path),
                              capture_output=True, text=True, timeout=300)
         assert out.returncode == 0 and "written 60" in out.stdout, out.stderr[-3000:]
         tables[runner] = {
@@ -105,4 +90,4 @@ if __name__ == "__main__":
         }
     for name in ("articles", "segments"):
         assert tables["dask"][name].equals(tables["process"][name]), name
-    assert _wait(lambda: not _marked(str(tmp_path)), 20)
+    assert _wait(lambda: not marked_processes(str(tmp_path)), 20)

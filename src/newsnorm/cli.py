@@ -31,14 +31,22 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, highlight=False)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    _quiet_prefect(args.verbose)
-    err = _console(stderr=True)
+def _inputs(args: argparse.Namespace, err) -> list[str] | None:
+    """The INPUT arguments (default seeds/), or None after saying which do not exist."""
     inputs = args.inputs or ["seeds"]
     missing = [i for i in inputs if not Path(i).exists()]
     if missing:
         hint = " (the default input is seeds/ in the current folder)" if not args.inputs else ""
         err.print(f"[red]error[/] input not found: {', '.join(missing)}{hint}")
+        return None
+    return inputs
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.verbose)
+    err = _console(stderr=True)
+    inputs = _inputs(args, err)
+    if inputs is None:
         return EXIT_USAGE
     if args.packages_dir:
         os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
@@ -90,10 +98,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
     err = _console(stderr=True)
-    inputs = args.inputs or ["seeds"]
-    missing = [i for i in inputs if not Path(i).exists()]
-    if missing:
-        err.print(f"[red]error[/] input not found: {', '.join(missing)}")
+    inputs = _inputs(args, err)
+    if inputs is None:
         return EXIT_USAGE
     from prefect.client.schemas.schedules import CronSchedule
 

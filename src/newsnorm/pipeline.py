@@ -73,25 +73,28 @@ class BatchResult:
 def process_file(path: Path, translator: Translator | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                  errors: list[str] | None = None) -> Article | Quarantined:
     """Never raises for bad input: what cannot be processed comes back as Quarantined."""
-    try:
-        raw = read_article(path, max_bytes)
-    except IngestError as exc:
-        return _quarantine(path, str(exc))
-    except OSError as exc:
-        return _quarantine(path, f"unreadable: {exc.strerror or exc}")
+    raw = _read(path, max_bytes)
+    if isinstance(raw, Quarantined):
+        return raw
     try:
         return process_text(raw, translator, errors)
     except Exception as exc:  # a bug on one odd input must not take the run down
         return _failed(raw, exc)
 
 
-def _analyse_file(path: Path, max_bytes: int) -> tuple[RawArticle, Article] | Quarantined:
+def _read(path: Path, max_bytes: int) -> RawArticle | Quarantined:
     try:
-        raw = read_article(path, max_bytes)
+        return read_article(path, max_bytes)
     except IngestError as exc:
         return _quarantine(path, str(exc))
     except OSError as exc:
         return _quarantine(path, f"unreadable: {exc.strerror or exc}")
+
+
+def _analyse_file(path: Path, max_bytes: int) -> tuple[RawArticle, Article] | Quarantined:
+    raw = _read(path, max_bytes)
+    if isinstance(raw, Quarantined):
+        return raw
     try:
         return RawArticle(raw.path, raw.sha256, "", raw.size), analyse_text(raw)  # text not kept twice
     except Exception as exc:  # a bug on one odd input must not take the run down
