@@ -30,6 +30,8 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/langid_eval.py
 	$(BIN)/python benchmarks/boilerplate_eval.py
+	$(BIN)/python benchmarks/stories_eval.py
+	$(BIN)/python benchmarks/run.py --articles 3000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
