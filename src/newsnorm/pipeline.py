@@ -16,7 +16,7 @@ from .compose import compose_text_en
 from .data import Article, Quarantined, RawArticle
 from .ingest import DEFAULT_MAX_BYTES, IngestError, read_article, sha256_hex
 from .metadata import extract_metadata
-from .roles import REMOVED_ROLES, assign_roles
+from .roles import assign_roles
 from .segment import split_segments
 from .stories import story_features
 from .translate import NoTranslator, TranslationReport, Translator, translate_articles
@@ -150,7 +150,3 @@ def process_batch(paths: list[str], translator: Translator | None = None,
     result.langdetect_calls = langid.STATS.langdetect_calls - calls0
     result.lines = langid.STATS.lines - lines0
     return result
-
-
-def kept(article: Article) -> int:
-    return sum(1 for s in article.segments if s.role not in REMOVED_ROLES)

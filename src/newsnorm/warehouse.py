@@ -422,10 +422,6 @@ class Warehouse:
             self._write(path, t, "articles")
         return n
 
-    def info(self) -> dict:
-        return {"root": str(self.root), "schema_version": SCHEMA_VERSION, "parts": len(self.parts()),
-                "tables": {t: self.read(t, columns=[TABLES[t].names[0]]).num_rows for t in TABLES}}
-
 
 def translations_json(counts: dict[str, int]) -> str:
     return json.dumps(dict(sorted(counts.items())))
