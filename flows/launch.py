@@ -47,6 +47,9 @@ class TemporaryServer:
     """
 
     def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -62,9 +65,18 @@ class TemporaryServer:
 
     def wait_healthy(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
+        restarts = 0
         while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Prefect's temporary server exited with status {self.process.returncode}")
+            code = self.process.poll()
+            if code == 3 and restarts < 5:
+                # uvicorn's startup failure: the port was taken meanwhile, or another run's server
+                # was migrating the same Prefect database. As Prefect itself does: start again.
+                restarts += 1
+                time.sleep(0.5 * restarts)
+                self._start()
+                continue
+            if code is not None:
+                raise RuntimeError(f"Prefect's temporary server exited with status {code}")
             try:
                 with urllib.request.urlopen(f"{self.api_url}/health", timeout=1) as resp:
                     if resp.status == 200:
