@@ -42,14 +42,19 @@ def _inputs(args: argparse.Namespace, err) -> list[str] | None:
     return inputs
 
 
+def _use_packages_dir(args: argparse.Namespace) -> None:
+    """--packages-dir wins over ARGOS_PACKAGES_DIR; Argos reads it at import, so set it first."""
+    if getattr(args, "packages_dir", None):
+        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
     err = _console(stderr=True)
     inputs = _inputs(args, err)
     if inputs is None:
         return EXIT_USAGE
-    if args.packages_dir:
-        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+    _use_packages_dir(args)
     from flows.launch import start_server_early
 
     server = start_server_early()  # boots while the rest of newsnorm and Prefect import
@@ -108,8 +113,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError:
         err.print(f"[red]error[/] not a cron expression: {args.cron!r} (e.g. \"0 * * * *\" for hourly)")
         return EXIT_USAGE
-    if args.packages_dir:
-        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+    _use_packages_dir(args)
     from flows.serve import serve
 
     params = {"inputs": [str(Path(i).absolute()) for i in inputs], "warehouse": str(Path(args.warehouse).absolute()),
@@ -140,8 +144,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     from newsnorm import models
 
-    if args.packages_dir:
-        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+    _use_packages_dir(args)
     console = _console()
     if args.models_cmd == "list":
         return models.list_models(console)
@@ -151,8 +154,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from newsnorm import models
 
-    if args.packages_dir:
-        os.environ["ARGOS_PACKAGES_DIR"] = str(Path(args.packages_dir).absolute())
+    _use_packages_dir(args)
     return models.doctor(Path(args.warehouse), _console())
 
 
