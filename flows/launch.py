@@ -146,16 +146,16 @@ def _drain_clients() -> None:
 
 
 def task_runner(runner: str, workers: int | None = None, dask_address: str | None = None):
-    """The Prefect task runner for `runner` (process | thread | dask)."""
-    workers = workers or os.cpu_count() or 1
-    if runner == "process":
-        from prefect.task_runners import ProcessPoolTaskRunner
+    """The Prefect task runner for `runner` (process | thread | dask).
 
-        return ProcessPoolTaskRunner(max_workers=workers, initializer=worker_init)
-    if runner == "thread":
+    `process` and `thread` both run tasks in threads of the flow's process; with `process`
+    those hand the CPU work to the warm pool of flows/pool.py (see `processes`).
+    """
+    workers = workers or os.cpu_count() or 1
+    if runner in ("process", "thread"):
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        return ThreadPoolTaskRunner(max_workers=workers)
+        return ThreadPoolTaskRunner(max_workers=2 * workers)
     if runner == "dask":
         from prefect_dask import DaskTaskRunner
 
@@ -171,6 +171,7 @@ def run_flow(runner: str = "process", workers: int | None = None, dask_address: 
     """Run the newsnorm flow with the chosen runner against an owned or given API server."""
     from flows.newsnorm_flow import newsnorm_flow
 
+    workers = workers or os.cpu_count() or 1
     with prefect_api(server):
         flow = newsnorm_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
-        return flow(**params, max_inflight=2 * (workers or os.cpu_count() or 1))
+        return flow(**params, max_inflight=2 * workers, processes=workers if runner == "process" else 0)

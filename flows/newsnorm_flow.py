@@ -8,6 +8,8 @@ plain functions. Tasks compute; only the flow's own process writes the warehouse
 """
 
 
+import contextlib
+import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -15,15 +17,16 @@ from typing import Annotated
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.context import FlowRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from pydantic import Field
 
-from flows.launch import worker_init
+from flows import pool
 from newsnorm.ingest import DEFAULT_MAX_BYTES
-from newsnorm.pipeline import BatchResult, process_batch
+from newsnorm.pipeline import BatchResult, process_paths
 from newsnorm.report import markdown_report
-from newsnorm.run import FLUSH_ARTICLES, RunConfig, RunSummary, execute, make_translator
+from newsnorm.run import FLUSH_ARTICLES, RunConfig, RunSummary, execute
 from newsnorm.translation_cache import cache_path
 
 
@@ -42,11 +45,10 @@ def _transient(task, task_run, state) -> bool:
       retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_transient)
 def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int,
                        translation_cache: str | None = None) -> BatchResult:
-    return process_batch(paths, make_translator(packages_dir), max_bytes, translation_cache)
+    return pool.run(process_paths, paths, packages_dir, max_bytes, translation_cache)
 
 
-@flow(name="newsnorm", log_prints=False, validate_parameters=True,
-      task_runner=ProcessPoolTaskRunner(initializer=worker_init))
+@flow(name="newsnorm", log_prints=False, validate_parameters=True, task_runner=ThreadPoolTaskRunner())
 def newsnorm_flow(
     inputs: Annotated[list[str], Field(min_length=1)],
     warehouse: str = "warehouse",
@@ -58,11 +60,14 @@ def newsnorm_flow(
     prune_missing: bool = False,
     flush_every: Annotated[int, Field(ge=1)] = FLUSH_ARTICLES,
     max_inflight: Annotated[int, Field(ge=1)] = 4,
+    processes: Annotated[int | None, Field(ge=0)] = None,
 ) -> RunSummary:
     """Process new and changed files under `inputs` into the Parquet warehouse at `warehouse`.
 
-    The default task runner is a process pool over all cores; `flows.launch.run_flow`
-    picks another (threads, Dask) with `with_options` before the call.
+    Tasks run in threads of this process and hand their batch to a pool of `processes`
+    worker processes (default: one per core; 0: compute in the task's thread), see
+    flows/pool.py. With another task runner (Dask, chosen by `flows.launch.run_flow` with
+    `with_options`) each task computes where that runner puts it.
     """
     cfg = RunConfig(inputs=inputs, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
                     packages_dir=packages_dir, lock_timeout=lock_timeout, strict=strict,
@@ -90,7 +95,10 @@ def newsnorm_flow(
                 logger.warning("batch of %d files failed: %s", len(batch), exc)
                 yield BatchResult(failed=list(batch), errors=[f"batch failed: {type(exc).__name__}: {exc}"])
 
-    summary: RunSummary = execute(cfg, map_batches)
+    local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
+    workers = (os.cpu_count() or 1) if processes is None else processes
+    with pool.session(workers) if local and workers else contextlib.nullcontext():
+        summary: RunSummary = execute(cfg, map_batches)
     logger.info("newsnorm run %s: %d files seen, %d articles written, %d unchanged, %d quarantined",
                 summary.run_id, summary.files_seen, summary.articles_written, summary.files_unchanged,
                 summary.files_quarantined)

@@ -266,3 +266,38 @@ def test_pruning_a_member_relabels_the_rest_of_its_story(corpus, tmp_path):
     assert SPUN not in ids and all(aid == sid for aid, sid in ids.values())
     n = duckdb.sql(f"select count(*), max(n_copies) from read_parquet('{wh}/stories/*.parquet')").fetchall()[0]
     assert n == (4, 1)
+
+
+def test_vectorized_decisions_equal_the_pair_functions(seed_articles):
+    """The index scores candidates in one numpy pass; it must decide exactly as the pair functions."""
+    import numpy as np
+
+    from newsnorm.fingerprint import (
+        shared_mass,
+        shared_mass_many,
+        similarity_many,
+        text_resemblance,
+        text_resemblance_many,
+    )
+    from newsnorm.stories import same_story, same_story_many
+
+    rng = random.Random(7)
+    texts = [a.text_en for a in seed_articles.values()]
+    for t in list(texts):  # truncations and shuffles: partial copies, borderline overlaps
+        lines = t.split("\n")
+        for _ in range(6):
+            rng.shuffle(lines)
+            texts.append("\n".join(lines[: rng.randint(1, len(lines))]))
+    texts += ["", "too short"]
+    fps = [fingerprint(t) for t in texts]
+    minhashes, n_sh = np.stack([f.minhash for f in fps]), np.array([f.n_shingles for f in fps])
+    decided = 0
+    for a in fps:
+        shared = shared_mass_many(a, fps)
+        assert text_resemblance_many(a, minhashes, n_sh).tolist() == [text_resemblance(a, b) for b in fps]
+        assert shared.tolist() == [shared_mass(a, b) for b in fps]
+        assert similarity_many(a, fps, shared).tolist() == [similarity(a, b) for b in fps]
+        many = same_story_many(a, fps)
+        assert many == [same_story(a, b) for b in fps]
+        decided += sum(many)
+    assert len(fps) < decided < len(fps) ** 2  # both answers occur

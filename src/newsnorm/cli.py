@@ -58,6 +58,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.launch import start_server_early
 
     server = start_server_early()  # boots while the rest of newsnorm and Prefect import
+    from flows import pool
+
+    if args.runner == "process":
+        pool.start(args.workers or os.cpu_count() or 1)  # the workers load the pipeline meanwhile too
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -96,6 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     finally:
         set_progress(None)
+        pool.shutdown()
     print_summary(summary, _console())
     return 0
 

@@ -19,6 +19,7 @@ text (syndication) from another article about the same story.
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from collections.abc import Callable
@@ -62,8 +63,13 @@ class Fingerprint:
     n_words: int
 
     @property
+    def steps(self) -> np.ndarray:
+        """The weights as whole steps of 1/WEIGHT_SCALE: sums of these are exact, in any order."""
+        return np.rint(self.weights * WEIGHT_SCALE).astype(np.int64)
+
+    @property
     def mass(self) -> float:
-        return float(self.weights.sum())
+        return int(self.steps.sum()) / WEIGHT_SCALE
 
 
 # -- numbers -----------------------------------------------------------------------------
@@ -129,18 +135,29 @@ def stem(word: str) -> str:
     return word
 
 
+_STARTERS = frozenset(".!?:;\"“”—–-\n([")
+
+
 def _tokens(text: str) -> list[tuple[str, bool]]:
-    """(word, starts a sentence) pairs: capitals at a sentence start say nothing about names."""
+    """(word, starts a sentence) pairs: capitals at a sentence start say nothing about names.
+
+    A word starts a sentence when the last non-space character of the three before it
+    closes a sentence or opens a quote or bracket (or when there is nothing before it).
+    A word ends in a letter, so those three characters matter only where they are not
+    part of the previous word: the tail of the separator before the word.
+    """
+    words = _WORD.findall(text)
+    seps = _WORD.split(text)
     out = []
-    for m in _WORD.finditer(text):
-        before = text[max(0, m.start() - 3): m.start()]
-        out.append((m.group(0), m.start() == 0 or bool(_SENTENCE_END.search(before))))
+    for i, word in enumerate(words):
+        tail = seps[i][-3:].rstrip()
+        out.append((word, (i == 0 and not seps[0]) or (tail != "" and tail[-1] in _STARTERS)))
     return out
 
 
-def _title_case(line: str) -> bool:
-    words = [w for w in _WORD.findall(line) if len(w) >= 4]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+def _title_case(words: list[str]) -> bool:
+    long = [w for w in words if len(w) >= 4]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
 
 
 def term_features(text: str, frequency: Callable[[str], float] = zipf) -> dict[str, float]:
@@ -150,33 +167,45 @@ def term_features(text: str, frequency: Callable[[str], float] = zipf) -> dict[s
     what the frequency table is worth.
     """
     names: set[str] = set()
-    lines = text.split("\n")
-    for line in lines:
-        if _title_case(line):
+    words: list[str] = []
+    for line in text.split("\n"):
+        tokens = _tokens(line)
+        line_words = [w for w, _ in tokens]
+        words.extend(line_words)
+        if _title_case(line_words):
             continue
-        for word, at_start in _tokens(line):
+        for word, at_start in tokens:
             if not at_start and word[0].isupper() and word.lower() not in ENTITY_STOPWORDS:
                 names.add(_key(word))
     out: dict[str, float] = {}
-    for line in lines:
-        for word, _ in _tokens(line):
-            key = _key(word)
-            if len(key) < 3 or key in ENTITY_STOPWORDS:
-                continue
-            z = frequency(key)
-            if key in names:
-                w = WEIGHTS["name"] * min(WEIGHTS["max_surprise"], max(0.5, WEIGHTS["name_max_zipf"] - z))
-            elif z <= WEIGHTS["word_max_zipf"]:
-                w = min(WEIGHTS["max_surprise"], WEIGHTS["word_max_zipf"] + 1.0 - z)
-            else:
-                continue
-            k = "t:" + stem(key)
-            out[k] = max(out.get(k, 0.0), w)
+    seen: set[str] = set()
+    for word in words:
+        if word in seen:  # the same word always gives the same feature and weight
+            continue
+        seen.add(word)
+        key = _key(word)
+        if len(key) < 3 or key in ENTITY_STOPWORDS:
+            continue
+        z = frequency(key)
+        if key in names:
+            w = WEIGHTS["name"] * min(WEIGHTS["max_surprise"], max(0.5, WEIGHTS["name_max_zipf"] - z))
+        elif z <= WEIGHTS["word_max_zipf"]:
+            w = min(WEIGHTS["max_surprise"], WEIGHTS["word_max_zipf"] + 1.0 - z)
+        else:
+            continue
+        k = "t:" + _stem(key)
+        out[k] = max(out.get(k, 0.0), w)
     return out
 
 
+@lru_cache(maxsize=200_000)
 def _key(word: str) -> str:
     return _POSSESSIVE.sub("", word.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=200_000)
+def _stem(key: str) -> str:
+    return stem(key)
 
 
 # -- hashing -----------------------------------------------------------------------------
@@ -202,7 +231,8 @@ def minhash(words: list[str]) -> tuple[np.ndarray, int]:
         grams = [" ".join(words[i: i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
     if not grams:
         return np.full(N_MINHASH, 0xFFFFFFFF, dtype=np.uint32), 0
-    x = np.unique(np.fromiter((_hash32(g) for g in grams), dtype=np.uint64, count=len(grams)))
+    crc32 = zlib.crc32
+    x = np.unique(np.array([crc32(g.encode("utf-8")) for g in grams], dtype=np.uint64))
     with np.errstate(over="ignore"):
         h = (x[:, None] * _MH_A[None, :] + _MH_B[None, :]) >> np.uint64(32)
     return h.min(axis=0).astype(np.uint32), int(x.size)
@@ -234,13 +264,14 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
     close to its full version: half the features shared scores 0.71, not 0.5.
     """
     shared = shared_mass(a, b)
-    denom = (a.mass * b.mass) ** 0.5
+    denom = math.sqrt(a.mass * b.mass)
     return shared / denom if denom else 0.0
 
 
 def shared_mass(a: Fingerprint, b: Fingerprint) -> float:
+    """Sum over shared features of the smaller weight (exact: counted in weight steps)."""
     _, ia, ib = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
-    return float(np.minimum(a.weights[ia], b.weights[ib]).sum())
+    return int(np.minimum(a.steps[ia], b.steps[ib]).sum()) / WEIGHT_SCALE
 
 
 def text_resemblance(a: Fingerprint, b: Fingerprint) -> float:
@@ -250,3 +281,35 @@ def text_resemblance(a: Fingerprint, b: Fingerprint) -> float:
     j = float(np.mean(a.minhash == b.minhash))
     inter = j * (a.n_shingles + b.n_shingles) / (1.0 + j)
     return min(1.0, inter / min(a.n_shingles, b.n_shingles))
+
+
+# -- one against many: the same numbers as the pair functions above, in one numpy pass ------
+def text_resemblance_many(a: Fingerprint, minhashes: np.ndarray, n_shingles: np.ndarray) -> np.ndarray:
+    """`text_resemblance(a, b)` for every b given by its MinHash row and shingle count."""
+    out = np.zeros(n_shingles.size, np.float64)
+    ok = n_shingles > 0
+    if not a.n_shingles or not ok.any():
+        return out
+    j = (minhashes[ok] == a.minhash).sum(axis=1) / N_MINHASH
+    inter = j * (a.n_shingles + n_shingles[ok]) / (1.0 + j)
+    out[ok] = np.minimum(1.0, inter / np.minimum(a.n_shingles, n_shingles[ok]))
+    return out
+
+
+def shared_mass_many(a: Fingerprint, others: list[Fingerprint]) -> np.ndarray:
+    """`shared_mass(a, b)` for every b in `others`."""
+    if not others or not a.keys.size:
+        return np.zeros(len(others), np.float64)
+    keys = np.concatenate([b.keys for b in others])
+    steps = np.rint(np.concatenate([b.weights for b in others]) * WEIGHT_SCALE).astype(np.int64)
+    owner = np.repeat(np.arange(len(others)), [b.keys.size for b in others])
+    pos = np.minimum(np.searchsorted(a.keys, keys), a.keys.size - 1)
+    hit = a.keys[pos] == keys
+    shared = np.bincount(owner[hit], weights=np.minimum(a.steps[pos[hit]], steps[hit]), minlength=len(others))
+    return shared / WEIGHT_SCALE
+
+
+def similarity_many(a: Fingerprint, others: list[Fingerprint], shared: np.ndarray) -> np.ndarray:
+    """`similarity(a, b)` for every b in `others`, given their `shared_mass_many`."""
+    denom = np.sqrt(a.mass * np.array([b.mass for b in others], np.float64))
+    return np.divide(shared, denom, out=np.zeros_like(shared), where=denom > 0)

@@ -19,7 +19,7 @@ from .metadata import extract_metadata
 from .roles import assign_roles
 from .segment import split_segments
 from .stories import story_features
-from .translate import NoTranslator, TranslationReport, Translator, translate_articles
+from .translate import NoTranslator, TranslationReport, Translator, make_translator, translate_articles
 from .translation_cache import TranslationCache
 
 
@@ -150,3 +150,9 @@ def process_batch(paths: list[str], translator: Translator | None = None,
     result.langdetect_calls = langid.STATS.langdetect_calls - calls0
     result.lines = langid.STATS.lines - lines0
     return result
+
+
+def process_paths(paths: list[str], packages_dir: str | None, max_bytes: int = DEFAULT_MAX_BYTES,
+                  cache_path: str | None = None) -> BatchResult:
+    """`process_batch` with the translator built where it runs (a pool worker), from plain arguments."""
+    return process_batch(paths, make_translator(packages_dir), max_bytes, cache_path)

@@ -13,21 +13,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from . import PIPELINE_VERSION, story_store
 from .data import Article, Quarantined
 from .discover import discover
 from .ingest import DEFAULT_MAX_BYTES
 from .pipeline import BatchResult, process_batch
-from .translate import (
-    ArgosTranslator,
-    NoTranslator,
-    TranslationReport,
-    Translator,
-    argos_packages_dir,
-    installed_packages,
-)
+from .translate import TranslationReport, make_translator
 from .translation_cache import TranslationCache, cache_path
 from .warehouse import Warehouse, translations_json
 
@@ -104,11 +96,6 @@ class RunSummary:
     def seconds(self) -> float:
         end = self.finished_at or datetime.now(UTC)
         return (end - self.started_at).total_seconds()
-
-
-def make_translator(packages_dir: str | None) -> Translator:
-    root = Path(packages_dir) if packages_dir else argos_packages_dir()
-    return ArgosTranslator(root) if installed_packages(root) else NoTranslator()
 
 
 def batches_of(items: list[str], size: int) -> list[list[str]]:

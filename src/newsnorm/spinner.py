@@ -35,15 +35,30 @@ class SpinReport:
         return len(self.hits) >= MIN_DISTINCT and self.per_1000_words >= MIN_PER_1000_WORDS
 
 
-@lru_cache(maxsize=1)
-def _pattern() -> re.Pattern[str]:
-    alternatives = sorted((re.escape(spun).replace(r"\ ", r"\s+") for spun in SPUN_PHRASES), key=len, reverse=True)
+_TOKEN = re.compile(r"\w+")
+_PHRASE_WORDS: list[tuple[str, frozenset[str]]] = [
+    (spun, frozenset(_TOKEN.findall(spun.lower()))) for spun in SPUN_PHRASES
+]
+
+
+@lru_cache(maxsize=1024)
+def _pattern(phrases: frozenset[str]) -> re.Pattern[str]:
+    ordered = [spun for spun in SPUN_PHRASES if spun in phrases]  # the data's order, not a set's
+    alternatives = sorted((re.escape(spun).replace(r"\ ", r"\s+") for spun in ordered), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
 
 
 def spin_report(text: str) -> SpinReport:
-    """Distinct spinner substitutions found in the text (case-insensitive, whole words)."""
-    found = {re.sub(r"\s+", " ", m.group(0).lower().replace("’", "'")) for m in _pattern().finditer(text)}
+    """Distinct spinner substitutions found in the text (case-insensitive, whole words).
+
+    Only phrases whose every word occurs in the text can match, so the regular expression
+    is built from those (usually none): the same hits as the full one, far faster.
+    """
+    present = set(_TOKEN.findall(text.lower()))
+    candidates = frozenset(spun for spun, words in _PHRASE_WORDS if words <= present)
+    found = set()
+    if candidates:
+        found = {re.sub(r"\s+", " ", m.group(0).lower().replace("’", "'")) for m in _pattern(candidates).finditer(text)}
     return SpinReport(sorted(found), len(_WORD.findall(text)))
 
 

@@ -18,6 +18,7 @@ it can always be rebuilt from `articles.text_en`.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -25,7 +26,17 @@ from datetime import UTC, date, datetime
 import numpy as np
 
 from .data import Article
-from .fingerprint import Fingerprint, fingerprint, shared_mass, similarity, text_resemblance
+from .fingerprint import (
+    N_MINHASH,
+    Fingerprint,
+    fingerprint,
+    shared_mass,
+    shared_mass_many,
+    similarity,
+    similarity_many,
+    text_resemblance,
+    text_resemblance_many,
+)
 from .spinner import is_spun
 
 SAME_STORY = 0.45          # similarity at or above which two articles report the same story
@@ -75,7 +86,7 @@ class _Postings:
         self.keys = np.empty(0, np.uint32)
         self.ptr = np.zeros(1, np.int64)
         self.docs = np.empty(0, np.int32)
-        self.delta: dict[int, list[int]] = {}
+        self.delta: dict[int, array] = {}  # array('i'): read as numpy without a copy
         self.delta_docs = 0
 
     def rebuild(self, entries: list[Entry]) -> None:
@@ -93,7 +104,10 @@ class _Postings:
 
     def add(self, doc: int, keys: np.ndarray) -> None:
         for k in keys.tolist():
-            self.delta.setdefault(k, []).append(doc)
+            posting = self.delta.get(k)
+            if posting is None:
+                posting = self.delta[k] = array("i")
+            posting.append(doc)
         self.delta_docs += 1
 
     def lookup(self, keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +124,7 @@ class _Postings:
         for i, k in enumerate(keys.tolist()):
             extra = self.delta.get(k)
             if extra and len(extra) <= POSTING_CAP:
-                parts_d.append(np.asarray(extra, np.int32))
+                parts_d.append(np.frombuffer(extra, np.int32))
                 parts_w.append(np.full(len(extra), weights[i], np.float32))
         if not parts_d:
             return np.empty(0, np.int32), np.empty(0, np.float32)
@@ -209,21 +223,16 @@ class StoryIndex:
         docs, weights = self.postings.lookup(fp.keys, fp.weights)
         if not docs.size:
             return []
-        cand, inverse = np.unique(docs, return_inverse=True)
-        approx = np.bincount(inverse, weights=weights)
+        cand = np.flatnonzero(np.bincount(docs))
+        approx = np.bincount(docs, weights=weights)[cand]
         score = approx / np.sqrt(np.maximum(self._mass[cand] * fp.mass, 1e-9))
         keep = np.flatnonzero((score >= SAME_STORY * 0.5) & (approx >= MIN_SHARED * 0.5))
         keep = keep[np.lexsort((cand[keep], -score[keep]))][:TOP_CANDIDATES]
         self.stats["candidates"] += int(cand.size)
-        out = []
-        for c in cand[keep].tolist():
-            other = self.entries[c]
-            if c == doc or not other.alive:
-                continue
-            self.stats["compared"] += 1
-            if same_story(fp, other.fp):
-                out.append(c)
-        return out
+        others = [c for c in cand[keep].tolist() if c != doc and self.entries[c].alive]
+        self.stats["compared"] += len(others)
+        same = same_story_many(fp, [self.entries[c].fp for c in others])
+        return [c for c, ok in zip(others, same, strict=True) if ok]
 
     # -- components ----------------------------------------------------------------------
     def _find(self, d: int) -> int:
@@ -323,6 +332,18 @@ def same_story(a: Fingerprint, b: Fingerprint) -> bool:
     return similarity(a, b) >= SAME_STORY and shared_mass(a, b) >= MIN_SHARED
 
 
+def same_story_many(a: Fingerprint, others: list[Fingerprint]) -> list[bool]:
+    """`same_story(a, b)` for every b in `others`, in one vectorized pass (same numbers)."""
+    if not others:
+        return []
+    n_sh = np.array([b.n_shingles for b in others], np.int64)
+    copy = (text_resemblance_many(a, np.stack([b.minhash for b in others]), n_sh) >= SAME_TEXT) & (
+        np.minimum(a.n_shingles, n_sh) >= 20)
+    shared = shared_mass_many(a, others)
+    related = (similarity_many(a, others, shared) >= SAME_STORY) & (shared >= MIN_SHARED)
+    return (copy | related).tolist()
+
+
 def story_features(text_en: str) -> tuple[Fingerprint, bool]:
     """What the index needs of an article's text; computed in the workers, in parallel."""
     return fingerprint(text_en), is_spun(text_en)
@@ -349,13 +370,22 @@ def syndicated_copies(entries: list[Entry]) -> set[str]:
     if len(entries) < 2:
         return set()
     ordered = sorted(entries, key=_original_key)
+    minhashes = np.stack([e.fp.minhash for e in ordered]) if ordered else np.empty((0, N_MINHASH), np.uint32)
+    n_sh = np.array([e.fp.n_shingles for e in ordered], np.int64)
     copies = set()
     for i, e in enumerate(ordered):
-        for earlier in ordered[:i]:
-            if text_resemblance(e.fp, earlier.fp) >= SAME_TEXT and min(e.fp.n_shingles, earlier.fp.n_shingles) >= 20:
+        if e.fp.n_shingles < 20:
+            continue
+        for lo in range(0, i, _BLOCK):  # earlier copies, a block at a time: most copies are found early
+            hi = min(i, lo + _BLOCK)
+            similar = text_resemblance_many(e.fp, minhashes[lo:hi], n_sh[lo:hi]) >= SAME_TEXT
+            if (similar & (n_sh[lo:hi] >= 20)).any():
                 copies.add(e.article_id)
                 break
     return copies
+
+
+_BLOCK = 256
 
 
 def damage(e: Entry) -> int:

@@ -278,3 +278,9 @@ def _failure_lines(lang: str, failed: dict[str, str], by_text: dict[str, list[tu
         by_error.setdefault(err, []).extend(f"{a.source_path}:{s.line_start + 1}" for a, s in by_text[text])
     return [f"{lang} translation failed for {len(where)} segment(s) ({', '.join(where[:3])}"
             f"{', ...' if len(where) > 3 else ''}): {err}" for err, where in by_error.items()]
+
+
+def make_translator(packages_dir: str | None) -> Translator:
+    """Argos over the packages installed in `packages_dir` (or Argos' own), or no translator at all."""
+    root = Path(packages_dir) if packages_dir else argos_packages_dir()
+    return ArgosTranslator(root) if installed_packages(root) else NoTranslator()

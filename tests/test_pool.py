@@ -1,0 +1,30 @@
+"""flows/pool.py: the warm worker pool the flow's tasks hand their batches to."""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from flows import pool
+
+
+def test_without_a_session_work_runs_in_the_calling_process():
+    assert pool.run(os.getpid) == os.getpid()
+
+
+def test_a_session_runs_work_in_worker_processes_and_ends_them():
+    with pool.session(2):
+        pids = {pool.run(os.getpid) for _ in range(6)}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    assert pool.run(os.getpid) == os.getpid()  # closed: back to in-process
+
+
+def test_a_killed_worker_fails_its_call_and_the_pool_is_replaced():
+    with pool.session(1):
+        victim = pool.run(os.getpid)
+        with pytest.raises(BrokenProcessPool):
+            pool.run(os.kill, victim, signal.SIGKILL)
+        assert pool.run(os.getpid) not in (victim, os.getpid())  # the retry gets a fresh worker
