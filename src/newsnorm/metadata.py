@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 
 from .data import Article, Segment
-from .patterns import COMPILED
+from .patterns import COMPILED, SITE_FROM_LINE_NEEDLES
 from .roles import words
 
 _NAME_WORD = re.compile(r"^[A-Z][\w'’.\-]*$")
@@ -22,9 +22,10 @@ def find_title(segments: list[Segment]) -> str | None:
 
 def find_site_name(segments: list[Segment]) -> str | None:
     """Site names the page states itself: 'appeared first on', a staff credit, ©, a source tag."""
-    for pattern in COMPILED["site_from_line"]:
-        for seg in reversed(segments):
-            m = pattern.search(seg.text)
+    lowered = [s.text.lower() for s in segments]
+    for pattern, needle in zip(COMPILED["site_from_line"], SITE_FROM_LINE_NEEDLES, strict=True):
+        for seg, low in zip(reversed(segments), reversed(lowered), strict=True):
+            m = pattern.search(seg.text) if needle in low else None
             if m:
                 site = m.group("site").strip(" .,-|")
                 if site and words(site) <= 6:

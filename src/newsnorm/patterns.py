@@ -211,6 +211,8 @@ SITE_FROM_LINE = [
     r"^(?:copyright\s*)?©\s*(?:\d{4}\s*[-–]?\s*(?:\d{4})?\s*)?(?P<site>[\w][\w&.\- ]{1,60}?)\.?\s*(?:all rights reserved.*)?$",
     r"^copyright\s+(?:\d{4}\s*)?(?P<site>[\w][\w&.\- ]{1,60}?)\.?\s*(?:all rights reserved.*)?$",
 ]
+# A literal each SITE_FROM_LINE pattern needs (lower case, same order): a line without it is not searched.
+SITE_FROM_LINE_NEEDLES = ("appeared first on", "contributed", "©", "copyright")
 # "(Baonghean) - For the first time ..." : a source tag opening the first paragraph.
 SITE_TAG_PREFIX = r"^\((?P<site>[A-Z][\w.&\- ]{1,40})\)\s*[-–—]\s+"
 # "SEOUL, South Korea — ..." : a dateline opening the first paragraph.
