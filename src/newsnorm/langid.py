@@ -11,6 +11,7 @@ another language's function words (then langdetect names that language).
 from __future__ import annotations
 
 import re
+import string
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from .patterns import (
 
 VI_SPECIFIC = frozenset(VI_LETTERS)
 # Tone marks (grave, acute, tilde, hook above, dot below); a Vietnamese syllable has one.
+_VI_LETTER = re.compile("[" + re.escape(VI_LETTERS) + "]")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _VOWEL = re.compile(r"[aeiouyăâêôơư]")
 _VI_VOWEL_MARK = re.compile(r"[ăâêôơư]")
@@ -90,7 +92,12 @@ _LETTER = re.compile(r"[^\W\d_]")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
 
 
+_ASCII_LETTERS = string.ascii_letters.encode()
+
+
 def count_letters(text: str) -> int:
+    if text.isascii():  # the common case, counted in C: ASCII letters are exactly [A-Za-z]
+        return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
     return len(_LETTER.findall(text))
 
 
@@ -162,9 +169,11 @@ class _Stats(threading.local):
 STATS = _Stats()
 
 
-def classify(text: str, context: str | None = None) -> LangGuess:
-    """Language of one line. `context` is the article's (or neighbours') language, if known."""
-    scripts = script_profile(text)
+def classify(text: str, context: str | None = None, scripts: dict[str, int] | None = None) -> LangGuess:
+    """Language of one line. `context` is the article's (or neighbours') language, if known;
+    `scripts` its `script_profile`, if the caller has it already."""
+    if scripts is None:
+        scripts = script_profile(text)
     letters = sum(scripts.values())
     if letters == 0:
         return LangGuess("und", 0.0, "none")
@@ -208,9 +217,9 @@ def _english_around_gloss(text: str) -> bool:
 def is_english(lower: list[str]) -> bool:
     """English by its function words: one distinctive word, and enough of them overall."""
     n = len(lower)
-    if not n or not any(w in ENGLISH_DISTINCTIVE_WORDS for w in lower):
+    if not n or ENGLISH_DISTINCTIVE_WORDS.isdisjoint(lower):
         return False
-    fw = sum(1 for w in lower if w in ENGLISH_FUNCTION_WORDS)
+    fw = sum(map(ENGLISH_FUNCTION_WORDS.__contains__, lower))
     return fw >= 0.25 * n and (n < SHORT_WORDS or fw >= 3)
 
 
@@ -252,7 +261,7 @@ def is_vietnamese(words: list[str], lower: list[str]) -> bool:
     Xuân Phúc said on Monday that ...` stays English; `xuất khẩu than` is Vietnamese)."""
     score = [vi_word_evidence(w) for w in words]
     pos = score.count(1)
-    if any(ch in VI_SPECIFIC for w in words for ch in w):
+    if _VI_LETTER.search(" ".join(words)):
         return not (is_english(lower) and sum(w in ENGLISH_FUNCTION_WORDS for w in lower) > pos)
     return pos >= 1 and pos > score.count(-1)
 
@@ -281,7 +290,7 @@ def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
     words = _WORD.findall(text)
     n = len(words)
     lower = [w.lower() for w in words]
-    if is_vietnamese(words, lower):
+    if not text.isascii() and is_vietnamese(words, lower):  # ASCII has no Vietnamese word (no marks)
         return LangGuess("vi", 1.0, "diacritics")
     if is_english(lower):
         return LangGuess("en", 1.0, "function-words")
@@ -335,17 +344,18 @@ def detect_segments(segments: list[Segment]) -> str:
     STATS.lines += len(segments)
     first: list[LangGuess | None] = []
     weights: dict[str, int] = {}
-    for seg in segments:
-        guess = _certain_only(seg.text)
+    profiles = [script_profile(seg.text) for seg in segments]
+    for seg, scripts in zip(segments, profiles, strict=True):
+        guess = _certain_only(seg.text, scripts)
         first.append(guess)
         if guess is not None and guess.lang != "und":
-            weights[guess.lang] = weights.get(guess.lang, 0) + count_letters(seg.text)
+            weights[guess.lang] = weights.get(guess.lang, 0) + sum(scripts.values())
     primary = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0] if weights else "und"
     for i, seg in enumerate(segments):
         guess = first[i]
         if guess is None:
             context = _neighbour_context(first, i) or (primary if primary != "und" else None)
-            guess = classify(seg.text, context)
+            guess = classify(seg.text, context, profiles[i])
         seg.lang, seg.lang_prob = guess.lang, guess.prob
     return primary
 
@@ -353,10 +363,10 @@ def detect_segments(segments: list[Segment]) -> str:
 _FIRST_PASS = "\0"
 
 
-def _certain_only(text: str) -> LangGuess | None:
+def _certain_only(text: str, scripts: dict[str, int]) -> LangGuess | None:
     """The first pass: evidence that needs no context (script, Vietnamese letters, English
     function words; langdetect only for scripts other than Latin). Others wait for context."""
-    g = classify(text, context=_FIRST_PASS)
+    g = classify(text, _FIRST_PASS, scripts)
     return g if g.method in ("script", "diacritics", "function-words", "langdetect") else None
 
 
