@@ -174,4 +174,4 @@ def run_flow(runner: str = "process", workers: int | None = None, dask_address: 
     workers = workers or os.cpu_count() or 1
     with prefect_api(server):
         flow = newsnorm_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
-        return flow(**params, max_inflight=2 * workers, processes=workers if runner == "process" else 0)
+        return flow(**params, processes=workers if runner == "process" else 0)

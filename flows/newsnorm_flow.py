@@ -59,7 +59,7 @@ def newsnorm_flow(
     strict: bool = False,
     prune_missing: bool = False,
     flush_every: Annotated[int, Field(ge=1)] = FLUSH_ARTICLES,
-    max_inflight: Annotated[int, Field(ge=1)] = 4,
+    max_inflight: Annotated[int | None, Field(ge=1)] = None,
     processes: Annotated[int | None, Field(ge=0)] = None,
 ) -> RunSummary:
     """Process new and changed files under `inputs` into the Parquet warehouse at `warehouse`.
@@ -76,12 +76,16 @@ def newsnorm_flow(
     logger = get_run_logger()
 
     def map_batches(batches: list[list[str]]) -> Iterator[BatchResult]:
-        """At most `max_inflight` batches submitted ahead: memory stays flat in corpus size."""
+        """At most `window` batches submitted ahead: memory stays flat in corpus size.
+
+        The default window covers a flush: while this process writes `flush_every`
+        articles, the workers go on with the batches already submitted.
+        """
         cache = str(cache_path(warehouse))  # workers read it; execute() (this process) writes it
         pending: deque = deque()
         todo = iter(batches)
         while True:
-            while len(pending) < max(1, max_inflight):
+            while len(pending) < window:
                 batch = next(todo, None)
                 if batch is None:
                     break
@@ -97,6 +101,7 @@ def newsnorm_flow(
 
     local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     workers = (os.cpu_count() or 1) if processes is None else processes
+    window = max_inflight or 2 * max(workers, 1) + -(-flush_every // batch_size)
     with pool.session(workers) if local and workers else contextlib.nullcontext():
         summary: RunSummary = execute(cfg, map_batches)
     logger.info("newsnorm run %s: %d files seen, %d articles written, %d unchanged, %d quarantined",
