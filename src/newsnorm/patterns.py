@@ -73,6 +73,40 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"[A-Z][\w.'’\- ]{1,40} \(@\w+\) is .{0,300}",
         r"[A-Z][\w.'’\-]+( [A-Z][\w.'’\-]+){1,3} is (a|an|the) ([\w-]+ ){0,3}(writer|reporter|editor|contributor|correspondent|columnist|producer)( at| for| with| of) .{0,200}",
         r"(this|the) (content|article|story) (is|was) (created|produced|sponsored) by .{1,120}",
+        # a link to another story behind a label: "Read more: ...", "SEE MORE: ...", "[Related: ...]"
+        r"(see|read|watch|listen|also|more)( more| also| next| on this| about this)?\s*:\s*.{1,200}",
+        r"(related|recommended|suggested|must read|don['’]t miss|editor['’]?s? picks?|more (on|about) this( story| topic)?)"
+        r"( (article|story|stories|post|posts|reading|coverage|content|links?|videos?))?\s*:\s*.{1,200}",
+        # a teaser that ends in its link: "... - Read More »", "... Continue reading →"
+        r".{3,300}(\s[-–—|:]\s*|…\s*|\.\.\.\s*)(read more|continue reading|read (the )?full (story|article)|full story)\s*[»›>→]*",
+        r".{3,300}\s(read more|continue reading|more|full story)\s*[»›>→]+",
+        # photo-gallery and media-player controls
+        r"(image|photo|picture|slide)s? \d+ (of|/) ?/? ?\d+",
+        r"\d+ ?(of|/) ?\d+",
+        r"(caption|enlarge( this)?( image| photo| picture)?|full ?screen|(back|return) to (the )?(gallery|slideshow|article)"
+        r"|(view|open|see|launch|start) (the )?(full )?(gallery|slideshow|photo gallery|photos))",
+        r"\d+ ?shares?|shares?|advert|adverti[sz]ement \d*|continue reading( below| the (main )?story)?",
+        r"(facebook|twitter|reddit|pinterest|linkedin|whatsapp|instagram|youtube|flipboard|tumblr|telegram|snapchat"
+        r"|tiktok|messenger|e-?mail|sms|copy( the)? link|comment)( ?[|·•/,]? ?(facebook|twitter|reddit|pinterest|linkedin"
+        r"|whatsapp|instagram|youtube|flipboard|tumblr|telegram|snapchat|tiktok|messenger|e-?mail|sms|copy( the)? link|print|comment))*",
+        r"follow( [\w.&'’-]+){0,4} (on|at|via)( (facebook|twitter|instagram|youtube|linkedin|tiktok|x))?",
+        # newsletter boxes and their consent lines
+        r"i (agree|consent|have read|understand|accept)( to| that| with)? .{1,300}",
+        r"by (signing up|subscribing|clicking|submitting|registering|entering your email)\b.{0,300}",
+        r"[\w&'’ -]{1,40} newsletters?",
+        # how to reach the newsroom, under the story
+        r"(have|got) a (news )?tip\b.{0,300}",
+        r".{0,200}\b(can|may) be (reached|contacted) (at|by|via|on)\b.{0,200}",
+        r"(contact|email|e-mail|reach|write to) (the )?(author|writer|reporter|reporters|editors?|newsroom)\b.{0,200}",
+        r"send (us )?(your )?(news )?tips?\b.{0,200}",
+        # legal notices and disclaimers
+        r"disclaimer\s*:.{0,800}",
+        r".{0,400}\b(statements? (has|have) not been evaluated by the food and drug administration"
+        r"|(is|are) not intended to (diagnose|treat|cure|prevent)"
+        r"|(is|are) (provided )?for (general )?(informational|educational|entertainment) purposes only"
+        r"|(does|do|shall|should) not (constitute|be (construed|considered) as) (\w+ ){0,2}advice"
+        r"|consult (with )?(your|a) (physician|doctor|healthcare (provider|professional)) before)\b.{0,800}",
+        r"terms (and|&) conditions apply\.?",
     ],
     "ko": [
         r"댓글( 쓰기| 달기| 작성| 보기)?",
@@ -290,7 +324,7 @@ COMPILED = {
     "credit_agency_only": re.compile(r"^\W*(?:" + AGENCIES + r")\W*$"),
     # "Sonu Mehta/Hindustan Times/Getty Images", "Michael Conroy, AP", "Jane Doe for The Times"
     "credit_name_agency": re.compile(
-        r"^[\w .'’\-]{2,60}(?:\s?/\s?[\w .&'’\-]{2,40})*\s?(?:/|,|\bfor\b|\bvia\b)\s?(?:" + AGENCIES + r")\W*$"
+        r"^[\w .'’\-]{2,60}(?:\s?[/|]\s?[\w .&'’\-]{2,40})*\s?(?:/|\||,|\bfor\b|\bvia\b)\s?(?:" + AGENCIES + r")\W*$"
     ),
     "credit_inline": re.compile(
         r"(?:\s*[(\[]\s*(?:photo|image|picture|credit)s?(?: by)?[:\s].{1,120}?[)\]]"

@@ -238,7 +238,8 @@ def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> Non
     position = {s.seq: i for i, s in enumerate(segments)}
     for seg in segments[first : last + 1]:
         m = _REPEATS.match(seg.reason or "")
-        if seg.role == "boilerplate" and m and int(m.group(1)) in position:
+        if seg.role == "boilerplate" and m and int(m.group(1)) in position and is_paragraph_like(seg.text) \
+                and not is_boilerplate_phrase(seg.text):
             i = position[int(m.group(1))]
             original = segments[i]
             if not first <= i <= last:
