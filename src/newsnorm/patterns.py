@@ -204,6 +204,20 @@ TAIL_MARKERS = [
     r"(featured|latest|most read|trending)( .{1,40})?",
 ]
 
+# A label over a short list of links to other stories, anywhere on the page (often inside
+# the article, between two paragraphs): the short lines right under it are those links.
+LINK_LIST_LABELS: dict[str, list[str]] = {
+    "en": [
+        r"(related|recommended|suggested|featured|popular|trending|latest|top|more|other|recent|similar)"
+        r"( (news|stories|articles|posts|reads|reading|videos|links|coverage|content|headlines|on this( story| topic)?))?",
+        r"(read|see|watch) (more|also|next)|see also|further reading|also read|must read|more (from|in|on) .{1,40}",
+        r"(you (may|might|could) (also )?(like|enjoy|be interested in)|don['’]t miss( this)?|editor['’]?s? picks?)",
+        r"(most (read|popular|viewed|shared|watched)|(top|more) stories|in (other|case you missed) .{0,20}|what to read next)",
+    ],
+    "ko": [r"(관련|추천|인기|많이 본|최신|주요) ?(기사|뉴스|글)", r"함께 (보면 좋은|읽으면 좋은|볼만한) ?(기사|뉴스)"],
+    "vi": [r"(tin|bài|bài viết) (liên quan|cùng chuyên mục|đọc nhiều|xem nhiều|nổi bật|mới nhất|khác)", r"(xem|đọc) thêm"],
+}
+
 # A comment section opens here: everything after it is readers' text, not the article's,
 # however long its lines (the article's text block never reaches past one).
 COMMENT_MARKERS: dict[str, list[str]] = {
@@ -312,6 +326,9 @@ COMPILED = {
         for lang, pats in BOILERPLATE_LINES.items()
     },
     "tail": re.compile(r"^\W*(?:" + "|".join(TAIL_MARKERS) + r")\W*$", re.IGNORECASE),
+    "link_list_label": re.compile(
+        r"^\W*(?:" + "|".join(p for pats in LINK_LIST_LABELS.values() for p in pats) + r")\W*$", re.IGNORECASE
+    ),
     "comments": re.compile(
         r"^\W*(?:" + "|".join(p for pats in COMMENT_MARKERS.values() for p in pats) + r")\W*$", re.IGNORECASE
     ),

@@ -35,6 +35,7 @@ BODY_MIN_WORDS = 20
 PARAGRAPH_MIN_CHARS = 50
 LONG_LINE_CHARS = 150
 SHORT_LINE_COST = 50
+LINK_LIST_COST = 20
 GLUED_CAPITALISED_SHARE = 0.6
 # End-of-article and comment markers count once this share of the page's running text (or
 # this much) is above them.
@@ -45,6 +46,8 @@ _SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
 _SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
 TITLE_MAX_WORDS = 30
 TITLE_WINDOW = 6
+# At most this many links under one link-list label.
+LINK_LIST_MAX = 10
 HEADING_MAX_WORDS = 14
 
 
@@ -121,6 +124,7 @@ def assign_roles(segments: list[Segment]) -> None:
             _set(seg, "boilerplate", "boilerplate phrase")
 
     _caption_controls(segments)
+    _link_lists(segments)
     _breadcrumb_titles(segments)
     _duplicates(segments)
     _tail(segments)
@@ -168,6 +172,8 @@ def block_weight(seg: Segment) -> int:
     a teaser above already said it), anything else (menus, headlines of other stories,
     widgets) a fixed cost."""
     repeated_text = _REPEATS.match(seg.reason or "") is not None
+    if seg.reason and seg.reason.startswith("link list"):
+        return -LINK_LIST_COST
     if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
     if not is_paragraph_like(seg.text):
@@ -262,6 +268,34 @@ def _caption_controls(segments: list[Segment]) -> None:
                 other = segments[j]
                 if other.role == "body" and words(other.text) <= 3 and other.text.lower().endswith("caption"):
                     _set(other, "boilerplate", "caption control")
+
+
+def _link_lists(segments: list[Segment]) -> None:
+    """Under a label such as `Related stories` or `Don't miss`, the short lines that follow
+    (up to the next running text) are links to other stories, wherever the widget sits."""
+    n = len(segments)
+    i = 0
+    while i < n:
+        label = segments[i]
+        i += 1
+        if words(label.text) > 6 or not COMPILED["link_list_label"].match(label.text):
+            continue
+        if label.role == "body":
+            _set(label, "boilerplate", "link list label")
+        j = i
+        while j < n and j - i < LINK_LIST_MAX and _link_item(segments[j]):
+            if segments[j].role == "body":
+                _set(segments[j], "boilerplate", f"link list (label seq {label.seq})")
+            j += 1
+        i = j
+
+
+def _link_item(seg: Segment) -> bool:
+    """A line a link list holds: a headline (no sentence) or chrome already known."""
+    if seg.role in ("boilerplate", "credit"):
+        return True
+    t = seg.text
+    return 2 <= words(t) <= TITLE_MAX_WORDS and not is_paragraph_like(t) and not is_short_sentence(t)
 
 
 def _breadcrumb_titles(segments: list[Segment]) -> None:
