@@ -267,8 +267,9 @@ SITE_TAG_PREFIX = r"^\((?P<site>[A-Z][\w.&\- ]{1,40})\)\s*[-–—]\s+"
 DATELINE_PREFIX = r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][\w.'\- ]{1,40})?)\s*(?:\([^)]{1,40}\)\s*)?[—–-]{1,2}\s+"
 
 # A teaser in a list of other stories: a headline glued to its story's dateline and first
-# words ("Schools reopen after storm NEW DELHI: All schools ..."). Case matters here.
-TEASER_LINE = r"^.{10,200}[a-z0-9'’)] [A-Z]{3,}(?: [A-Z]{2,}){0,2}: [A-Z].{20,400}$"
+# words ("Schools reopen after storm NEW DELHI: All schools ...", also after a short
+# abbreviation: "... from US NEW YORK: ..."). Case matters here.
+TEASER_LINE = r"^.{10,200}(?:[a-z0-9'’)]|[a-z0-9'’):,] [A-Z]{2,3}) [A-Z]{3,}(?: [A-Z]{2,}){0,2}: [A-Z].{20,400}$"
 
 # Corrupted placeholders left by broken templates in place of dates and numbers.
 CORRUPTED_TOKEN = r"\b[A-Z]{2,8}_[A-Z0-9]{6,}\b"

@@ -25,6 +25,11 @@ _DATE = re.compile(
     r"\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{4})\b",
     re.IGNORECASE,
 )
+_DATE_LINE_SIGN = re.compile(
+    r"[|•·]|\b(by|updated|published|posted|modified|last|press|news|bureau|staff|reporter|writer|correspondent|"
+    r"desk|wire|min read|ET|EST|EDT|PT|PST|PDT|GMT|UTC|BST|CET|IST|KST|ICT|am|pm|a\.m|p\.m)\b",
+    re.IGNORECASE,
+)
 _TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
 _REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
@@ -49,6 +54,7 @@ TITLE_WINDOW = 6
 # At most this many links under one link-list label.
 LINK_LIST_MAX = 10
 HEADING_MAX_WORDS = 14
+DATE_LINE_MAX_WORDS = 14
 
 
 def words(text: str) -> int:
@@ -140,6 +146,7 @@ def assign_roles(segments: list[Segment]) -> None:
     _title(segments, body_start)
     if block is not None:
         _outside_block(segments, block)
+    _date_lines(segments)
     _headings(segments)
 
 
@@ -384,6 +391,22 @@ def _title(segments: list[Segment], body_start: int) -> None:
         if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")) and not is_byline(seg.text):
             _set(seg, "title", reason)
             return
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that stamps a date and time or a date and who or where (`Nov 18, 2019 at
+    9:24 pm ET`, `Associated Press November 19, 2019`, `Updated : 19 November 2019 | Delhi`):
+    the publication line of this or another story, not a sentence of it. A bare date stays
+    (a table of fixtures has those)."""
+    if words(text) > DATE_LINE_MAX_WORDS or text.endswith(_SHORT_SENTENCE_END[:3]) or not _DATE.search(text):
+        return False
+    return bool(_TIME.search(text) or _DATE_LINE_SIGN.search(text))
+
+
+def _date_lines(segments: list[Segment]) -> None:
+    for seg in segments:
+        if seg.role in ("body", "heading") and is_date_line(seg.text):
+            _set(seg, "boilerplate", "date line")
 
 
 def _headings(segments: list[Segment]) -> None:
