@@ -46,6 +46,7 @@ GLUED_CAPITALISED_SHARE = 0.6
 # this much) is above them.
 COMMENTS_AFTER_SHARE = 0.3
 COMMENTS_AFTER_CHARS = 1500
+_CLAUSE_END = (".", ",", ";", ":", "!")
 _SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
 # How running text ends; "다" ends a Korean declarative sentence that often has no stop.
 _SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
@@ -302,7 +303,8 @@ def _link_item(seg: Segment) -> bool:
     if seg.role in ("boilerplate", "credit"):
         return True
     t = seg.text
-    return 2 <= words(t) <= TITLE_MAX_WORDS and not is_paragraph_like(t) and not is_short_sentence(t)
+    return (2 <= words(t) <= TITLE_MAX_WORDS and not is_paragraph_like(t) and not is_short_sentence(t)
+            and not t.endswith(_CLAUSE_END))
 
 
 def _breadcrumb_titles(segments: list[Segment]) -> None:
