@@ -230,10 +230,32 @@ COMMENT_MARKERS: dict[str, list[str]] = {
         r"(what do you think|have your say)\??",
         r"conversation",
         r"discussion( \(\d+\))?",
+        r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten) (thoughts?|responses?|repl(y|ies)|reactions?|comments?)"
+        r"( (on|to) .{1,200})?",
+        r"(leave|post|submit|add|write) (a |your )?(reply|response|comment)s?( (to .{1,200}|cancel reply))?",
+        r"cancel reply",
     ],
     "ko": [r"댓글( \d+개?)?( 쓰기| 달기| 작성)?", r"독자 ?의견"],
     "vi": [r"(\d+ )?bình luận", r"ý kiến (bạn đọc|của bạn)", r"gửi bình luận"],
 }
+
+# Controls that only a comment thread repeats under each comment ("Reply", "Jane says:"):
+# after the article's text, the first of them means the readers' comments have begun.
+COMMENT_ACTIONS: dict[str, list[str]] = {
+    "en": [
+        r"reply( ↓)?",
+        r"(\d+ )?repl(y|ies)( \(\d+\))?",
+        r"(view|show|hide|load|see) (all |more |\d+ )?(repl(y|ies)|comments?)",
+        r"in reply to .{1,100}",
+        r"report (abuse|comment|this comment)",
+        r"(up|down)vote",
+        r"reply to this comment",
+    ],
+    "ko": [r"답글( 달기| 쓰기| \d+)?", r"(댓글 )?신고"],
+    "vi": [r"trả lời", r"(\d+ )?phản hồi"],
+}
+# The line that heads one comment ("Jane Doe says:"): the thread begins there.
+COMMENT_HEADER = r".{1,60} (says|wrote)\s*:"
 
 # Photo credits, as a whole line. The word for "photo" per language, then a colon.
 CREDIT_WORDS = {
@@ -330,6 +352,10 @@ COMPILED = {
     "link_list_label": re.compile(
         r"^\W*(?:" + "|".join(p for pats in LINK_LIST_LABELS.values() for p in pats) + r")\W*$", re.IGNORECASE
     ),
+    "comment_action": re.compile(
+        r"^\W*(?:" + "|".join(p for pats in COMMENT_ACTIONS.values() for p in pats) + r")\W*$", re.IGNORECASE
+    ),
+    "comment_header": re.compile(r"^\W*(?:" + COMMENT_HEADER + r")\W*$", re.IGNORECASE),
     "comments": re.compile(
         r"^\W*(?:" + "|".join(p for pats in COMMENT_MARKERS.values() for p in pats) + r")\W*$", re.IGNORECASE
     ),

@@ -30,6 +30,8 @@ _DATE_LINE_SIGN = re.compile(
     r"desk|wire|min read|ET|EST|EDT|PT|PST|PDT|GMT|UTC|BST|CET|IST|KST|ICT|am|pm|a\.m|p\.m)\b",
     re.IGNORECASE,
 )
+_AGO = re.compile(r"\b\d+ ?(s|m|h|d|w|y|sec|min|mins|hr|hrs|seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b",
+                  re.IGNORECASE)
 _TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
 _REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
@@ -46,6 +48,9 @@ GLUED_CAPITALISED_SHARE = 0.6
 # this much) is above them.
 COMMENTS_AFTER_SHARE = 0.3
 COMMENTS_AFTER_CHARS = 1500
+# A comment's own text and the name and date lines over it, at most.
+COMMENT_MAX_PARAGRAPHS = 6
+COMMENT_HEADER_LINES = 3
 _CLAUSE_END = (".", ",", ";", ":", "!")
 _SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
 # How running text ends; "다" ends a Korean declarative sentence that often has no stop.
@@ -209,10 +214,34 @@ def _after_enough_text(segments: list[Segment]) -> list[bool]:
 
 
 def comments_start(segments: list[Segment]) -> int:
-    """Index of the line that opens the readers' comments, else len(segments)."""
+    """Index of the line that opens the readers' comments, else len(segments): a comments
+    heading, a `Jane says:` line, or the header (name, date) of the first comment that has a
+    `Reply` under it."""
     enough = _after_enough_text(segments)
-    return next((i for i, s in enumerate(segments) if enough[i] and COMPILED["comments"].match(s.text)),
-                len(segments))
+    n = len(segments)
+    marker = next((i for i, s in enumerate(segments) if enough[i] and (COMPILED["comments"].match(s.text)
+                                                                       or COMPILED["comment_header"].match(s.text))), n)
+    action = next((i for i, s in enumerate(segments[:marker]) if enough[i] and COMPILED["comment_action"].match(s.text)),
+                  n)
+    return min(marker, _first_comment_header(segments, action)) if action < n else marker
+
+
+def _first_comment_header(segments: list[Segment], action: int) -> int:
+    """Walk up from a comment's `Reply` over its text to the short lines (name, date) that head
+    it (a header has a date, time or `3 hours ago`); without one close above, the comments
+    start at the control itself."""
+    i = action
+    text_lines = 0
+    while i > 0 and is_paragraph_like(segments[i - 1].text) and text_lines < COMMENT_MAX_PARAGRAPHS:
+        i -= 1
+        text_lines += 1
+    header, stamped = 0, False
+    while i > 0 and not is_paragraph_like(segments[i - 1].text) and header < COMMENT_HEADER_LINES:
+        i -= 1
+        header += 1
+        stamped = stamped or bool(_DATE.search(segments[i].text) or _TIME.search(segments[i].text)
+                                  or _AGO.search(segments[i].text))
+    return i if stamped else action
 
 
 def main_block(segments: list[Segment]) -> tuple[int, int] | None:
