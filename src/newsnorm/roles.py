@@ -317,7 +317,7 @@ def _link_lists(segments: list[Segment]) -> None:
         i += 1
         if words(label.text) > 6 or not COMPILED["link_list_label"].match(label.text):
             continue
-        if label.role == "body":
+        if label.role in ("body", "boilerplate"):
             _set(label, "boilerplate", "link list label")
         j = i
         while j < n and j - i < LINK_LIST_MAX and _link_item(segments[j]):
