@@ -258,3 +258,22 @@ def test_a_reply_control_without_a_dated_header_keeps_the_article_end():
 def test_responses_heading_opens_the_comments():
     lines = ["Council expands bus network", *PARAGRAPHS, "3 Responses to “Council expands bus network”", COMMENT]
     assert COMMENT not in _kept(_page(lines))
+
+
+LONG = [p + " " + p for p in PARAGRAPHS]  # about 1,700 characters of running text in all
+
+
+def test_the_author_line_of_a_next_story_ends_the_text_block():
+    other = ["Police look for witnesses after the crash on Route 9 on Sunday night, officers said today.",
+             "The driver of the truck was taken to hospital with minor injuries and released, police said."]
+    lines = [*NAV, "Council expands bus network", "By Jane Doe", *LONG, "Police seek witnesses to crash",
+             "By John Smith", *other]
+    kept = _kept(_page(lines))
+    assert LONG[-1] in kept and not any(o in kept for o in other)
+
+
+def test_an_embedded_post_signature_inside_the_article_is_no_next_story():
+    lines = [*NAV, "Council expands bus network", *LONG, "We finally get our bus!",
+             "— Jane Doe (@janedoe) November 18, 2019", *PARAGRAPHS]
+    kept = _kept(_page(lines))
+    assert PARAGRAPHS[-1] in kept and LONG[0] in kept

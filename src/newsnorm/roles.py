@@ -48,6 +48,8 @@ GLUED_CAPITALISED_SHARE = 0.6
 # this much) is above them.
 COMMENTS_AFTER_SHARE = 0.3
 COMMENTS_AFTER_CHARS = 1500
+# An author line this far into the page's running text starts another story.
+NEXT_STORY_AFTER_CHARS = 1500
 # A comment's own text and the name and date lines over it, at most.
 COMMENT_MAX_PARAGRAPHS = 6
 COMMENT_HEADER_LINES = 3
@@ -244,13 +246,35 @@ def _first_comment_header(segments: list[Segment], action: int) -> int:
     return i if stamped else action
 
 
+def next_story_start(segments: list[Segment], end: int) -> int:
+    """Index of an author line (`By Jane Doe`, `Jane Doe | Nov 19, 2019 9:02 AM`) that comes
+    after a good deal of running text: a page that loads the next story under this one
+    starts it there. len(segments) when there is none. An embedded post's signature
+    (`— Jane (@jane) November 18, 2019`) is part of the article and no such line."""
+    seen = 0
+    for i, seg in enumerate(segments[:end]):
+        t = seg.text
+        if seen >= NEXT_STORY_AFTER_CHARS and seg.role == "body" and is_byline(t) and "@" not in t \
+                and not t.startswith(("—", "–", "-")):
+            return i
+        if seg.role == "body" and is_paragraph_like(t):
+            seen += text_size(t)
+    return len(segments)
+
+
 def main_block(segments: list[Segment]) -> tuple[int, int] | None:
     """The article's text on a page: the run of lines with the largest total weight (a
     maximum-sum subarray), so menus and lists of links before and after it fall outside,
-    and it stops where the comments start. None when the page has no running text at all."""
+    and it stops where the comments start; it never runs across the author line of the
+    next story. None when the page has no running text at all."""
     best, best_span = 0, None
     total, start = 0, 0
-    for i, seg in enumerate(segments[: comments_start(segments)]):
+    end = comments_start(segments)
+    barrier = next_story_start(segments, end)
+    for i, seg in enumerate(segments[:end]):
+        if i == barrier:
+            total = 0  # the text block never spans two stories
+            continue
         w = block_weight(seg)
         if total <= 0:
             total, start = 0, i
