@@ -264,8 +264,10 @@ LONG = [p + " " + p for p in PARAGRAPHS]  # about 1,700 characters of running te
 
 
 def test_the_author_line_of_a_next_story_ends_the_text_block():
-    other = ["Police look for witnesses after the crash on Route 9 on Sunday night, officers said today.",
-             "The driver of the truck was taken to hospital with minor injuries and released, police said."]
+    other = ["Police are looking for witnesses after a crash on Route 9 on Sunday night that closed the road "
+             "for six hours, officers said on Monday, and asked drivers with dashboard cameras to come forward.",
+             "The driver of the truck was taken to hospital with minor injuries and released later that night, "
+             "police said, adding that nobody else was hurt and that the cause of the crash was not yet known."]
     lines = [*NAV, "Council expands bus network", "By Jane Doe", *LONG, "Police seek witnesses to crash",
              "By John Smith", *other]
     kept = _kept(_page(lines))
