@@ -260,7 +260,7 @@ def test_responses_heading_opens_the_comments():
     assert COMMENT not in _kept(_page(lines))
 
 
-LONG = [p + " " + p for p in PARAGRAPHS]  # about 1,700 characters of running text in all
+LONG = [" ".join(PARAGRAPHS[i:] + PARAGRAPHS[:i]) for i in range(4)]  # 1,660 characters of running text
 
 
 def test_the_author_line_of_a_next_story_ends_the_text_block():
