@@ -343,11 +343,59 @@ VI_SYLLABLE = (
     r"(?:ch|ng|nh|[cmnpt])?"
 )
 
+_LEADING_ANY = re.compile(r"^\.\{\d+,\d+\}")
+_TRAILING_ANY = re.compile(r"(?:\.\{\d+,\d+\}|\.\*)$")
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    depth, escaped, in_class = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+    return False
+
+
+def _core(pattern: str) -> str | None:
+    """`.{0,200}\\b(we may earn ...).{0,300}` -> `\\b(we may earn ...)`: what a line that matches
+    must contain somewhere; None for a pattern anchored at the line's start."""
+    if not _LEADING_ANY.match(pattern) or _top_level_alternation(pattern):
+        return None
+    return _TRAILING_ANY.sub("", _LEADING_ANY.sub("", pattern))
+
+
+def _whole_line(patterns: list[str]) -> re.Pattern:
+    return re.compile(r"^\W*(?:" + "|".join(patterns) + r")\W*$", re.IGNORECASE)
+
+
+def _compile_boilerplate() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Whole-line boilerplate in two parts, for speed: patterns anchored at the line's start
+    (they fail at once), and patterns that look for words anywhere in the line (a `.{0,N}`
+    scan each), tried only when a quick search of the lower-cased line finds those words."""
+    pats = [p for ps in BOILERPLATE_LINES.values() for p in ps]
+    anchored = [p for p in pats if _core(p) is None]
+    anywhere = [p for p in pats if _core(p) is not None]
+    cores = [_core(p) for p in anywhere]
+    # The quick search runs on the lower-cased line: faster than IGNORECASE, and the same as
+    # long as the words it looks for are written in lower case.
+    assert not any(re.search(r"(?<!\\)[A-Z]", c) for c in cores), "write anywhere-patterns in lower case"
+    gate = re.compile("|".join(f"(?:{c})" for c in cores))
+    return _whole_line(anchored), gate, _whole_line(anywhere)
+
+
 COMPILED = {
-    "boilerplate": {
-        lang: re.compile(r"^\W*(?:" + "|".join(pats) + r")\W*$", re.IGNORECASE)
-        for lang, pats in BOILERPLATE_LINES.items()
-    },
+    "boilerplate": _compile_boilerplate(),
     "tail": re.compile(r"^\W*(?:" + "|".join(TAIL_MARKERS) + r")\W*$", re.IGNORECASE),
     "link_list_label": re.compile(
         r"^\W*(?:" + "|".join(p for pats in LINK_LIST_LABELS.values() for p in pats) + r")\W*$", re.IGNORECASE

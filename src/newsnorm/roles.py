@@ -8,6 +8,7 @@ the structural rules (position, adjacency, repetition).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .data import Segment
 from .langid import count_letters
@@ -16,6 +17,9 @@ from .patterns import COMPILED
 REMOVED_ROLES = frozenset({"boilerplate", "credit", "byline"})
 CONTENT_ROLES = frozenset({"title", "heading", "body", "caption"})
 
+_WIDE = re.compile("[\u3040-\U0010ffff]")
+# Line-level tests are pure functions of the text and asked several times per line.
+_CACHE_LINES = 4096
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _BULLET = re.compile(r"^[•·\-–—*▪►◦‣○●]\s")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
@@ -30,8 +34,10 @@ _DATE_LINE_SIGN = re.compile(
     r"desk|wire|min read|ET|EST|EDT|PT|PST|PDT|GMT|UTC|BST|CET|IST|KST|ICT|am|pm|a\.m|p\.m)\b",
     re.IGNORECASE,
 )
-_AGO = re.compile(r"\b\d+ ?(s|m|h|d|w|y|sec|min|mins|hr|hrs|seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b",
-                  re.IGNORECASE)
+_AGO = re.compile(
+    r"\b\d+ ?(s|m|h|d|w|y|sec|min|mins|hr|hrs|seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b",
+    re.IGNORECASE,
+)
 _TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
 _REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
@@ -65,6 +71,7 @@ HEADING_MAX_WORDS = 14
 DATE_LINE_MAX_WORDS = 14
 
 
+@lru_cache(maxsize=_CACHE_LINES)
 def words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -78,7 +85,10 @@ def norm_key(text: str) -> str:
 
 
 def is_boilerplate_phrase(text: str) -> bool:
-    return any(p.match(text) for p in COMPILED["boilerplate"].values()) or bool(COMPILED["teaser"].match(text))
+    anchored, gate, anywhere = COMPILED["boilerplate"]
+    if anchored.match(text) or gate.search(text.lower()) and anywhere.match(text):
+        return True
+    return bool(COMPILED["teaser"].match(text))
 
 
 def is_photo_credit(text: str) -> bool:
@@ -160,9 +170,10 @@ def assign_roles(segments: list[Segment]) -> None:
 
 def text_size(text: str) -> int:
     """Characters, CJK counted twice: a Korean or Japanese line says as much in half the length."""
-    return len(text) + sum(1 for ch in text if ch >= "\u3040")
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
+@lru_cache(maxsize=_CACHE_LINES)
 def is_paragraph_like(text: str) -> bool:
     """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
     size = text_size(text)
@@ -221,10 +232,10 @@ def comments_start(segments: list[Segment]) -> int:
     `Reply` under it."""
     enough = _after_enough_text(segments)
     n = len(segments)
-    marker = next((i for i, s in enumerate(segments) if enough[i] and (COMPILED["comments"].match(s.text)
-                                                                       or COMPILED["comment_header"].match(s.text))), n)
-    action = next((i for i, s in enumerate(segments[:marker]) if enough[i] and COMPILED["comment_action"].match(s.text)),
-                  n)
+    heading, header, control = COMPILED["comments"], COMPILED["comment_header"], COMPILED["comment_action"]
+    marker = next((i for i, s in enumerate(segments)
+                   if enough[i] and (heading.match(s.text) or header.match(s.text))), n)
+    action = next((i for i, s in enumerate(segments[:marker]) if enough[i] and control.match(s.text)), n)
     return min(marker, _first_comment_header(segments, action)) if action < n else marker
 
 
