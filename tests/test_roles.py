@@ -280,3 +280,36 @@ def test_an_embedded_post_signature_inside_the_article_is_no_next_story():
              "— Jane Doe (@janedoe) November 18, 2019", *PARAGRAPHS]
     kept = _kept(_page(lines))
     assert PARAGRAPHS[-1] in kept and LONG[0] in kept
+
+
+@pytest.mark.parametrize("line", [
+    "Image copyright Getty Images",
+    "Photo courtesy of the Smith family",
+    "사진=연합뉴스",
+    "Ảnh minh họa",
+])
+def test_credits_named_in_words(line):
+    assert is_photo_credit(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Subscribe to Example Weekly and never miss a story.",
+    "Let our news meet your inbox. The stories that matter, every weekday morning.",
+    "The best of Example News, delivered straight to your inbox.",
+])
+def test_subscription_prompts(line):
+    assert is_boilerplate_phrase(line)
+
+
+BIO = "Jane Doe covers transport for Example News. Before that she reported on city hall for ten years."
+
+
+def test_an_author_box_under_the_article_is_chrome():
+    kept = _kept(_page(["Council expands bus network", *LONG, "About Jane Doe", BIO]))
+    assert "About Jane Doe" not in kept and BIO not in kept and LONG[-1] in kept
+
+
+def test_about_someone_in_the_article_is_no_author_box_when_the_text_does_not_name_them():
+    text = "Council members said the plan would be reviewed again next spring, after the first months of service."
+    kept = _kept(_page(["Council expands bus network", *LONG, "About Jane Doe", text]))
+    assert text in kept

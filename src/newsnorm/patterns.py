@@ -107,6 +107,8 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"|(does|do|shall|should) not (constitute|be (construed|considered) as) (\w+ ){0,2}advice"
         r"|consult (with )?(your|a) (physician|doctor|healthcare (provider|professional)) before)\b.{0,800}",
         r"terms (and|&) conditions apply\.?",
+        r"subscribe (to|for|now|today)\b.{0,200}",
+        r".{0,200}\b((delivered|sent|straight|directly|right) to your inbox|meet your inbox|in your inbox (every|each))\b.{0,200}",
     ],
     "ko": [
         r"댓글( 쓰기| 달기| 작성| 보기)?",
@@ -204,6 +206,10 @@ TAIL_MARKERS = [
     r"(featured|latest|most read|trending)( .{1,40})?",
 ]
 
+# An author box under the article: "About Jane Doe" over her bio (roles.py checks that the
+# bio names her). Case matters: the name is capitalised.
+AUTHOR_BOX = r"^(?:About|ABOUT|Sobre|Über|Về|À propos de) (?P<name>[A-ZÀ-ÝĐ][\w'’.-]+(?: [A-ZÀ-ÝĐ][\w'’.-]+){1,3})$"
+
 # A label over a short list of links to other stories, anywhere on the page (often inside
 # the article, between two paragraphs): the short lines right under it are those links.
 LINK_LIST_LABELS: dict[str, list[str]] = {
@@ -263,6 +269,15 @@ CREDIT_WORDS = {
     "vi": r"ảnh|nguồn|hình|video|đồ họa",
     "ko": r"사진|출처|영상|그래픽|자료",
 }
+# Credits that name their kind in words rather than with a colon: "Image copyright Getty
+# Images", "Photo courtesy of the family", "사진=연합뉴스", "Ảnh minh họa".
+CREDIT_PHRASES = [
+    r"(photo(graph)?|image|picture|video|illustration|graphic|footage)s? (copyright|credit|courtesy|source)( of| by)?"
+    r"\s*:?\s*\S.{0,100}",
+    r"(photo |image |picture )?courtesy( of)? \S.{0,80}",
+    r"(사진|자료|그래픽|영상)\s*[=ⓒ©]\s*\S.{0,60}",
+    r"ảnh minh họa( .{0,60})?",
+]
 # Newsroom and agency names commonly found after a photographer's slash.
 AGENCIES = (
     r"AP|AFP|Reuters|Getty Images|Getty|EPA|EPA-EFE|Yonhap|Xinhua|Bloomberg|NurPhoto|Shutterstock|"
@@ -397,6 +412,7 @@ def _compile_boilerplate() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 COMPILED = {
     "boilerplate": _compile_boilerplate(),
     "tail": re.compile(r"^\W*(?:" + "|".join(TAIL_MARKERS) + r")\W*$", re.IGNORECASE),
+    "author_box": re.compile(AUTHOR_BOX),
     "link_list_label": re.compile(
         r"^\W*(?:" + "|".join(p for pats in LINK_LIST_LABELS.values() for p in pats) + r")\W*$", re.IGNORECASE
     ),
@@ -410,6 +426,7 @@ COMPILED = {
     "credit_line": re.compile(
         r"^\W*(?:" + "|".join(CREDIT_WORDS.values()) + r")\s*(?:by\s+)?[:：]\s*\S.{0,120}$", re.IGNORECASE
     ),
+    "credit_phrase": re.compile(r"^\W*(?:" + "|".join(CREDIT_PHRASES) + r")\W*$", re.IGNORECASE),
     "credit_slash": re.compile(
         r"^[\w .'’\-]{2,60}\s?/\s?(?:" + AGENCIES + r"|[A-Z][A-Za-z]{1,20})(?:\s?(?:via|/|,)\s?[\w .\-]{1,40})?\W*$"
     ),

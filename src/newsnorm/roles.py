@@ -96,6 +96,7 @@ def is_photo_credit(text: str) -> bool:
         return False
     return bool(
         COMPILED["credit_line"].match(text)
+        or COMPILED["credit_phrase"].match(text)
         or COMPILED["credit_slash"].match(text)
         or COMPILED["credit_agency_only"].match(text)
         or COMPILED["credit_name_agency"].match(text)
@@ -149,6 +150,7 @@ def assign_roles(segments: list[Segment]) -> None:
 
     _caption_controls(segments)
     _link_lists(segments)
+    _author_box(segments)
     _breadcrumb_titles(segments)
     _duplicates(segments)
     _tail(segments)
@@ -360,6 +362,17 @@ def _link_lists(segments: list[Segment]) -> None:
                 _set(segments[j], "boilerplate", f"link list (label seq {label.seq})")
             j += 1
         i = j
+
+
+def _author_box(segments: list[Segment]) -> None:
+    """`About Jane Doe` with a paragraph under it that names her, once the article's text is
+    under way: the author's bio box."""
+    enough = _after_enough_text(segments)
+    for i, (label, bio) in enumerate(zip(segments, segments[1:], strict=False)):
+        m = COMPILED["author_box"].match(label.text)
+        if m and enough[i] and bio.role == "body" and m.group("name").split()[-1] in bio.text:
+            _set(label, "boilerplate", "author box")
+            _set(bio, "boilerplate", f"author's bio (seq {label.seq})")
 
 
 def _link_item(seg: Segment) -> bool:
