@@ -313,3 +313,21 @@ def test_about_someone_in_the_article_is_no_author_box_when_the_text_does_not_na
     text = "Council members said the plan would be reviewed again next spring, after the first months of service."
     kept = _kept(_page(["Council expands bus network", *LONG, "About Jane Doe", text]))
     assert text in kept
+
+
+@pytest.mark.parametrize("line", [
+    "Share on: Facebook Twitter Reddit Google+",
+    "Jane Doe @janedoe / 2 days",
+    "Reading time: 4 minutes",
+    "chevron_left Browse All Posts",
+    "Mayor hits back at critics over bus plan [VIDEO]",
+])
+def test_share_bars_handles_reading_time_icons_and_tagged_teasers(line):
+    assert is_boilerplate_phrase(line)
+
+
+def test_an_author_line_inside_the_article_is_chrome_but_a_by_heading_stays():
+    lines = ["Council expands bus network", PARAGRAPHS[0], "By Jane Doe | Example Media for Example.com",
+             PARAGRAPHS[1], "By The Numbers", PARAGRAPHS[2], PARAGRAPHS[3]]
+    kept = _kept(_page(lines))
+    assert "By Jane Doe | Example Media for Example.com" not in kept and "By The Numbers" in kept

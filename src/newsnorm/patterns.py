@@ -87,8 +87,9 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"|(view|open|see|launch|start) (the )?(full )?(gallery|slideshow|photo gallery|photos))",
         r"\d+ ?shares?|shares?|advert|adverti[sz]ement \d*|continue reading( below| the (main )?story)?",
         r"(facebook|twitter|reddit|pinterest|linkedin|whatsapp|instagram|youtube|flipboard|tumblr|telegram|snapchat"
-        r"|tiktok|messenger|e-?mail|sms|copy( the)? link|comment)( ?[|·•/,]? ?(facebook|twitter|reddit|pinterest|linkedin"
-        r"|whatsapp|instagram|youtube|flipboard|tumblr|telegram|snapchat|tiktok|messenger|e-?mail|sms|copy( the)? link|print|comment))*",
+        r"|tiktok|messenger|e-?mail|sms|copy( the)? link|comment|google\+)( ?[|·•/,]? ?(facebook|twitter|reddit|pinterest|linkedin"
+        r"|whatsapp|instagram|youtube|flipboard|tumblr|telegram|snapchat|tiktok|messenger|e-?mail|sms|copy( the)? link|print|comment"
+        r"|google\+))*",
         r"follow( [\w.&'’-]+){0,4} (on|at|via)( (facebook|twitter|instagram|youtube|linkedin|tiktok|x))?",
         # newsletter boxes and their consent lines
         r"i (agree|consent|have read|understand|accept)( to| that| with)? .{1,300}",
@@ -108,6 +109,14 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"|consult (with )?(your|a) (physician|doctor|healthcare (provider|professional)) before)\b.{0,800}",
         r"terms (and|&) conditions apply\.?",
         r"subscribe (to|for|now|today)\b.{0,200}",
+        r"share (this( article| story| page| post)?|on|via|to)\s*:\s*.{0,200}",
+        # an author's handle line ("Jane Doe @janedoe / 2 days"), a reading-time stamp
+        r"[\w.'’-]+( [\w.'’-]+){0,3} @\w{2,}( ?[/|·•] ?.{0,30})?",
+        r"(estimated )?reading time\s*:?\s*.{0,30}|thời gian đọc\s*:?.{0,30}|읽는 ?시간\s*:?.{0,30}",
+        # icon-font ligatures a scraper keeps as text ("chevron_left Browse All Posts")
+        r"(chevron|arrow|keyboard_arrow|navigate|arrow_back|arrow_forward)_(left|right|up|down|forward|back|before|next)"
+        r"\b.{0,60}",
+        r".{5,200}\[(video|videos|pics|pictures|photos|gallery|insight|reaction|analysis|latest|live|poll|map|watch|update)\]",
         r".{0,200}\b((delivered|sent|straight|directly|right) to your inbox|meet your inbox|in your inbox (every|each))\b.{0,200}",
     ],
     "ko": [

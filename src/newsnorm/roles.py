@@ -38,6 +38,7 @@ _AGO = re.compile(
     r"\b\d+ ?(s|m|h|d|w|y|sec|min|mins|hr|hrs|seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b",
     re.IGNORECASE,
 )
+_BYLINE_SEPARATOR = re.compile(r"[|•·,/]|\s[-–—]\s|\b(for|and|of)\b")
 _TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
 _REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
@@ -482,10 +483,16 @@ def is_date_line(text: str) -> bool:
     return bool(_TIME.search(text) or _DATE_LINE_SIGN.search(text))
 
 
+def is_author_line(text: str) -> bool:
+    """`By Jane Doe | Example Media`, `By Jane Doe, Staff Writer`: a byline with a second part
+    (a bare `By The Numbers` may be a heading)."""
+    return is_byline(text) and bool(COMPILED["byline_prefix"].match(text)) and bool(_BYLINE_SEPARATOR.search(text))
+
+
 def _date_lines(segments: list[Segment]) -> None:
     for seg in segments:
-        if seg.role in ("body", "heading") and is_date_line(seg.text):
-            _set(seg, "boilerplate", "date line")
+        if seg.role in ("body", "heading") and (is_date_line(seg.text) or is_author_line(seg.text)):
+            _set(seg, "boilerplate", "date or author line")
 
 
 def _headings(segments: list[Segment]) -> None:
