@@ -33,7 +33,8 @@ def test_menus_and_related_links_around_the_text_are_chrome():
     segs = _page([*NAV, title, *PARAGRAPHS, "More stories", *RELATED])
     assert _kept(segs) == [title, *PARAGRAPHS]
     assert next(s for s in segs if s.text == title).role == "title"
-    assert all(s.reason and "text block" in s.reason for s in segs if s.text in RELATED[2:])
+    related = [s for s in segs if s.text in RELATED[2:]]
+    assert all(s.reason and ("text block" in s.reason or "link list" in s.reason) for s in related)
 
 
 def test_main_block_spans_the_running_text():
@@ -157,3 +158,176 @@ def test_glued_menu_lines_are_not_running_text():
     menu = "Rankings and Research Companies Channelcast Marketing Matters Events Jobs Partner Summit News " * 2
     assert not is_paragraph_like(menu.strip())
     assert is_paragraph_like(PARAGRAPHS[0])
+
+
+# --- issue 4, second round: general rules for real web pages -------------------------------
+
+COMMENT = "I have taken the number 12 bus for twenty years and it has never once been on time, honestly."
+
+
+@pytest.mark.parametrize("line", [
+    "Read more: Council approves new budget for parks",
+    "SEE MORE: Storm leaves thousands without power",
+    "[Related: Five things to know about the bus plan]",
+    "Related coverage: Mayor faces recall vote",
+    "Dock workers end strike after pay deal - Read More »",
+    "Image 3 of 12",
+    "Back to gallery",
+    "Enlarge this image",
+    "Facebook Twitter Email",
+    "Continue reading below",
+    "Follow Example News on",
+    "I agree to receive emails from Example News and accept the privacy policy.",
+    "By signing up, you agree to our terms of use.",
+    "The Morning Briefing newsletter",
+    "Have a news tip? Email our newsroom.",
+    "Jane Doe can be reached at jdoe@example.com.",
+    "Disclaimer: The views expressed are the author's own.",
+    "This material is for informational purposes only and does not constitute investment advice.",
+    "Talks resume between EU and UK LONDON: Negotiators met on Monday for the first time since the summer break.",
+])
+def test_more_site_chrome_phrases(line):
+    assert is_boilerplate_phrase(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Related charges were filed against two other men, prosecutors said.",
+    "More than 300 people attended the meeting on Tuesday evening.",
+    "Shares of the company rose 5% on Monday after the results.",
+    "The mayor could not be reached for comment on Tuesday.",
+    "Read the full report, the council said: it runs to 400 pages.",
+    "The newsletter reached two million readers last year, its editor said.",
+])
+def test_article_sentences_with_chrome_words_are_not_chrome(line):
+    assert not is_boilerplate_phrase(line)
+
+
+def test_photographer_and_agency_separated_by_bars_is_a_credit():
+    assert is_photo_credit("Jane Doe | Bloomberg | Getty Images")
+    assert not is_photo_credit("Council | Budget | Parks and gardens")
+
+
+def test_a_repeated_chrome_line_inside_the_text_stays_chrome():
+    segs = _page([*NAV, "Advertisement", "Council expands bus network", PARAGRAPHS[0], PARAGRAPHS[1],
+                  "Advertisement", PARAGRAPHS[2], PARAGRAPHS[3]])
+    assert "Advertisement" not in _kept(segs) and PARAGRAPHS[3] in _kept(segs)
+
+
+def test_a_link_list_under_a_label_inside_the_article_does_not_cut_it():
+    lines = [*NAV, "Council expands bus network", *PARAGRAPHS[:2], "Related stories", *RELATED[:4], *PARAGRAPHS[2:],
+             *NAV]
+    kept = _kept(_page(lines))
+    assert PARAGRAPHS[0] in kept and PARAGRAPHS[3] in kept
+    assert not any(r in kept for r in RELATED[:4])
+
+
+def test_a_link_list_stops_at_a_line_that_ends_a_clause():
+    segs = _page(["Council expands bus network", *PARAGRAPHS[:2], "Related stories", RELATED[0],
+                  "Here is what changes:", *PARAGRAPHS[2:]])
+    reasons = {s.text: s.reason or "" for s in segs}
+    assert reasons[RELATED[0]].startswith("link list")
+    assert not reasons["Here is what changes:"].startswith("link list")
+
+
+def test_date_lines_inside_the_article_are_chrome_but_a_bare_date_stays():
+    lines = ["Council expands bus network", PARAGRAPHS[0], "Associated Press Nov. 19, 2019, 9:02 AM", PARAGRAPHS[1],
+             "Updated: 19 November 2019 | City Desk", PARAGRAPHS[2], "March 3, 2019", PARAGRAPHS[3]]
+    kept = _kept(_page(lines))
+    assert "Associated Press Nov. 19, 2019, 9:02 AM" not in kept
+    assert "Updated: 19 November 2019 | City Desk" not in kept
+    assert "March 3, 2019" in kept
+
+
+def test_a_says_line_opens_the_comments():
+    lines = ["Council expands bus network", *PARAGRAPHS, "jsmith says:", COMMENT]
+    assert COMMENT not in _kept(_page(lines))
+
+
+def test_a_reply_control_under_a_dated_comment_opens_the_comments_at_its_header():
+    lines = ["Council expands bus network", *PARAGRAPHS, "Jane Smith", "November 20, 2019 at 9:14 am", COMMENT,
+             "Reply", "Bob Jones", "November 21, 2019 at 8:01 am", COMMENT[::-1], "Reply"]
+    kept = _kept(_page(lines))
+    assert kept == ["Council expands bus network", *PARAGRAPHS]
+
+
+def test_a_reply_control_without_a_dated_header_keeps_the_article_end():
+    lines = ["Council expands bus network", *PARAGRAPHS, "Reply", COMMENT]
+    kept = _kept(_page(lines))
+    assert PARAGRAPHS[-1] in kept and COMMENT not in kept
+
+
+def test_responses_heading_opens_the_comments():
+    lines = ["Council expands bus network", *PARAGRAPHS, "3 Responses to “Council expands bus network”", COMMENT]
+    assert COMMENT not in _kept(_page(lines))
+
+
+LONG = [" ".join(PARAGRAPHS[i:] + PARAGRAPHS[:i]) for i in range(4)]  # 1,660 characters of running text
+
+
+def test_the_author_line_of_a_next_story_ends_the_text_block():
+    other = ["Police are looking for witnesses after a crash on Route 9 on Sunday night that closed the road "
+             "for six hours, officers said on Monday, and asked drivers with dashboard cameras to come forward.",
+             "The driver of the truck was taken to hospital with minor injuries and released later that night, "
+             "police said, adding that nobody else was hurt and that the cause of the crash was not yet known."]
+    lines = [*NAV, "Council expands bus network", "By Jane Doe", *LONG, "Police seek witnesses to crash",
+             "By John Smith", *other]
+    kept = _kept(_page(lines))
+    assert LONG[-1] in kept and not any(o in kept for o in other)
+
+
+def test_an_embedded_post_signature_inside_the_article_is_no_next_story():
+    lines = [*NAV, "Council expands bus network", *LONG, "We finally get our bus!",
+             "— Jane Doe (@janedoe) November 18, 2019", *PARAGRAPHS]
+    kept = _kept(_page(lines))
+    assert PARAGRAPHS[-1] in kept and LONG[0] in kept
+
+
+@pytest.mark.parametrize("line", [
+    "Image copyright Getty Images",
+    "Photo courtesy of the Smith family",
+    "사진=연합뉴스",
+    "Ảnh minh họa",
+])
+def test_credits_named_in_words(line):
+    assert is_photo_credit(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Subscribe to Example Weekly and never miss a story.",
+    "Let our news meet your inbox. The stories that matter, every weekday morning.",
+    "The best of Example News, delivered straight to your inbox.",
+])
+def test_subscription_prompts(line):
+    assert is_boilerplate_phrase(line)
+
+
+BIO = "Jane Doe covers transport for Example News. Before that she reported on city hall for ten years."
+
+
+def test_an_author_box_under_the_article_is_chrome():
+    kept = _kept(_page(["Council expands bus network", *LONG, "About Jane Doe", BIO]))
+    assert "About Jane Doe" not in kept and BIO not in kept and LONG[-1] in kept
+
+
+def test_about_someone_in_the_article_is_no_author_box_when_the_text_does_not_name_them():
+    text = "Council members said the plan would be reviewed again next spring, after the first months of service."
+    kept = _kept(_page(["Council expands bus network", *LONG, "About Jane Doe", text]))
+    assert text in kept
+
+
+@pytest.mark.parametrize("line", [
+    "Share on: Facebook Twitter Reddit Google+",
+    "Jane Doe @janedoe / 2 days",
+    "Reading time: 4 minutes",
+    "chevron_left Browse All Posts",
+    "Mayor hits back at critics over bus plan [VIDEO]",
+])
+def test_share_bars_handles_reading_time_icons_and_tagged_teasers(line):
+    assert is_boilerplate_phrase(line)
+
+
+def test_an_author_line_inside_the_article_is_chrome_but_a_by_heading_stays():
+    lines = ["Council expands bus network", PARAGRAPHS[0], "By Jane Doe | Example Media for Example.com",
+             PARAGRAPHS[1], "By The Numbers", PARAGRAPHS[2], PARAGRAPHS[3]]
+    kept = _kept(_page(lines))
+    assert "By Jane Doe | Example Media for Example.com" not in kept and "By The Numbers" in kept

@@ -73,6 +73,51 @@ BOILERPLATE_LINES: dict[str, list[str]] = {
         r"[A-Z][\w.'’\- ]{1,40} \(@\w+\) is .{0,300}",
         r"[A-Z][\w.'’\-]+( [A-Z][\w.'’\-]+){1,3} is (a|an|the) ([\w-]+ ){0,3}(writer|reporter|editor|contributor|correspondent|columnist|producer)( at| for| with| of) .{0,200}",
         r"(this|the) (content|article|story) (is|was) (created|produced|sponsored) by .{1,120}",
+        # a link to another story behind a label: "Read more: ...", "SEE MORE: ...", "[Related: ...]"
+        r"(see|read|watch|listen|also|more)( more| also| next| on this| about this)?\s*:\s*.{1,200}",
+        r"(related|recommended|suggested|must read|don['’]t miss|editor['’]?s? picks?|more (on|about) this( story| topic)?)"
+        r"( (article|story|stories|post|posts|reading|coverage|content|links?|videos?))?\s*:\s*.{1,200}",
+        # a teaser that ends in its link: "... - Read More »", "... Continue reading →"
+        r".{3,300}(\s[-–—|:]\s*|…\s*|\.\.\.\s*)(read more|continue reading|read (the )?full (story|article)|full story)\s*[»›>→]*",
+        r".{3,300}\s(read more|continue reading|more|full story)\s*[»›>→]+",
+        # photo-gallery and media-player controls
+        r"(image|photo|picture|slide)s? \d+ (of|/) ?/? ?\d+",
+        r"\d+ ?(of|/) ?\d+",
+        r"(caption|enlarge( this)?( image| photo| picture)?|full ?screen|(back|return) to (the )?(gallery|slideshow|article)"
+        r"|(view|open|see|launch|start) (the )?(full )?(gallery|slideshow|photo gallery|photos))",
+        r"\d+ ?shares?|shares?|advert|adverti[sz]ement \d*|continue reading( below| the (main )?story)?",
+        r"(facebook|twitter|reddit|pinterest|linkedin|whatsapp|instagram|youtube|flipboard|tumblr|telegram|snapchat"
+        r"|tiktok|messenger|e-?mail|sms|copy( the)? link|comment|google\+)( ?[|·•/,]? ?(facebook|twitter|reddit|pinterest|linkedin"
+        r"|whatsapp|instagram|youtube|flipboard|tumblr|telegram|snapchat|tiktok|messenger|e-?mail|sms|copy( the)? link|print|comment"
+        r"|google\+))*",
+        r"follow( [\w.&'’-]+){0,4} (on|at|via)( (facebook|twitter|instagram|youtube|linkedin|tiktok|x))?",
+        # newsletter boxes and their consent lines
+        r"i (agree|consent|have read|understand|accept)( to| that| with)? .{1,300}",
+        r"by (signing up|subscribing|clicking|submitting|registering|entering your email)\b.{0,300}",
+        r"[\w&'’ -]{1,40} newsletters?",
+        # how to reach the newsroom, under the story
+        r"(have|got) a (news )?tip\b.{0,300}",
+        r".{0,200}\b(can|may) be (reached|contacted) (at|by|via|on)\b.{0,200}",
+        r"(contact|email|e-mail|reach|write to) (the )?(author|writer|reporter|reporters|editors?|newsroom)\b.{0,200}",
+        r"send (us )?(your )?(news )?tips?\b.{0,200}",
+        # legal notices and disclaimers
+        r"disclaimer\s*:.{0,800}",
+        r".{0,400}\b(statements? (has|have) not been evaluated by the food and drug administration"
+        r"|(is|are) not intended to (diagnose|treat|cure|prevent)"
+        r"|(is|are) (provided )?for (general )?(informational|educational|entertainment) purposes only"
+        r"|(does|do|shall|should) not (constitute|be (construed|considered) as) (\w+ ){0,2}advice"
+        r"|consult (with )?(your|a) (physician|doctor|healthcare (provider|professional)) before)\b.{0,800}",
+        r"terms (and|&) conditions apply\.?",
+        r"subscribe (to|for|now|today)\b.{0,200}",
+        r"share (this( article| story| page| post)?|on|via|to)\s*:\s*.{0,200}",
+        # an author's handle line ("Jane Doe @janedoe / 2 days"), a reading-time stamp
+        r"[\w.'’-]+( [\w.'’-]+){0,3} @\w{2,}( ?[/|·•] ?.{0,30})?",
+        r"(estimated )?reading time\s*:?\s*.{0,30}|thời gian đọc\s*:?.{0,30}|읽는 ?시간\s*:?.{0,30}",
+        # icon-font ligatures a scraper keeps as text ("chevron_left Browse All Posts")
+        r"(chevron|arrow|keyboard_arrow|navigate|arrow_back|arrow_forward)_(left|right|up|down|forward|back|before|next)"
+        r"\b.{0,60}",
+        r".{5,200}\[(video|videos|pics|pictures|photos|gallery|insight|reaction|analysis|latest|live|poll|map|watch|update)\]",
+        r".{0,200}\b((delivered|sent|straight|directly|right) to your inbox|meet your inbox|in your inbox (every|each))\b.{0,200}",
     ],
     "ko": [
         r"댓글( 쓰기| 달기| 작성| 보기)?",
@@ -170,6 +215,24 @@ TAIL_MARKERS = [
     r"(featured|latest|most read|trending)( .{1,40})?",
 ]
 
+# An author box under the article: "About Jane Doe" over her bio (roles.py checks that the
+# bio names her). Case matters: the name is capitalised.
+AUTHOR_BOX = r"^(?:About|ABOUT|Sobre|Über|Về|À propos de) (?P<name>[A-ZÀ-ÝĐ][\w'’.-]+(?: [A-ZÀ-ÝĐ][\w'’.-]+){1,3})$"
+
+# A label over a short list of links to other stories, anywhere on the page (often inside
+# the article, between two paragraphs): the short lines right under it are those links.
+LINK_LIST_LABELS: dict[str, list[str]] = {
+    "en": [
+        r"(related|recommended|suggested|featured|popular|trending|latest|top|more|other|recent|similar)"
+        r"( (news|stories|articles|posts|reads|reading|videos|links|coverage|content|headlines|on this( story| topic)?))?",
+        r"(read|see|watch) (more|also|next)|see also|further reading|also read|must read|more (from|in|on) .{1,40}",
+        r"(you (may|might|could) (also )?(like|enjoy|be interested in)|don['’]t miss( this)?|editor['’]?s? picks?)",
+        r"(most (read|popular|viewed|shared|watched)|(top|more) stories|in (other|case you missed) .{0,20}|what to read next)",
+    ],
+    "ko": [r"(관련|추천|인기|많이 본|최신|주요) ?(기사|뉴스|글)", r"함께 (보면 좋은|읽으면 좋은|볼만한) ?(기사|뉴스)"],
+    "vi": [r"(tin|bài|bài viết) (liên quan|cùng chuyên mục|đọc nhiều|xem nhiều|nổi bật|mới nhất|khác)", r"(xem|đọc) thêm"],
+}
+
 # A comment section opens here: everything after it is readers' text, not the article's,
 # however long its lines (the article's text block never reaches past one).
 COMMENT_MARKERS: dict[str, list[str]] = {
@@ -182,10 +245,32 @@ COMMENT_MARKERS: dict[str, list[str]] = {
         r"(what do you think|have your say)\??",
         r"conversation",
         r"discussion( \(\d+\))?",
+        r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten) (thoughts?|responses?|repl(y|ies)|reactions?|comments?)"
+        r"( (on|to) .{1,200})?",
+        r"(leave|post|submit|add|write) (a |your )?(reply|response|comment)s?( (to .{1,200}|cancel reply))?",
+        r"cancel reply",
     ],
     "ko": [r"댓글( \d+개?)?( 쓰기| 달기| 작성)?", r"독자 ?의견"],
     "vi": [r"(\d+ )?bình luận", r"ý kiến (bạn đọc|của bạn)", r"gửi bình luận"],
 }
+
+# Controls that only a comment thread repeats under each comment ("Reply", "Jane says:"):
+# after the article's text, the first of them means the readers' comments have begun.
+COMMENT_ACTIONS: dict[str, list[str]] = {
+    "en": [
+        r"reply( ↓)?",
+        r"(\d+ )?repl(y|ies)( \(\d+\))?",
+        r"(view|show|hide|load|see) (all |more |\d+ )?(repl(y|ies)|comments?)",
+        r"in reply to .{1,100}",
+        r"report (abuse|comment|this comment)",
+        r"(up|down)vote",
+        r"reply to this comment",
+    ],
+    "ko": [r"답글( 달기| 쓰기| \d+)?", r"(댓글 )?신고"],
+    "vi": [r"trả lời", r"(\d+ )?phản hồi"],
+}
+# The line that heads one comment ("Jane Doe says:"): the thread begins there.
+COMMENT_HEADER = r".{1,60} (says|wrote)\s*:"
 
 # Photo credits, as a whole line. The word for "photo" per language, then a colon.
 CREDIT_WORDS = {
@@ -193,6 +278,15 @@ CREDIT_WORDS = {
     "vi": r"ảnh|nguồn|hình|video|đồ họa",
     "ko": r"사진|출처|영상|그래픽|자료",
 }
+# Credits that name their kind in words rather than with a colon: "Image copyright Getty
+# Images", "Photo courtesy of the family", "사진=연합뉴스", "Ảnh minh họa".
+CREDIT_PHRASES = [
+    r"(photo(graph)?|image|picture|video|illustration|graphic|footage)s? (copyright|credit|courtesy|source)( of| by)?"
+    r"\s*:?\s*\S.{0,100}",
+    r"(photo |image |picture )?courtesy( of)? \S.{0,80}",
+    r"(사진|자료|그래픽|영상)\s*[=ⓒ©]\s*\S.{0,60}",
+    r"ảnh minh họa( .{0,60})?",
+]
 # Newsroom and agency names commonly found after a photographer's slash.
 AGENCIES = (
     r"AP|AFP|Reuters|Getty Images|Getty|EPA|EPA-EFE|Yonhap|Xinhua|Bloomberg|NurPhoto|Shutterstock|"
@@ -219,8 +313,9 @@ SITE_TAG_PREFIX = r"^\((?P<site>[A-Z][\w.&\- ]{1,40})\)\s*[-–—]\s+"
 DATELINE_PREFIX = r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][\w.'\- ]{1,40})?)\s*(?:\([^)]{1,40}\)\s*)?[—–-]{1,2}\s+"
 
 # A teaser in a list of other stories: a headline glued to its story's dateline and first
-# words ("Schools reopen after storm NEW DELHI: All schools ..."). Case matters here.
-TEASER_LINE = r"^.{10,200}[a-z0-9'’)] [A-Z]{3,}(?: [A-Z]{2,}){0,2}: [A-Z].{20,400}$"
+# words ("Schools reopen after storm NEW DELHI: All schools ...", also after a short
+# abbreviation: "... from US NEW YORK: ..."). Case matters here.
+TEASER_LINE = r"^.{10,200}(?:[a-z0-9'’)]|[a-z0-9'’):,] [A-Z]{2,3}) [A-Z]{3,}(?: [A-Z]{2,}){0,2}: [A-Z].{20,400}$"
 
 # Corrupted placeholders left by broken templates in place of dates and numbers.
 CORRUPTED_TOKEN = r"\b[A-Z]{2,8}_[A-Z0-9]{6,}\b"
@@ -272,25 +367,82 @@ VI_SYLLABLE = (
     r"(?:ch|ng|nh|[cmnpt])?"
 )
 
+_LEADING_ANY = re.compile(r"^\.\{\d+,\d+\}")
+_TRAILING_ANY = re.compile(r"(?:\.\{\d+,\d+\}|\.\*)$")
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    depth, escaped, in_class = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+    return False
+
+
+def _core(pattern: str) -> str | None:
+    """`.{0,200}\\b(we may earn ...).{0,300}` -> `\\b(we may earn ...)`: what a line that matches
+    must contain somewhere; None for a pattern anchored at the line's start."""
+    if not _LEADING_ANY.match(pattern) or _top_level_alternation(pattern):
+        return None
+    return _TRAILING_ANY.sub("", _LEADING_ANY.sub("", pattern))
+
+
+def _whole_line(patterns: list[str]) -> re.Pattern:
+    return re.compile(r"^\W*(?:" + "|".join(patterns) + r")\W*$", re.IGNORECASE)
+
+
+def _compile_boilerplate() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Whole-line boilerplate in two parts, for speed: patterns anchored at the line's start
+    (they fail at once), and patterns that look for words anywhere in the line (a `.{0,N}`
+    scan each), tried only when a quick search of the lower-cased line finds those words."""
+    pats = [p for ps in BOILERPLATE_LINES.values() for p in ps]
+    anchored = [p for p in pats if _core(p) is None]
+    anywhere = [p for p in pats if _core(p) is not None]
+    cores = [_core(p) for p in anywhere]
+    # The quick search runs on the lower-cased line: faster than IGNORECASE, and the same as
+    # long as the words it looks for are written in lower case.
+    assert not any(re.search(r"(?<!\\)[A-Z]", c) for c in cores), "write anywhere-patterns in lower case"
+    gate = re.compile("|".join(f"(?:{c})" for c in cores))
+    return _whole_line(anchored), gate, _whole_line(anywhere)
+
+
 COMPILED = {
-    "boilerplate": {
-        lang: re.compile(r"^\W*(?:" + "|".join(pats) + r")\W*$", re.IGNORECASE)
-        for lang, pats in BOILERPLATE_LINES.items()
-    },
+    "boilerplate": _compile_boilerplate(),
     "tail": re.compile(r"^\W*(?:" + "|".join(TAIL_MARKERS) + r")\W*$", re.IGNORECASE),
+    "author_box": re.compile(AUTHOR_BOX),
+    "link_list_label": re.compile(
+        r"^\W*(?:" + "|".join(p for pats in LINK_LIST_LABELS.values() for p in pats) + r")\W*$", re.IGNORECASE
+    ),
+    "comment_action": re.compile(
+        r"^\W*(?:" + "|".join(p for pats in COMMENT_ACTIONS.values() for p in pats) + r")\W*$", re.IGNORECASE
+    ),
+    "comment_header": re.compile(r"^\W*(?:" + COMMENT_HEADER + r")\W*$", re.IGNORECASE),
     "comments": re.compile(
         r"^\W*(?:" + "|".join(p for pats in COMMENT_MARKERS.values() for p in pats) + r")\W*$", re.IGNORECASE
     ),
     "credit_line": re.compile(
         r"^\W*(?:" + "|".join(CREDIT_WORDS.values()) + r")\s*(?:by\s+)?[:：]\s*\S.{0,120}$", re.IGNORECASE
     ),
+    "credit_phrase": re.compile(r"^\W*(?:" + "|".join(CREDIT_PHRASES) + r")\W*$", re.IGNORECASE),
     "credit_slash": re.compile(
         r"^[\w .'’\-]{2,60}\s?/\s?(?:" + AGENCIES + r"|[A-Z][A-Za-z]{1,20})(?:\s?(?:via|/|,)\s?[\w .\-]{1,40})?\W*$"
     ),
     "credit_agency_only": re.compile(r"^\W*(?:" + AGENCIES + r")\W*$"),
     # "Sonu Mehta/Hindustan Times/Getty Images", "Michael Conroy, AP", "Jane Doe for The Times"
     "credit_name_agency": re.compile(
-        r"^[\w .'’\-]{2,60}(?:\s?/\s?[\w .&'’\-]{2,40})*\s?(?:/|,|\bfor\b|\bvia\b)\s?(?:" + AGENCIES + r")\W*$"
+        r"^[\w .'’\-]{2,60}(?:\s?[/|]\s?[\w .&'’\-]{2,40})*\s?(?:/|\||,|\bfor\b|\bvia\b)\s?(?:" + AGENCIES + r")\W*$"
     ),
     "credit_inline": re.compile(
         r"(?:\s*[(\[]\s*(?:photo|image|picture|credit)s?(?: by)?[:\s].{1,120}?[)\]]"

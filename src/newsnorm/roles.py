@@ -8,6 +8,7 @@ the structural rules (position, adjacency, repetition).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .data import Segment
 from .langid import count_letters
@@ -16,6 +17,9 @@ from .patterns import COMPILED
 REMOVED_ROLES = frozenset({"boilerplate", "credit", "byline"})
 CONTENT_ROLES = frozenset({"title", "heading", "body", "caption"})
 
+_WIDE = re.compile("[\u3040-\U0010ffff]")
+# Line-level tests are pure functions of the text and asked several times per line.
+_CACHE_LINES = 4096
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _BULLET = re.compile(r"^[•·\-–—*▪►◦‣○●]\s")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
@@ -25,6 +29,16 @@ _DATE = re.compile(
     r"\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{4})\b",
     re.IGNORECASE,
 )
+_DATE_LINE_SIGN = re.compile(
+    r"[|•·]|\b(by|updated|published|posted|modified|last|press|news|bureau|staff|reporter|writer|correspondent|"
+    r"desk|wire|min read|ET|EST|EDT|PT|PST|PDT|GMT|UTC|BST|CET|IST|KST|ICT|am|pm|a\.m|p\.m)\b",
+    re.IGNORECASE,
+)
+_AGO = re.compile(
+    r"\b\d+ ?(s|m|h|d|w|y|sec|min|mins|hr|hrs|seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b",
+    re.IGNORECASE,
+)
+_BYLINE_SEPARATOR = re.compile(r"[|•·,/]|\s[-–—]\s|\b(for|and|of)\b")
 _TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
 _REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
@@ -35,19 +49,30 @@ BODY_MIN_WORDS = 20
 PARAGRAPH_MIN_CHARS = 50
 LONG_LINE_CHARS = 150
 SHORT_LINE_COST = 50
+LINK_LIST_COST = 20
 GLUED_CAPITALISED_SHARE = 0.6
 # End-of-article and comment markers count once this share of the page's running text (or
 # this much) is above them.
 COMMENTS_AFTER_SHARE = 0.3
 COMMENTS_AFTER_CHARS = 1500
+# An author line this far into the page's running text starts another story.
+NEXT_STORY_AFTER_CHARS = 1500
+# A comment's own text and the name and date lines over it, at most.
+COMMENT_MAX_PARAGRAPHS = 6
+COMMENT_HEADER_LINES = 3
+_CLAUSE_END = (".", ",", ";", ":", "!")
 _SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
 # How running text ends; "다" ends a Korean declarative sentence that often has no stop.
 _SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
 TITLE_MAX_WORDS = 30
 TITLE_WINDOW = 6
+# At most this many links under one link-list label.
+LINK_LIST_MAX = 10
 HEADING_MAX_WORDS = 14
+DATE_LINE_MAX_WORDS = 14
 
 
+@lru_cache(maxsize=_CACHE_LINES)
 def words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -61,7 +86,10 @@ def norm_key(text: str) -> str:
 
 
 def is_boilerplate_phrase(text: str) -> bool:
-    return any(p.match(text) for p in COMPILED["boilerplate"].values()) or bool(COMPILED["teaser"].match(text))
+    anchored, gate, anywhere = COMPILED["boilerplate"]
+    if anchored.match(text) or gate.search(text.lower()) and anywhere.match(text):
+        return True
+    return bool(COMPILED["teaser"].match(text))
 
 
 def is_photo_credit(text: str) -> bool:
@@ -69,6 +97,7 @@ def is_photo_credit(text: str) -> bool:
         return False
     return bool(
         COMPILED["credit_line"].match(text)
+        or COMPILED["credit_phrase"].match(text)
         or COMPILED["credit_slash"].match(text)
         or COMPILED["credit_agency_only"].match(text)
         or COMPILED["credit_name_agency"].match(text)
@@ -121,6 +150,8 @@ def assign_roles(segments: list[Segment]) -> None:
             _set(seg, "boilerplate", "boilerplate phrase")
 
     _caption_controls(segments)
+    _link_lists(segments)
+    _author_box(segments)
     _breadcrumb_titles(segments)
     _duplicates(segments)
     _tail(segments)
@@ -136,14 +167,16 @@ def assign_roles(segments: list[Segment]) -> None:
     _title(segments, body_start)
     if block is not None:
         _outside_block(segments, block)
+    _date_lines(segments)
     _headings(segments)
 
 
 def text_size(text: str) -> int:
     """Characters, CJK counted twice: a Korean or Japanese line says as much in half the length."""
-    return len(text) + sum(1 for ch in text if ch >= "\u3040")
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
+@lru_cache(maxsize=_CACHE_LINES)
 def is_paragraph_like(text: str) -> bool:
     """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
     size = text_size(text)
@@ -168,6 +201,8 @@ def block_weight(seg: Segment) -> int:
     a teaser above already said it), anything else (menus, headlines of other stories,
     widgets) a fixed cost."""
     repeated_text = _REPEATS.match(seg.reason or "") is not None
+    if seg.reason and seg.reason.startswith("link list"):
+        return -LINK_LIST_COST
     if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
     if not is_paragraph_like(seg.text):
@@ -195,19 +230,65 @@ def _after_enough_text(segments: list[Segment]) -> list[bool]:
 
 
 def comments_start(segments: list[Segment]) -> int:
-    """Index of the line that opens the readers' comments, else len(segments)."""
+    """Index of the line that opens the readers' comments, else len(segments): a comments
+    heading, a `Jane says:` line, or the header (name, date) of the first comment that has a
+    `Reply` under it."""
     enough = _after_enough_text(segments)
-    return next((i for i, s in enumerate(segments) if enough[i] and COMPILED["comments"].match(s.text)),
-                len(segments))
+    n = len(segments)
+    heading, header, control = COMPILED["comments"], COMPILED["comment_header"], COMPILED["comment_action"]
+    marker = next((i for i, s in enumerate(segments)
+                   if enough[i] and (heading.match(s.text) or header.match(s.text))), n)
+    action = next((i for i, s in enumerate(segments[:marker]) if enough[i] and control.match(s.text)), n)
+    return min(marker, _first_comment_header(segments, action)) if action < n else marker
+
+
+def _first_comment_header(segments: list[Segment], action: int) -> int:
+    """Walk up from a comment's `Reply` over its text to the short lines (name, date) that head
+    it (a header has a date, time or `3 hours ago`); without one close above, the comments
+    start at the control itself."""
+    i = action
+    text_lines = 0
+    while i > 0 and is_paragraph_like(segments[i - 1].text) and text_lines < COMMENT_MAX_PARAGRAPHS:
+        i -= 1
+        text_lines += 1
+    header, stamped = 0, False
+    while i > 0 and not is_paragraph_like(segments[i - 1].text) and header < COMMENT_HEADER_LINES:
+        i -= 1
+        header += 1
+        stamped = stamped or bool(_DATE.search(segments[i].text) or _TIME.search(segments[i].text)
+                                  or _AGO.search(segments[i].text))
+    return i if stamped else action
+
+
+def next_story_start(segments: list[Segment], end: int) -> int:
+    """Index of an author line (`By Jane Doe`, `Jane Doe | Nov 19, 2019 9:02 AM`) that comes
+    after a good deal of running text: a page that loads the next story under this one
+    starts it there. len(segments) when there is none. An embedded post's signature
+    (`— Jane (@jane) November 18, 2019`) is part of the article and no such line."""
+    seen = 0
+    for i, seg in enumerate(segments[:end]):
+        t = seg.text
+        if seen >= NEXT_STORY_AFTER_CHARS and seg.role == "body" and is_byline(t) and "@" not in t \
+                and not t.startswith(("—", "–", "-")):
+            return i
+        if seg.role == "body" and is_paragraph_like(t):
+            seen += text_size(t)
+    return len(segments)
 
 
 def main_block(segments: list[Segment]) -> tuple[int, int] | None:
     """The article's text on a page: the run of lines with the largest total weight (a
     maximum-sum subarray), so menus and lists of links before and after it fall outside,
-    and it stops where the comments start. None when the page has no running text at all."""
+    and it stops where the comments start; it never runs across the author line of the
+    next story. None when the page has no running text at all."""
     best, best_span = 0, None
     total, start = 0, 0
-    for i, seg in enumerate(segments[: comments_start(segments)]):
+    end = comments_start(segments)
+    barrier = next_story_start(segments, end)
+    for i, seg in enumerate(segments[:end]):
+        if i == barrier:
+            total = 0  # the text block never spans two stories
+            continue
         w = block_weight(seg)
         if total <= 0:
             total, start = 0, i
@@ -238,7 +319,8 @@ def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> Non
     position = {s.seq: i for i, s in enumerate(segments)}
     for seg in segments[first : last + 1]:
         m = _REPEATS.match(seg.reason or "")
-        if seg.role == "boilerplate" and m and int(m.group(1)) in position:
+        if seg.role == "boilerplate" and m and int(m.group(1)) in position and is_paragraph_like(seg.text) \
+                and not is_boilerplate_phrase(seg.text):
             i = position[int(m.group(1))]
             original = segments[i]
             if not first <= i <= last:
@@ -261,6 +343,46 @@ def _caption_controls(segments: list[Segment]) -> None:
                 other = segments[j]
                 if other.role == "body" and words(other.text) <= 3 and other.text.lower().endswith("caption"):
                     _set(other, "boilerplate", "caption control")
+
+
+def _link_lists(segments: list[Segment]) -> None:
+    """Under a label such as `Related stories` or `Don't miss`, the short lines that follow
+    (up to the next running text) are links to other stories, wherever the widget sits."""
+    n = len(segments)
+    i = 0
+    while i < n:
+        label = segments[i]
+        i += 1
+        if words(label.text) > 6 or not COMPILED["link_list_label"].match(label.text):
+            continue
+        if label.role in ("body", "boilerplate"):
+            _set(label, "boilerplate", "link list label")
+        j = i
+        while j < n and j - i < LINK_LIST_MAX and _link_item(segments[j]):
+            if segments[j].role == "body":
+                _set(segments[j], "boilerplate", f"link list (label seq {label.seq})")
+            j += 1
+        i = j
+
+
+def _author_box(segments: list[Segment]) -> None:
+    """`About Jane Doe` with a paragraph under it that names her, once the article's text is
+    under way: the author's bio box."""
+    enough = _after_enough_text(segments)
+    for i, (label, bio) in enumerate(zip(segments, segments[1:], strict=False)):
+        m = COMPILED["author_box"].match(label.text)
+        if m and enough[i] and bio.role == "body" and m.group("name").split()[-1] in bio.text:
+            _set(label, "boilerplate", "author box")
+            _set(bio, "boilerplate", f"author's bio (seq {label.seq})")
+
+
+def _link_item(seg: Segment) -> bool:
+    """A line a link list holds: a headline (no sentence) or chrome already known."""
+    if seg.role in ("boilerplate", "credit"):
+        return True
+    t = seg.text
+    return (2 <= words(t) <= TITLE_MAX_WORDS and not is_paragraph_like(t) and not is_short_sentence(t)
+            and not t.endswith(_CLAUSE_END))
 
 
 def _breadcrumb_titles(segments: list[Segment]) -> None:
@@ -349,6 +471,28 @@ def _title(segments: list[Segment], body_start: int) -> None:
         if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")) and not is_byline(seg.text):
             _set(seg, "title", reason)
             return
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that stamps a date and time or a date and who or where (`Nov 18, 2019 at
+    9:24 pm ET`, `Associated Press November 19, 2019`, `Updated : 19 November 2019 | Delhi`):
+    the publication line of this or another story, not a sentence of it. A bare date stays
+    (a table of fixtures has those)."""
+    if words(text) > DATE_LINE_MAX_WORDS or text.endswith(_SHORT_SENTENCE_END[:3]) or not _DATE.search(text):
+        return False
+    return bool(_TIME.search(text) or _DATE_LINE_SIGN.search(text))
+
+
+def is_author_line(text: str) -> bool:
+    """`By Jane Doe | Example Media`, `By Jane Doe, Staff Writer`: a byline with a second part
+    (a bare `By The Numbers` may be a heading)."""
+    return is_byline(text) and bool(COMPILED["byline_prefix"].match(text)) and bool(_BYLINE_SEPARATOR.search(text))
+
+
+def _date_lines(segments: list[Segment]) -> None:
+    for seg in segments:
+        if seg.role in ("body", "heading") and (is_date_line(seg.text) or is_author_line(seg.text)):
+            _set(seg, "boilerplate", "date or author line")
 
 
 def _headings(segments: list[Segment]) -> None:
