@@ -193,7 +193,7 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             if progress:
                 progress(done, len(todo))
         _flush(wh, pending, summary)
-        story_store.settle(wh)  # stories: reconcile and relabel stored rows even when nothing was new
+        story_store.settle(wh, final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
         wh.add_quarantine(quarantine, summary.run_id)
         summary.finished_at = datetime.now(UTC)
         summary.status = "completed"

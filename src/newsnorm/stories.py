@@ -18,6 +18,7 @@ it can always be rebuilt from `articles.text_en`.
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,7 +66,8 @@ class Entry:
     published: date | None = None
     first_seen: datetime | None = None
     flags: list[str] = field(default_factory=list)  # the article's own flags, spun_text included
-    links: set[int] = field(default_factory=set)     # same-story neighbours (doc numbers)
+    links: array = field(default_factory=lambda: array("i"))  # same-story neighbours (doc numbers);
+    # array('i'), not a set: 4 bytes a link instead of ~40, and an article can have hundreds
     alive: bool = True
 
 
@@ -97,9 +99,18 @@ class _Postings:
         keys = np.concatenate([k for _, k in alive])
         docs = np.concatenate([np.full(k.size, d, np.int32) for d, k in alive])
         order = np.argsort(keys, kind="stable")
-        keys, self.docs = keys[order], docs[order]
-        self.keys, starts = np.unique(keys, return_index=True)
-        self.ptr = np.append(starts, keys.size).astype(np.int64)
+        keys, docs = keys[order], docs[order]
+        ukeys, starts, counts = np.unique(keys, return_index=True, return_counts=True)
+        # A list longer than POSTING_CAP is never read (see lookup): keep its key, drop its
+        # docs. On a large corpus these common features are most of the postings' memory.
+        capped = counts > POSTING_CAP
+        if capped.any():
+            keep = np.repeat(~capped, counts)
+            docs = docs[keep]
+            counts = np.where(capped, 0, counts)
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        self.keys, self.docs = ukeys, docs
+        self.ptr = np.append(starts, docs.size).astype(np.int64)
         self.delta, self.delta_docs = {}, 0
 
     def add(self, doc: int, keys: np.ndarray) -> None:
@@ -118,7 +129,7 @@ class _Postings:
             idx = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
             for i in np.flatnonzero(self.keys[idx] == keys).tolist():
                 s, e = int(self.ptr[idx[i]]), int(self.ptr[idx[i] + 1])
-                if e - s <= POSTING_CAP:
+                if 0 < e - s <= POSTING_CAP:
                     parts_d.append(self.docs[s:e])
                     parts_w.append(np.full(e - s, weights[i], np.float32))
         for i, k in enumerate(keys.tolist()):
@@ -148,6 +159,7 @@ class StoryIndex:
         self.touched: set[int] = set()        # docs whose story may have changed since the last sync
         self._regroup_needed = False
         self.stats = {"compared": 0, "candidates": 0}
+        self.stories_stale = True             # the stories table must be rewritten (story_store)
 
     def __len__(self) -> int:
         return len(self.doc_of)
@@ -161,12 +173,14 @@ class StoryIndex:
             index.entries.append(e)
             index.doc_of[e.article_id] = doc
         index._mass = np.resize(index._mass, max(1024, 2 * len(index.entries)))
-        for doc, (e, links) in enumerate(rows):
+        for doc, e in enumerate(index.entries):
             index._mass[doc] = e.fp.mass
-            e.links = {index.doc_of[a] for a in links if a in index.doc_of}
-        for doc, e in enumerate(index.entries):  # links are saved on both ends; keep them symmetric
-            for o in e.links:
-                index.entries[o].links.add(doc)
+        neighbours = [{index.doc_of[a] for a in links if a in index.doc_of} for _, links in rows]
+        for doc, linked in enumerate(neighbours):  # links are saved on both ends; keep them symmetric
+            for o in linked:
+                neighbours[o].add(doc)
+        for e, linked in zip(index.entries, neighbours, strict=True):
+            e.links = array("i", sorted(linked))
         index._regroup()
         index.touched = set()
         index.postings.rebuild(index.entries)
@@ -205,16 +219,18 @@ class StoryIndex:
         e = self.entries[doc]
         e.alive = False
         for other in e.links:
-            self.entries[other].links.discard(doc)
+            with contextlib.suppress(ValueError):
+                self.entries[other].links.remove(doc)
             self.dirty.add(other)
             self.touched.add(other)
-        e.links = set()
+        e.links = array("i")
         self.dirty.add(doc)
         self._regroup_needed = True
 
     def _link(self, a: int, b: int) -> None:
-        self.entries[a].links.add(b)
-        self.entries[b].links.add(a)
+        # only ever called for a new doc and its distinct neighbours: no pair is linked twice
+        self.entries[a].links.append(b)
+        self.entries[b].links.append(a)
         self.dirty.update((a, b))
         self._union(a, b)
 

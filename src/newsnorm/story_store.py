@@ -21,6 +21,7 @@ the next run.
 from __future__ import annotations
 
 import os
+import time
 import weakref
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,12 +111,13 @@ def save(index: StoryIndex, root: Path) -> bool:
     since_base = _since_base(parts)
     seq = int(parts[-1].stem.split("-")[1]) + 1 if parts else 1
     dest = root / INDEX_DIR / f"part-{seq:06d}.parquet"
-    if len(since_base) >= PARTS_BEFORE_COMPACT or not _compatible(since_base):
+    if _compact_due(since_base) or not _compatible(since_base):
         docs = [d for d, e in enumerate(index.entries) if e.alive]
         table = _table(sorted((_row(index, d) for d in docs), key=lambda r: r["article_id"]), base=True)
         _atomic_write(table, dest, root / ".tmp")
         for old in parts:
             old.unlink(missing_ok=True)
+            _PART_INFO.pop(old, None)
     else:
         latest = {}
         for d in sorted(index.dirty):
@@ -128,16 +130,38 @@ def save(index: StoryIndex, root: Path) -> bool:
     return True
 
 
+_PART_INFO: dict[Path, tuple[bool, bool, int]] = {}  # parts are never rewritten: read each footer once
+
+
+def _info(part: Path) -> tuple[bool, bool, int]:
+    """(is a base, written with today's fingerprint rules, rows) of one index part."""
+    if part not in _PART_INFO:
+        meta = pq.ParquetFile(part).metadata
+        kv = meta.metadata or {}
+        _PART_INFO[part] = (kv.get(_BASE) == b"1", kv.get(_VERSION) == FINGERPRINT_VERSION.encode(), meta.num_rows)
+    return _PART_INFO[part]
+
+
 def _since_base(parts: list[Path]) -> list[Path]:
     for i in range(len(parts) - 1, -1, -1):
-        if (pq.read_schema(parts[i]).metadata or {}).get(_BASE) == b"1":
+        if _info(parts[i])[0]:
             return parts[i:]
     return parts
 
 
 def _compatible(parts: list[Path]) -> bool:
     """Parts written with other fingerprint rules cannot be compared with new ones: rebuild instead."""
-    return all((pq.read_schema(p).metadata or {}).get(_VERSION) == FINGERPRINT_VERSION.encode() for p in parts)
+    return all(_info(p)[1] for p in parts)
+
+
+def _compact_due(since_base: list[Path]) -> bool:
+    """Many parts, and as many rows since the base as half the base: compaction then costs
+    O(rows added since the last one), so a long run does not rewrite the whole index often."""
+    if len(since_base) < PARTS_BEFORE_COMPACT:
+        return False
+    rows = [_info(p)[2] for p in since_base]
+    base = rows[0] if _info(since_base[0])[0] else 0
+    return sum(rows) - base >= base // 2
 
 
 def _entries(table: pa.Table) -> list[tuple[Entry, list[str]]]:
@@ -236,10 +260,18 @@ def stories_table(index: StoryIndex) -> pa.Table:
 _LOADED: weakref.WeakKeyDictionary[Warehouse, StoryIndex] = weakref.WeakKeyDictionary()
 
 
+_STORIES_AT: weakref.WeakKeyDictionary[Warehouse, float] = weakref.WeakKeyDictionary()
+STORIES_EVERY_S = 30.0  # the stories table is rebuilt whole: during a run, at most this often
+
+
 def index_for(wh: Warehouse) -> StoryIndex:
     """The reconciled index of this warehouse, loaded once per Warehouse object (one per run)."""
     if wh not in _LOADED:
-        _LOADED[wh] = load(wh)
+        index = load(wh)
+        path, parts = wh.path("stories"), _parts(wh.root)
+        # an index part newer than the stories table: a run died between the two writes
+        index.stories_stale = not path.exists() or bool(parts) and parts[-1].stat().st_mtime > path.stat().st_mtime
+        _LOADED[wh] = index
     return _LOADED[wh]
 
 
@@ -250,18 +282,28 @@ def prepare(wh: Warehouse, articles: list[Article]) -> None:
     _save(wh, index)
 
 
-def settle(wh: Warehouse) -> None:
-    """After a batch is written (and at the end of a run): relabel stored articles whose story changed."""
+def settle(wh: Warehouse, final: bool = False) -> None:
+    """After a batch is written (and, `final`, at the end of a run): relabel stored articles
+    whose story changed; save the index, and the stories table when due."""
     index = index_for(wh)
     updates = dict(index.pending)
     if updates:
         wh.update_story_fields({a: (s.story_id, sorted(s.flags)) for a, s in updates.items()}, STORY_FLAGS)
         index.mark_written(updates)
-    _save(wh, index)
+    _save(wh, index, final)
 
 
-def _save(wh: Warehouse, index: StoryIndex) -> None:
+def _save(wh: Warehouse, index: StoryIndex, final: bool = False) -> None:
+    """Save the index's changes; rebuild the stories table at the end of a run, and during
+    one at most every STORIES_EVERY_S (it is O(all stories); a crash meanwhile leaves it
+    behind the articles table until the next run, which finds that out and rebuilds it)."""
+    if save(index, wh.root):
+        index.stories_stale = True
+    last = _STORIES_AT.get(wh)
+    if not final and last is not None and time.monotonic() - last < STORIES_EVERY_S:
+        return
     path = wh.path("stories")
-    changed = save(index, wh.root)
-    if changed or not path.exists() or pq.ParquetFile(path).metadata.num_rows != len(index.components()):
+    if index.stories_stale or not path.exists() or pq.ParquetFile(path).metadata.num_rows != len(index.components()):
         wh.write_stories(stories_table(index))
+        index.stories_stale = False
+    _STORIES_AT[wh] = time.monotonic()

@@ -400,11 +400,15 @@ class Warehouse:
     def update_story_fields(self, changes: dict[str, tuple[str, list[str]]], owned: frozenset[str]) -> int:
         """Set story_id and the `owned` flags of stored articles (a merge can relabel old rows).
 
-        Rewrites only the articles files that hold such rows (found by their article_id
-        column, whatever the file layout); segments are untouched. Returns rows changed.
+        Rewrites only the articles files that hold such rows (found through the index, and
+        checked by their article_id column); segments are untouched. Returns rows changed.
         """
         n = 0
-        for path in self._paths("articles"):
+        part_of = {s.article_id: s.part for s in self.index().values()}
+        parts = {part_of.get(a) for a in changes}
+        # only the parts the index places these rows in; any row it does not know: every part
+        paths = self._paths("articles") if None in parts else [self.path("articles", p) for p in sorted(parts)]
+        for path in paths:
             if not changes or not path.exists():
                 continue
             ids = pq.read_table(path, columns=["article_id"]).column("article_id").to_pylist()
