@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+import os
 import random
 import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from newsnorm import story_store
@@ -301,3 +304,22 @@ def test_vectorized_decisions_equal_the_pair_functions(seed_articles):
         assert many == [same_story(a, b) for b in fps]
         decided += sum(many)
     assert len(fps) < decided < len(fps) ** 2  # both answers occur
+
+
+def test_a_stories_table_left_behind_by_a_crash_is_rebuilt(corpus, tmp_path):
+    """During a run the stories table is rebuilt at most every STORIES_EVERY_S; if a run dies
+    after saving index parts but before the table, the next run sees the table is older and rebuilds it."""
+    wh = tmp_path / "wh"
+    _run([corpus], wh)
+    path = Warehouse(wh).path("stories")
+    good = pq.read_table(path)
+    i = good.schema.get_field_index("n_copies")
+    stale = good.set_column(i, "n_copies", pa.array([0] * good.num_rows, good.schema.field(i).type))
+    Warehouse(wh)._write(path, stale, "stories")  # as many rows as stories, but from an earlier flush
+    newest = sorted((wh / story_store.INDEX_DIR).glob("part-*.parquet"))[-1]
+    os.utime(path, (newest.stat().st_mtime - 60, newest.stat().st_mtime - 60))
+    _run([corpus], wh)
+    assert pq.read_table(path).equals(good)
+    mtime = path.stat().st_mtime_ns
+    _run([corpus], wh)  # unchanged now: the table is not written again
+    assert path.stat().st_mtime_ns == mtime
