@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .linematch import Gate, LineMatcher
+
 # Whole-line boilerplate: site chrome, comment widgets, share bars, navigation, ads.
 BOILERPLATE_LINES: dict[str, list[str]] = {
     "en": [
@@ -403,10 +405,11 @@ def _whole_line(patterns: list[str]) -> re.Pattern:
     return re.compile(r"^\W*(?:" + "|".join(patterns) + r")\W*$", re.IGNORECASE)
 
 
-def _compile_boilerplate() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _compile_boilerplate() -> tuple[LineMatcher, Gate, re.Pattern]:
     """Whole-line boilerplate in two parts, for speed: patterns anchored at the line's start
-    (they fail at once), and patterns that look for words anywhere in the line (a `.{0,N}`
-    scan each), tried only when a quick search of the lower-cased line finds those words."""
+    (a line tries only those that can start with its first characters and be as long as
+    it), and patterns that look for words anywhere in the line (a `.{0,N}` scan each),
+    tried only when a quick search of the lower-cased line finds those words."""
     pats = [p for ps in BOILERPLATE_LINES.values() for p in ps]
     anchored = [p for p in pats if _core(p) is None]
     anywhere = [p for p in pats if _core(p) is not None]
@@ -414,8 +417,7 @@ def _compile_boilerplate() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     # The quick search runs on the lower-cased line: faster than IGNORECASE, and the same as
     # long as the words it looks for are written in lower case.
     assert not any(re.search(r"(?<!\\)[A-Z]", c) for c in cores), "write anywhere-patterns in lower case"
-    gate = re.compile("|".join(f"(?:{c})" for c in cores))
-    return _whole_line(anchored), gate, _whole_line(anywhere)
+    return LineMatcher(anchored), Gate(cores), _whole_line(anywhere)
 
 
 COMPILED = {

@@ -1,0 +1,161 @@
+"""Whole-line matching against a long list of patterns, without trying every pattern.
+
+`^\\W*(?:p1|p2|...|p107)\\W*$` makes the regex engine try each alternative on every line.
+A pattern can only match a line if (a) it can start with one of the line's first
+characters (those up to its first word character: the `^\\W*` in front may give some of
+them back) and (b) it can be as long as the span from the line's first to its last word
+character (everything outside that span is the `\\W*` around it). Both are read off the
+patterns once, with the regex parser; each line then runs one regex built from only the
+patterns that pass (cached per set). The answer is the same as the full alternation's.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+try:
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # Python < 3.11
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+_ANY = None  # first characters unknown: the pattern is always a candidate
+_SPAN = re.compile(r"\w(?:.*\w)?", re.DOTALL)
+_MAX_RANGE = 256
+
+
+def _first_chars(items) -> set[str] | None:
+    """Lower-cased characters a match can start with; None if that cannot be said."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _c.AT:  # \b, ^: zero-width
+            continue
+        if op is _c.LITERAL:
+            out.add(chr(av).lower())
+            return out
+        if op is _c.IN:
+            for o, a in av:
+                if o is _c.LITERAL:
+                    out.add(chr(a).lower())
+                elif o is _c.RANGE and a[1] - a[0] <= _MAX_RANGE:
+                    out.update(chr(x).lower() for x in range(a[0], a[1] + 1))
+                else:
+                    return _ANY
+            return out
+        if op is _c.SUBPATTERN:
+            sub = av[-1]
+            first = _first_chars(sub)
+            if first is _ANY:
+                return _ANY
+            out |= first
+            if sub.getwidth()[0] > 0:
+                return out
+            continue
+        if op is _c.BRANCH:
+            nullable = False
+            for branch in av[1]:
+                first = _first_chars(branch)
+                if first is _ANY:
+                    return _ANY
+                out |= first
+                nullable = nullable or branch.getwidth()[0] == 0
+            if not nullable:
+                return out
+            continue
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+            lo, _, sub = av
+            first = _first_chars(sub)
+            if first is _ANY:
+                return _ANY
+            out |= first
+            if lo > 0 and sub.getwidth()[0] > 0:
+                return out
+            continue
+        return _ANY
+    return _ANY  # the pattern can match the empty string
+
+
+class LineMatcher:
+    """`bool(re.match(r"^\\W*(?:" + "|".join(patterns) + r")\\W*$", line, flags))`, faster."""
+
+    def __init__(self, patterns: list[str], flags: int = re.IGNORECASE) -> None:
+        self.patterns = patterns
+        self.flags = flags
+        self.any_start: list[int] = []
+        self.by_char: dict[str, list[int]] = {}
+        self.width: list[int] = []
+        for i, pat in enumerate(patterns):
+            tree = _p.parse(pat, flags)
+            self.width.append(tree.getwidth()[1])
+            first = _first_chars(list(tree))
+            if first is _ANY:
+                self.any_start.append(i)
+            else:
+                for ch in first:
+                    self.by_char.setdefault(ch, []).append(i)
+        self._compiled = lru_cache(maxsize=4096)(self._compile)
+
+    def _compile(self, chosen: tuple[int, ...]) -> re.Pattern[str] | None:
+        if not chosen:
+            return None
+        return re.compile(r"^\W*(?:" + "|".join(self.patterns[i] for i in chosen) + r")\W*$", self.flags)
+
+    def candidates(self, line: str) -> tuple[int, ...]:
+        span = _SPAN.search(line)
+        head = line[: span.start() + 1] if span else line
+        need = span.end() - span.start() if span else 0
+        chosen = set(self.any_start)
+        for ch in set(head):
+            for key in {ch.lower(), ch.upper().lower()}:  # as IGNORECASE folds (ſ matches s)
+                chosen.update(self.by_char.get(key, ()))
+        return tuple(sorted(i for i in chosen if self.width[i] >= need))
+
+    def match(self, line: str) -> bool:
+        pattern = self._compiled(self.candidates(line))
+        return bool(pattern and pattern.match(line))
+
+
+def _requirements(items) -> list[list[str]]:
+    """What a match must contain: every listed group, each by one of its strings."""
+    out: list[list[str]] = []
+    run: list[str] = []
+    for op, av in list(items) + [(None, None)]:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            out.append(["".join(run)])
+            run = []
+        if op is _c.SUBPATTERN and av[-1].getwidth()[0] > 0:
+            out.extend(_requirements(av[-1]))
+        elif op is _c.BRANCH:
+            picks = [_best(_requirements(b)) for b in av[1]]
+            if all(picks):
+                out.append(sorted({s for pick in picks for s in pick}))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] > 0:
+            out.extend(_requirements(av[2]))
+        elif op is _c.IN and all(o is _c.LITERAL for o, _ in av):
+            out.append(sorted({chr(a) for _, a in av}))
+    return out
+
+
+def _best(groups: list[list[str]]) -> list[str] | None:
+    """The most telling single group (its shortest string longest)."""
+    return max(groups, key=lambda g: min(map(len, g)), default=None)
+
+
+class Gate:
+    """`bool(re.search("|".join(patterns), text))` for case-sensitive patterns, sped up by
+    plain substring tests of what each pattern needs (read off the pattern): the regex runs
+    only on text where some pattern's needs are all present."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.regex = re.compile("|".join(f"(?:{p})" for p in patterns))
+        self.needs = [_requirements(list(_p.parse(p))) for p in patterns]
+
+    def search(self, text: str) -> bool:
+        if not any(all(any(s in text for s in group) for group in need) for need in self.needs):
+            return False
+        return bool(self.regex.search(text))
