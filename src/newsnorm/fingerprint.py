@@ -23,7 +23,7 @@ import math
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -60,15 +60,21 @@ class Fingerprint:
     minhash: np.ndarray   # uint32[N_MINHASH]
     n_shingles: int
     n_words: int
+    _steps: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _mass: float | None = field(default=None, repr=False, compare=False)
 
     @property
     def steps(self) -> np.ndarray:
-        """The weights as whole steps of 1/WEIGHT_SCALE: sums of these are exact, in any order."""
-        return np.rint(self.weights * WEIGHT_SCALE).astype(np.int64)
+        """The weights as whole steps of 1/WEIGHT_SCALE (uint8): sums of these are exact, in any order."""
+        if self._steps is None:
+            self._steps = np.rint(self.weights * WEIGHT_SCALE).astype(np.uint8)
+        return self._steps
 
     @property
     def mass(self) -> float:
-        return int(self.steps.sum()) / WEIGHT_SCALE
+        if self._mass is None:
+            self._mass = int(self.steps.sum(dtype=np.int64)) / WEIGHT_SCALE
+        return self._mass
 
 
 # -- numbers -----------------------------------------------------------------------------
@@ -276,7 +282,7 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
 def shared_mass(a: Fingerprint, b: Fingerprint) -> float:
     """Sum over shared features of the smaller weight (exact: counted in weight steps)."""
     _, ia, ib = np.intersect1d(a.keys, b.keys, assume_unique=True, return_indices=True)
-    return int(np.minimum(a.steps[ia], b.steps[ib]).sum()) / WEIGHT_SCALE
+    return int(np.minimum(a.steps[ia], b.steps[ib]).sum(dtype=np.int64)) / WEIGHT_SCALE
 
 
 def text_resemblance(a: Fingerprint, b: Fingerprint) -> float:
@@ -306,7 +312,7 @@ def shared_mass_many(a: Fingerprint, others: list[Fingerprint]) -> np.ndarray:
     if not others or not a.keys.size:
         return np.zeros(len(others), np.float64)
     keys = np.concatenate([b.keys for b in others])
-    steps = np.rint(np.concatenate([b.weights for b in others]) * WEIGHT_SCALE).astype(np.int64)
+    steps = np.concatenate([b.steps for b in others])
     owner = np.repeat(np.arange(len(others)), [b.keys.size for b in others])
     pos = np.minimum(np.searchsorted(a.keys, keys), a.keys.size - 1)
     hit = a.keys[pos] == keys
@@ -314,7 +320,10 @@ def shared_mass_many(a: Fingerprint, others: list[Fingerprint]) -> np.ndarray:
     return shared / WEIGHT_SCALE
 
 
-def similarity_many(a: Fingerprint, others: list[Fingerprint], shared: np.ndarray) -> np.ndarray:
-    """`similarity(a, b)` for every b in `others`, given their `shared_mass_many`."""
-    denom = np.sqrt(a.mass * np.array([b.mass for b in others], np.float64))
+def similarity_many(a: Fingerprint, others: list[Fingerprint], shared: np.ndarray,
+                    masses: np.ndarray | None = None) -> np.ndarray:
+    """`similarity(a, b)` for every b in `others`, given their `shared_mass_many` (and masses)."""
+    if masses is None:
+        masses = np.array([b.mass for b in others], np.float64)
+    denom = np.sqrt(a.mass * masses)
     return np.divide(shared, denom, out=np.zeros_like(shared), where=denom > 0)

@@ -152,7 +152,9 @@ class StoryIndex:
         self._parent: list[int] = []
         self._label: dict[int, str] = {}      # root doc -> smallest article_id of its component
         self._members: dict[int, list[int]] = {}  # root doc -> docs of its component (dead ones too)
-        self._mass = np.empty(1024, np.float64)  # fingerprint mass by doc, for vectorized scoring
+        self._mass = np.empty(1024, np.float64)  # by doc, for vectorized scoring: fingerprint mass,
+        self._minhash = np.empty((1024, N_MINHASH), np.uint32)  # MinHash rows,
+        self._nsh = np.empty(1024, np.int64)  # shingle counts
         self.written: dict[str, StoryState] = {}  # what the articles table holds, by article_id
         self.pending: dict[str, StoryState] = {}  # stored articles whose row must change
         self.dirty: set[int] = set()          # docs whose index row must be saved
@@ -172,9 +174,9 @@ class StoryIndex:
             doc = len(index.entries)
             index.entries.append(e)
             index.doc_of[e.article_id] = doc
-        index._mass = np.resize(index._mass, max(1024, 2 * len(index.entries)))
+        index._grow(max(1024, 2 * len(index.entries)))
         for doc, e in enumerate(index.entries):
-            index._mass[doc] = e.fp.mass
+            index._set_arrays(doc, e.fp)
         neighbours = [{index.doc_of[a] for a in links if a in index.doc_of} for _, links in rows]
         for doc, linked in enumerate(neighbours):  # links are saved on both ends; keep them symmetric
             for o in linked:
@@ -197,8 +199,8 @@ class StoryIndex:
         self.entries.append(entry)
         self.doc_of[entry.article_id] = doc
         if doc >= self._mass.size:
-            self._mass = np.resize(self._mass, 2 * self._mass.size)
-        self._mass[doc] = entry.fp.mass
+            self._grow(2 * self._mass.size)
+        self._set_arrays(doc, entry.fp)
         self._parent.append(doc)
         self._label[doc] = entry.article_id
         self._members[doc] = [doc]
@@ -210,6 +212,14 @@ class StoryIndex:
         self.dirty.add(doc)
         self.touched.add(doc)
         return doc
+
+    def _grow(self, size: int) -> None:
+        self._mass = np.resize(self._mass, size)
+        self._nsh = np.resize(self._nsh, size)
+        self._minhash = np.resize(self._minhash, (size, N_MINHASH))
+
+    def _set_arrays(self, doc: int, fp: Fingerprint) -> None:
+        self._mass[doc], self._nsh[doc], self._minhash[doc] = fp.mass, fp.n_shingles, fp.minhash
 
     def remove(self, article_id: str) -> None:
         """Forget an article; its former neighbours may now form separate stories."""
@@ -247,7 +257,8 @@ class StoryIndex:
         self.stats["candidates"] += int(cand.size)
         others = [c for c in cand[keep].tolist() if c != doc and self.entries[c].alive]
         self.stats["compared"] += len(others)
-        same = same_story_many(fp, [self.entries[c].fp for c in others])
+        same = same_story_many(fp, [self.entries[c].fp for c in others],
+                               self._minhash[others], self._nsh[others], self._mass[others])
         return [c for c, ok in zip(others, same, strict=True) if ok]
 
     # -- components ----------------------------------------------------------------------
@@ -348,15 +359,20 @@ def same_story(a: Fingerprint, b: Fingerprint) -> bool:
     return similarity(a, b) >= SAME_STORY and shared_mass(a, b) >= MIN_SHARED
 
 
-def same_story_many(a: Fingerprint, others: list[Fingerprint]) -> list[bool]:
-    """`same_story(a, b)` for every b in `others`, in one vectorized pass (same numbers)."""
+def same_story_many(a: Fingerprint, others: list[Fingerprint], minhashes: np.ndarray | None = None,
+                    n_shingles: np.ndarray | None = None, masses: np.ndarray | None = None) -> list[bool]:
+    """`same_story(a, b)` for every b in `others`, in one vectorized pass (same numbers).
+
+    The index passes the others' MinHash rows, shingle counts and masses it keeps in arrays.
+    """
     if not others:
         return []
-    n_sh = np.array([b.n_shingles for b in others], np.int64)
-    copy = (text_resemblance_many(a, np.stack([b.minhash for b in others]), n_sh) >= SAME_TEXT) & (
-        np.minimum(a.n_shingles, n_sh) >= 20)
+    if minhashes is None or n_shingles is None:
+        minhashes = np.stack([b.minhash for b in others])
+        n_shingles = np.array([b.n_shingles for b in others], np.int64)
+    copy = (text_resemblance_many(a, minhashes, n_shingles) >= SAME_TEXT) & (np.minimum(a.n_shingles, n_shingles) >= 20)
     shared = shared_mass_many(a, others)
-    related = (similarity_many(a, others, shared) >= SAME_STORY) & (shared >= MIN_SHARED)
+    related = (similarity_many(a, others, shared, masses) >= SAME_STORY) & (shared >= MIN_SHARED)
     return (copy | related).tolist()
 
 
