@@ -237,12 +237,16 @@ class StoryIndex:
         self.dirty.add(doc)
         self._regroup_needed = True
 
-    def _link(self, a: int, b: int) -> None:
-        # only ever called for a new doc and its distinct neighbours: no pair is linked twice
-        self.entries[a].links.append(b)
-        self.entries[b].links.append(a)
-        self.dirty.update((a, b))
-        self._union(a, b)
+    def _link(self, new: int, old: int) -> None:
+        """Link a new doc to one of its distinct neighbours (so no pair is linked twice).
+
+        Only the new doc's saved row must change: the loader makes links symmetric again.
+        (A removal, in contrast, rewrites its neighbours' rows: they must forget it.)
+        """
+        self.entries[new].links.append(old)
+        self.entries[old].links.append(new)
+        self.dirty.add(new)
+        self._union(new, old)
 
     def _neighbours(self, fp: Fingerprint, doc: int) -> list[int]:
         """Indexed articles that report the same story as this fingerprint (exact test on the best candidates)."""
