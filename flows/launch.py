@@ -106,7 +106,7 @@ def start_server_early() -> TemporaryServer | None:
 def prefect_api(server: TemporaryServer | None = None) -> Iterator[str | None]:
     """Use the configured Prefect API if there is one; otherwise a temporary server for the run."""
     import prefect.context
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     configured = os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
     if configured:
@@ -119,7 +119,11 @@ def prefect_api(server: TemporaryServer | None = None) -> Iterator[str | None]:
         server.wait_healthy()
         os.environ["PREFECT_API_URL"] = server.api_url  # inherited by spawned workers
         with contextlib.ExitStack() as stack:
-            stack.enter_context(temporary_settings({PREFECT_API_URL: server.api_url}))
+            # No flow-run heartbeats: they let a lasting server notice a crashed run, and this
+            # server ends with the run; the engine's heartbeat thread also holds up the end of
+            # every run by up to a second (it sleeps in 1 s steps and is joined).
+            stack.enter_context(temporary_settings({PREFECT_API_URL: server.api_url,
+                                                    PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
             # Also the process-global settings, as Prefect's own test harness does: threads that
             # Prefect starts (the process pool's event forwarder) read those, and would otherwise
             # start a temporary server of their own that outlives this process.
