@@ -153,9 +153,17 @@ class Gate:
 
     def __init__(self, patterns: list[str]) -> None:
         self.regex = re.compile("|".join(f"(?:{p})" for p in patterns))
-        self.needs = [_requirements(list(_p.parse(p))) for p in patterns]
+        # each pattern's groups, the most telling first: most lines fail on their first test
+        self.needs = [sorted(_requirements(list(_p.parse(p))), key=lambda g: -min(map(len, g))) for p in patterns]
 
     def search(self, text: str) -> bool:
-        if not any(all(any(s in text for s in group) for group in need) for need in self.needs):
-            return False
-        return bool(self.regex.search(text))
+        for need in self.needs:  # plain loops: generator expressions cost more than the tests
+            for group in need:
+                for s in group:
+                    if s in text:
+                        break
+                else:
+                    break
+            else:
+                return bool(self.regex.search(text))
+        return False
