@@ -317,9 +317,24 @@ def test_a_stories_table_left_behind_by_a_crash_is_rebuilt(corpus, tmp_path):
     stale = good.set_column(i, "n_copies", pa.array([0] * good.num_rows, good.schema.field(i).type))
     Warehouse(wh)._write(path, stale, "stories")  # as many rows as stories, but from an earlier flush
     newest = sorted((wh / story_store.INDEX_DIR).glob("part-*.parquet"))[-1]
-    os.utime(path, (newest.stat().st_mtime - 60, newest.stat().st_mtime - 60))
+    os.utime(newest)  # the dead run saved index parts after the last completed run ...
+    os.utime(path, (newest.stat().st_mtime - 60, newest.stat().st_mtime - 60))  # ... but not the table
     _run([corpus], wh)
     assert pq.read_table(path).equals(good)
     mtime = path.stat().st_mtime_ns
     _run([corpus], wh)  # unchanged now: the table is not written again
     assert path.stat().st_mtime_ns == mtime
+
+
+def test_an_unchanged_rerun_does_not_load_the_story_index(corpus, tmp_path, monkeypatch):
+    wh = tmp_path / "wh"
+    _run([corpus], wh)
+
+    def refuse(_wh):
+        raise AssertionError("story index loaded")
+
+    monkeypatch.setattr(story_store, "load", refuse)
+    _run([corpus], wh)  # nothing written since the last completed run: no load
+    os.utime(Warehouse(wh).path("articles", 0))  # a write after it (a run that died, say)
+    with pytest.raises(AssertionError, match="story index loaded"):
+        _run([corpus], wh)

@@ -167,22 +167,22 @@ class StoryIndex:
         return len(self.doc_of)
 
     @classmethod
-    def from_entries(cls, rows: list[tuple[Entry, list[str]]]) -> StoryIndex:
-        """An index from saved entries and their links (article ids), without re-comparing anything."""
+    def from_entries(cls, entries: list[Entry], src: np.ndarray, dst: np.ndarray) -> StoryIndex:
+        """An index from saved entries (entry i is doc i) and their links as doc-number pairs
+        (saved on one end or both; made symmetric here), without re-comparing anything."""
         index = cls()
-        for e, _ in rows:
-            doc = len(index.entries)
+        for doc, e in enumerate(entries):
             index.entries.append(e)
             index.doc_of[e.article_id] = doc
         index._grow(max(1024, 2 * len(index.entries)))
         for doc, e in enumerate(index.entries):
             index._set_arrays(doc, e.fp)
-        neighbours = [{index.doc_of[a] for a in links if a in index.doc_of} for _, links in rows]
-        for doc, linked in enumerate(neighbours):  # links are saved on both ends; keep them symmetric
-            for o in linked:
-                neighbours[o].add(doc)
-        for e, linked in zip(index.entries, neighbours, strict=True):
-            e.links = array("i", sorted(linked))
+        n = len(entries)
+        pairs = np.unique(np.concatenate([src * n + dst, dst * n + src])) if n else np.empty(0, np.int64)
+        frm, to = pairs // max(n, 1), (pairs % max(n, 1)).astype(np.int32)
+        bounds = np.searchsorted(frm, np.arange(n + 1))
+        for doc, e in enumerate(index.entries):
+            e.links = array("i", to[bounds[doc]:bounds[doc + 1]].tobytes())
         index._regroup()
         index.touched = set()
         index.postings.rebuild(index.entries)

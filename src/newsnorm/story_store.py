@@ -164,28 +164,35 @@ def _compact_due(since_base: list[Path]) -> bool:
     return sum(rows) - base >= base // 2
 
 
-def _entries(table: pa.Table) -> list[tuple[Entry, list[str]]]:
-    """Entries (with their links as article ids) from part rows, read column-wise."""
+def _entries(table: pa.Table) -> tuple[list[Entry], np.ndarray, np.ndarray]:
+    """Entries from part rows (row i becomes doc i), read column-wise, and their links as
+    (doc, linked doc) arrays: mapped in Arrow, so a large index never holds its links as
+    Python strings (a story of hundreds of copies has tens of thousands of them)."""
     n = table.num_rows
     if not n:
-        return []
+        return [], np.empty(0, np.int64), np.empty(0, np.int64)
     keys_col = pc.list_flatten(table.column("keys")).to_numpy().astype(np.uint32)
     w_col = pc.list_flatten(table.column("weights")).to_numpy().astype(np.float32) / WEIGHT_SCALE
     offsets = np.concatenate([[0], np.cumsum(pc.list_value_length(table.column("keys")).fill_null(0).to_numpy())])
     mh = np.frombuffer(b"".join(table.column("minhash").to_pylist()), dtype="<u4").reshape(n, N_MINHASH)
     cols = {c: table.column(c).to_pylist() for c in
             ("article_id", "content_sha256", "site_name", "title", "published", "first_seen", "flags",
-             "n_words", "n_shingles", "links")}
+             "n_words", "n_shingles")}
     out = []
     for i in range(n):
         s, e = int(offsets[i]), int(offsets[i + 1])
         fp = Fingerprint(keys_col[s:e], w_col[s:e], mh[i].astype(np.uint32), cols["n_shingles"][i], cols["n_words"][i])
-        out.append((Entry(
+        out.append(Entry(
             article_id=cols["article_id"][i], content_sha256=cols["content_sha256"][i], fp=fp,
             site_name=cols["site_name"][i], title=cols["title"][i], published=cols["published"][i],
             first_seen=cols["first_seen"][i], flags=list(cols["flags"][i] or []),
-        ), cols["links"][i] or []))
-    return out
+        ))
+    links = table.column("links")
+    lengths = pc.list_value_length(links).fill_null(0).to_numpy()
+    target = pc.index_in(pc.list_flatten(links), value_set=table.column("article_id")).fill_null(-1).to_numpy()
+    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    known = target >= 0  # links to articles no longer indexed are dropped
+    return out, owner[known], target[known].astype(np.int64)
 
 
 def read_index(root: Path) -> StoryIndex:
@@ -193,13 +200,13 @@ def read_index(root: Path) -> StoryIndex:
     parts = _since_base(_parts(Path(root)))
     tables = [pq.read_table(p, schema=PART) for p in parts] if _compatible(parts) else []
     if not tables:
-        return StoryIndex.from_entries([])
+        return StoryIndex.from_entries([], np.empty(0, np.int64), np.empty(0, np.int64))
     table = pa.concat_tables(tables)
     ids = table.column("article_id").to_pylist()
     last = {a: i for i, a in enumerate(ids)}
     removed = table.column("removed").to_pylist()
     keep = sorted(i for i in last.values() if not removed[i])
-    return StoryIndex.from_entries(_entries(table.take(pa.array(keep, pa.int64()))))
+    return StoryIndex.from_entries(*_entries(table.take(pa.array(keep, pa.int64()))))
 
 
 # -- reconciliation -------------------------------------------------------------------------
@@ -284,13 +291,52 @@ def prepare(wh: Warehouse, articles: list[Article]) -> None:
 
 def settle(wh: Warehouse, final: bool = False) -> None:
     """After a batch is written (and, `final`, at the end of a run): relabel stored articles
-    whose story changed; save the index, and the stories table when due."""
+    whose story changed; save the index, and the stories table when due.
+
+    A final settle of a run that wrote nothing is skipped when the warehouse is as the last
+    completed run left it (see `_settled`): an unchanged re-run never loads the index.
+    """
+    if final and wh not in _LOADED and _settled(wh):
+        return
     index = index_for(wh)
     updates = dict(index.pending)
     if updates:
         wh.update_story_fields({a: (s.story_id, sorted(s.flags)) for a, s in updates.items()}, STORY_FLAGS)
         index.mark_written(updates)
     _save(wh, index, final)
+    if final:
+        _mark_settled(wh)
+
+
+_SETTLED = "settled"
+
+
+def _state(wh: Warehouse) -> tuple[str, int]:
+    """The files a settle depends on: their names, and the newest modification time."""
+    files = [*wh._paths("articles"), *_parts(wh.root), wh.path("stories")]
+    present = [f for f in files if f.exists()]
+    names = "\n".join(str(f.relative_to(wh.root)) for f in present)
+    return names, max((f.stat().st_mtime_ns for f in present), default=0)
+
+
+def _settled(wh: Warehouse) -> bool:
+    """True when a completed run's final settle was the last write: the marker it left names
+    the same files, and is strictly newer than each (a coarse clock errs towards loading)."""
+    marker = wh.root / INDEX_DIR / _SETTLED
+    try:
+        names, newest = _state(wh)
+        return marker.read_text() == names and marker.stat().st_mtime_ns > newest
+    except OSError:
+        return False
+
+
+def _mark_settled(wh: Warehouse) -> None:
+    marker = wh.root / INDEX_DIR / _SETTLED
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    tmp = wh.root / ".tmp" / f"{_SETTLED}-{os.getpid()}.tmp"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    tmp.write_text(_state(wh)[0])
+    os.replace(tmp, marker)
 
 
 def _save(wh: Warehouse, index: StoryIndex, final: bool = False) -> None:
