@@ -229,6 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Arrow's default pool keeps freed pages; the writer rewrites parts all run long (see
+    # newsnorm.run._use_system_allocator). Set before anything imports pyarrow.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
