@@ -1,7 +1,8 @@
 """Start a flow run: pick the task runner, own the Prefect API server's lifetime.
 
-Measured with Prefect 3.9 (../shared/FIELD-NOTES.md): without PREFECT_API_URL every
-process-pool or Dask worker starts a temporary server of its own (5-8 s each). So, when
+Measured with Prefect 3.9 (../shared/FIELD-NOTES.md): without PREFECT_API_URL every Dask
+worker (or Prefect process-pool worker) starts a temporary server of its own (5-8 s each;
+newsnorm's own pool, flows/pool.py, never talks to Prefect). So, when
 no API URL is set, one temporary server is started here, its URL exported for the
 workers, and it is stopped when the run ends. On Linux the server is also told to die
 with this process, so even a kill -9 of the run leaves no server behind.

@@ -149,17 +149,10 @@ def _title_case(words: list[str]) -> bool:
     return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
 
 
-def term_features(text: str, frequency: Callable[[str], float] = zipf) -> dict[str, float]:
-    """Names and rarer content words, weighted by surprise; names count more.
-
-    `frequency` maps a word to its Zipf frequency; the benchmark swaps it to measure
-    what the frequency table is worth.
-    """
-    return _term_features(text, frequency)[0]
-
-
 def _term_features(text: str, frequency: Callable[[str], float]) -> tuple[dict[str, float], list[str]]:
-    """The features, and every word of the text in order (the MinHash shingles them)."""
+    """Names and rarer content words, weighted by surprise (names count more), and every
+    word of the text in order (the MinHash shingles them). `frequency` maps a word to its
+    Zipf frequency; the stories benchmark swaps it to measure what the table is worth."""
     names: set[str] = set()
     words: list[str] = []
     for line in text.split("\n"):
