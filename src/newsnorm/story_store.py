@@ -313,7 +313,7 @@ _SETTLED = "settled"
 
 def _state(wh: Warehouse) -> tuple[str, int]:
     """The files a settle depends on: their names, and the newest modification time."""
-    files = [*wh._paths("articles"), *_parts(wh.root), wh.path("stories")]
+    files = [*(wh.path("articles", p) for p in wh.parts()), *_parts(wh.root), wh.path("stories")]
     present = [f for f in files if f.exists()]
     names = "\n".join(str(f.relative_to(wh.root)) for f in present)
     return names, max((f.stat().st_mtime_ns for f in present), default=0)
