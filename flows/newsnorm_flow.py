@@ -23,8 +23,9 @@ from prefect.tasks import exponential_backoff
 from pydantic import Field
 
 from flows import pool
+from newsnorm.batching import BATCH_FILES, CHUNK_FILES, batches_of
 from newsnorm.ingest import DEFAULT_MAX_BYTES
-from newsnorm.pipeline import BatchResult, process_paths
+from newsnorm.pipeline import BatchResult, merge_results, process_paths
 from newsnorm.report import markdown_report
 from newsnorm.run import FLUSH_ARTICLES, RunConfig, RunSummary, execute
 from newsnorm.translation_cache import cache_path
@@ -45,14 +46,15 @@ def _transient(task, task_run, state) -> bool:
       retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_transient)
 def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int,
                        translation_cache: str | None = None) -> BatchResult:
-    return pool.run(process_paths, paths, packages_dir, max_bytes, translation_cache)
+    chunks = batches_of(paths, CHUNK_FILES)
+    return merge_results(pool.run_each(process_paths, chunks, packages_dir, max_bytes, translation_cache))
 
 
 @flow(name="newsnorm", log_prints=False, validate_parameters=True, task_runner=ThreadPoolTaskRunner())
 def newsnorm_flow(
     inputs: Annotated[list[str], Field(min_length=1)],
     warehouse: str = "warehouse",
-    batch_size: Annotated[int, Field(ge=1, le=100_000)] = 50,
+    batch_size: Annotated[int, Field(ge=1, le=100_000)] = BATCH_FILES,
     max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
     packages_dir: str | None = None,
     lock_timeout: Annotated[float, Field(ge=0)] = 60.0,
@@ -78,8 +80,9 @@ def newsnorm_flow(
     def map_batches(batches: list[list[str]]) -> Iterator[BatchResult]:
         """At most `window` batches submitted ahead: memory stays flat in corpus size.
 
-        The default window covers a flush: while this process writes `flush_every`
-        articles, the workers go on with the batches already submitted.
+        Each batch keeps every worker busy (its chunks are spread over the pool); the
+        default window adds enough batches to cover a flush: while this process writes
+        `flush_every` articles, the workers go on with the batches already submitted.
         """
         cache = str(cache_path(warehouse))  # workers read it; execute() (this process) writes it
         pending: deque = deque()
@@ -101,7 +104,7 @@ def newsnorm_flow(
 
     local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     workers = (os.cpu_count() or 1) if processes is None else processes
-    window = max_inflight or 2 * max(workers, 1) + -(-flush_every // batch_size)
+    window = max_inflight or 2 + -(-flush_every // batch_size)
     with pool.session(workers) if local and workers else contextlib.nullcontext():
         summary: RunSummary = execute(cfg, map_batches)
     logger.info("newsnorm run %s: %d files seen, %d articles written, %d unchanged, %d quarantined",

@@ -97,6 +97,28 @@ def run(fn: Callable[..., T], *args: object) -> T:
         raise
 
 
+def run_each(fn: Callable[..., T], items: list, *args: object) -> list[T]:
+    """`[fn(item, *args) for item in items]`, spread over the pool's workers when a session is
+    open in this process (else computed in this thread, in order).
+
+    One Prefect task can so keep every worker busy: tasks stay few (each costs the API
+    server and the flow's process tens of milliseconds) without idle cores at a run's end.
+    """
+    with _lock:
+        pool = _pool if _sessions else None
+    if pool is None:
+        return [fn(item, *args) for item in items]
+    futures = [pool.submit(fn, item, *args) for item in items]
+    try:
+        return [f.result() for f in futures]
+    except BrokenProcessPool:
+        _replace(pool)
+        raise
+    finally:
+        for f in futures:
+            f.cancel()
+
+
 def _replace(broken: ProcessPoolExecutor) -> None:
     global _pool
     with _lock:

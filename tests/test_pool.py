@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from concurrent.futures.process import BrokenProcessPool
@@ -28,3 +29,18 @@ def test_a_killed_worker_fails_its_call_and_the_pool_is_replaced():
         with pytest.raises(BrokenProcessPool):
             pool.run(os.kill, victim, signal.SIGKILL)
         assert pool.run(os.getpid) not in (victim, os.getpid())  # the retry gets a fresh worker
+
+
+def test_run_each_spreads_items_over_the_workers_and_keeps_their_order():
+    items = list(range(12))
+    assert pool.run_each(divmod, items, 5) == [divmod(i, 5) for i in items]  # no session: in order, here
+    with pool.session(2), multiprocessing.Manager() as manager:
+        assert pool.run_each(divmod, items, 5) == [divmod(i, 5) for i in items]
+        both = manager.Barrier(2, timeout=60)  # passes only if two workers hold an item at once
+        pids = set(pool.run_each(_pid_at_barrier, [both, both]))
+    assert os.getpid() not in pids and len(pids) == 2
+
+
+def _pid_at_barrier(barrier) -> int:
+    barrier.wait()
+    return os.getpid()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .batching import BATCH_FILES, CHUNK_FILES
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
 
@@ -174,7 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="process INPUT files/folders into the warehouse")
     run.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders (default: seeds/)")
     run.add_argument("--warehouse", default="warehouse", help="output folder (default: warehouse/)")
-    run.add_argument("--batch-size", type=int, default=50, help="files per Prefect task (default 50)")
+    run.add_argument("--batch-size", type=int, default=BATCH_FILES,
+                     help=f"files per Prefect task (default {BATCH_FILES}); workers take them {CHUNK_FILES} at a time")
     run.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
                      help="quarantine inputs larger than this (default 20 MiB)")
     run.add_argument("--lock-timeout", type=float, default=60.0,
@@ -196,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders (default: seeds/)")
     serve.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" (hourly)')
     serve.add_argument("--warehouse", default="warehouse")
-    serve.add_argument("--batch-size", type=int, default=50)
+    serve.add_argument("--batch-size", type=int, default=BATCH_FILES)
     serve.add_argument("--port", type=int, default=4200,
                        help="port of the local Prefect server started when PREFECT_API_URL is unset "
                             "(default 4200; 0 picks a free one)")

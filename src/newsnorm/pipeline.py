@@ -152,6 +152,20 @@ def process_batch(paths: list[str], translator: Translator | None = None,
     return result
 
 
+def merge_results(results: list[BatchResult]) -> BatchResult:
+    """One batch's result from its chunks' results, in order."""
+    merged = BatchResult()
+    for r in results:
+        merged.articles.extend(r.articles)
+        merged.quarantined.extend(r.quarantined)
+        merged.errors.extend(r.errors)
+        merged.failed.extend(r.failed)
+        merged.langdetect_calls += r.langdetect_calls
+        merged.lines += r.lines
+        merged.translation.merge(r.translation)
+    return merged
+
+
 def process_paths(paths: list[str], packages_dir: str | None, max_bytes: int = DEFAULT_MAX_BYTES,
                   cache_path: str | None = None) -> BatchResult:
     """`process_batch` with the translator built where it runs (a pool worker), from plain arguments."""

@@ -19,10 +19,11 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from . import PIPELINE_VERSION, story_store
+from .batching import BATCH_FILES, CHUNK_FILES, batches_of
 from .data import Article, Quarantined
 from .discover import discover
 from .ingest import DEFAULT_MAX_BYTES
-from .pipeline import BatchResult, process_batch
+from .pipeline import BatchResult, merge_results, process_batch
 from .translate import TranslationReport, make_translator
 from .translation_cache import TranslationCache, cache_path
 from .warehouse import Warehouse, translations_json
@@ -58,7 +59,7 @@ class IncompleteRun(RuntimeError):
 class RunConfig:
     inputs: list[str]
     warehouse: str = "warehouse"
-    batch_size: int = 50
+    batch_size: int = BATCH_FILES
     max_bytes: int = DEFAULT_MAX_BYTES
     packages_dir: str | None = None
     lock_timeout: float = 60.0
@@ -102,16 +103,12 @@ class RunSummary:
         return (end - self.started_at).total_seconds()
 
 
-def batches_of(items: list[str], size: int) -> list[list[str]]:
-    size = max(1, size)
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str | None = None) -> MapBatches:
     def run(batches: list[list[str]]) -> Iterator[BatchResult]:
         translator = make_translator(packages_dir)
         for b in batches:
-            yield process_batch(b, translator, max_bytes, translation_cache)
+            yield merge_results([process_batch(c, translator, max_bytes, translation_cache)
+                                 for c in batches_of(b, CHUNK_FILES)])
 
     return run
 
