@@ -31,10 +31,19 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+# Pool workers yield the CPU to the flow's process and Prefect's server: while the server
+# boots they run the first batches (flows/pool.py prefetch) only on what the boot leaves
+# idle, and later the writer and the API never wait behind them. Throughput is the same:
+# the workers still get every cycle nobody else wants.
+WORKER_NICE = 10
+
+
 def worker_init() -> None:
-    """Each pool worker: die with the run (no orphans after kill -9), load langdetect once."""
+    """Each pool worker: die with the run (no orphans after kill -9), lower priority, load langdetect once."""
     if sys.platform.startswith("linux"):
         _die_with_parent()
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICE)
     from newsnorm.langid import warm_up
 
     warm_up()

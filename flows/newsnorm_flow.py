@@ -23,7 +23,7 @@ from prefect.tasks import exponential_backoff
 from pydantic import Field
 
 from flows import pool
-from newsnorm.batching import BATCH_FILES, CHUNK_FILES, batches_of
+from newsnorm.batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of
 from newsnorm.ingest import DEFAULT_MAX_BYTES
 from newsnorm.pipeline import BatchResult, merge_results, process_paths
 from newsnorm.report import markdown_report
@@ -81,8 +81,7 @@ def newsnorm_flow(
         """At most `window` batches submitted ahead: memory stays flat in corpus size.
 
         Each batch keeps every worker busy (its chunks are spread over the pool); the
-        default window adds enough batches to cover a flush: while this process writes
-        `flush_every` articles, the workers go on with the batches already submitted.
+        default window (batching.batches_ahead) also covers a flush.
         """
         cache = str(cache_path(warehouse))  # workers read it; execute() (this process) writes it
         pending: deque = deque()
@@ -104,7 +103,7 @@ def newsnorm_flow(
 
     local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     workers = (os.cpu_count() or 1) if processes is None else processes
-    window = max_inflight or 2 + -(-flush_every // batch_size)
+    window = max_inflight or batches_ahead(flush_every, batch_size)
     with pool.session(workers) if local and workers else contextlib.nullcontext():
         summary: RunSummary = execute(cfg, map_batches)
     logger.info("newsnorm run %s: %d files seen, %d articles written, %d unchanged, %d quarantined",

@@ -18,7 +18,7 @@ import contextlib
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -30,6 +30,7 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _size = 0
 _sessions = 0
+_ahead: dict[tuple, Future] = {}  # work started before the flow asked for it (see `prefetch`)
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
@@ -50,15 +51,38 @@ def start(workers: int) -> None:
             return
         if _pool is not None:
             _pool.shutdown(wait=False, cancel_futures=True)
+            _ahead.clear()
         _pool, _size = _new_pool(workers), workers
         for _ in range(workers):  # the executor spawns a worker per submit while none is idle
             _pool.submit(_ready)
+
+
+def prefetch(fn: Callable[..., object], items: list, *args: object) -> None:
+    """Start `fn(item, *args)` for each item now, before any session: a later `run_each` with
+    the same call takes the result instead of computing it again. The CLI starts a run's
+    first chunks this way while Prefect's server boots (the workers would idle otherwise);
+    a call never asked for is cancelled or dropped when the pool shuts down."""
+    with _lock:
+        if _pool is None:
+            return
+        for item in items:
+            key = (fn, tuple(item), args)
+            if key not in _ahead:
+                _ahead[key] = _pool.submit(fn, item, *args)
+
+
+def _take(fn: Callable[..., T], item: list, args: tuple) -> Future | None:
+    with _lock:
+        return _ahead.pop((fn, tuple(item), args), None) if _ahead else None
 
 
 def shutdown() -> None:
     global _pool, _size
     with _lock:
         pool, _pool, _size = _pool, None, 0
+        for f in _ahead.values():
+            f.cancel()
+        _ahead.clear()
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -108,7 +132,7 @@ def run_each(fn: Callable[..., T], items: list, *args: object) -> list[T]:
         pool = _pool if _sessions else None
     if pool is None:
         return [fn(item, *args) for item in items]
-    futures = [pool.submit(fn, item, *args) for item in items]
+    futures = [_take(fn, item, args) or pool.submit(fn, item, *args) for item in items]
     try:
         return [f.result() for f in futures]
     except BrokenProcessPool:
@@ -124,4 +148,5 @@ def _replace(broken: ProcessPoolExecutor) -> None:
     with _lock:
         if _pool is broken:
             _pool = _new_pool(_size)
+            _ahead.clear()  # started on the broken pool: they would fail too
     broken.shutdown(wait=False, cancel_futures=True)

@@ -44,3 +44,23 @@ def test_run_each_spreads_items_over_the_workers_and_keeps_their_order():
 def _pid_at_barrier(barrier) -> int:
     barrier.wait()
     return os.getpid()
+
+
+def test_prefetched_work_is_taken_not_done_again_and_unclaimed_work_is_dropped(tmp_path):
+    log = tmp_path / "calls"
+    pool.start(2)
+    try:
+        pool.prefetch(_logged_sum, [[1, 2], [3, 4], [5, 6]], str(log))
+        with pool.session(2):
+            assert pool.run_each(_logged_sum, [[1, 2], [3, 4], [7, 8]], str(log)) == [3, 7, 15]
+    finally:
+        pool.shutdown()
+    calls = sorted(log.read_text().split())
+    assert calls.count("3") == 1 and calls.count("7") == 1 and calls.count("15") == 1  # each computed once
+    assert not pool._ahead  # [5, 6] was never asked for: dropped with the pool
+
+
+def _logged_sum(item: list[int], log: str) -> int:
+    with open(log, "a") as fh:
+        fh.write(f"{sum(item)}\n")
+    return sum(item)

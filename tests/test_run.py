@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from newsnorm.pipeline import BatchResult, process_batch
-from newsnorm.run import IncompleteRun, RunConfig, execute
+from newsnorm.run import IncompleteRun, RunConfig, execute, plan_ahead
 
 
 def test_a_failed_batch_loses_nothing_else_and_is_retried(tmp_path, seeds_dir):
@@ -39,3 +39,19 @@ def test_progress_reports_every_batch(tmp_path, seeds_dir):
     execute(RunConfig(inputs=[str(seeds_dir)], warehouse=str(tmp_path / "wh"), batch_size=2),
             progress=lambda done, total: seen.append((done, total)))
     assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+def test_plan_ahead_guesses_the_new_files_without_touching_the_warehouse(tmp_path, seeds_dir):
+    corpus = tmp_path / "in"
+    shutil.copytree(seeds_dir, corpus)
+    (corpus / "broken.txt").write_bytes(b"")
+    wh = tmp_path / "wh"
+    cfg = RunConfig(inputs=[str(corpus)], warehouse=str(wh))
+    everything = sorted(str(p) for p in corpus.iterdir())
+    assert sorted(plan_ahead(cfg)) == everything and not wh.exists()  # read-only
+    execute(cfg)
+    assert plan_ahead(cfg) == []  # stored, or quarantined as it still is
+    (corpus / "new.txt").write_text(sorted(seeds_dir.iterdir())[0].read_text(encoding="utf-8") + "\nA new line.\n")
+    assert plan_ahead(cfg) == [str(corpus / "new.txt")]
+    (corpus / "broken.txt").write_text("Now a readable article.\n\nWith a body paragraph of text.\n")
+    assert sorted(plan_ahead(cfg)) == [str(corpus / "broken.txt"), str(corpus / "new.txt")]

@@ -16,3 +16,9 @@ CHUNK_FILES = 50
 def batches_of(items: list[str], size: int) -> list[list[str]]:
     size = max(1, size)
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def batches_ahead(flush_every: int, batch_size: int) -> int:
+    """Batches a run keeps submitted ahead of the writer: two (each keeps every worker busy)
+    plus enough to cover a flush, so the workers go on while the flow's process writes."""
+    return 2 + -(-flush_every // max(1, batch_size))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .batching import BATCH_FILES, CHUNK_FILES
+from .batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
 
@@ -71,6 +71,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from newsnorm.warehouse import SchemaMismatch, WarehouseBusy
 
     err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
+    if args.runner == "process" and server is not None:
+        _start_ahead(args, inputs)
     from flows.launch import run_flow
 
     progress = Progress(TextColumn("processing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -104,6 +106,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         pool.shutdown()
     print_summary(summary, _console())
     return 0
+
+
+def _start_ahead(args: argparse.Namespace, inputs: list[str]) -> None:
+    """Hand the workers the run's first batches while Prefect's server boots (~3 s here, the
+    workers idle otherwise); the flow's tasks then take these results (flows/pool.py)."""
+    from flows import pool
+    from newsnorm.pipeline import process_paths
+    from newsnorm.run import RunConfig, plan_ahead
+    from newsnorm.translation_cache import cache_path
+
+    warehouse = str(Path(args.warehouse).absolute())
+    todo = plan_ahead(RunConfig(inputs=[str(Path(i).absolute()) for i in inputs], warehouse=warehouse))
+    first = batches_of(todo, args.batch_size)[: batches_ahead(args.flush_every, args.batch_size)]
+    chunks = [chunk for batch in first for chunk in batches_of(batch, CHUNK_FILES)]
+    pool.prefetch(process_paths, chunks, os.environ.get("ARGOS_PACKAGES_DIR"), args.max_bytes,
+                  str(cache_path(warehouse)))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
