@@ -11,3 +11,13 @@ def test_one_segment_per_non_blank_line_with_its_line_number():
 
 def test_empty_text_has_no_segments():
     assert split_segments("\n\n  \n") == []
+
+
+def test_a_segment_pickles_to_an_equal_segment():
+    import pickle
+
+    from newsnorm.data import Segment
+
+    seg = Segment(3, 7, "Xin chào", "vi", 0.99, "caption", "photo credit", "Hello", "argos", "translated", 2)
+    assert pickle.loads(pickle.dumps(seg)) == seg
+    assert pickle.loads(pickle.dumps(Segment(0, 0, "x"))) == Segment(0, 0, "x")
