@@ -106,6 +106,7 @@ def test_figures_are_normalized_across_spellings():
 def test_spinner_report_names_the_substitutions():
     r = spin_report("Officials at the White Home said the assume tank would take a position moderately than wait.")
     assert {"white home", "assume tank", "take a position", "moderately than"} <= set(r.hits)
+    assert r.words == 16 and r.spun
     assert not spin_report("Officials at the White House said the think tank would invest rather than wait.").hits
 
 

@@ -11,7 +11,7 @@ replaced) and flags an article when there are enough of them for its length.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .spinner_data import SPUN_PHRASES
 
@@ -23,7 +23,15 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 @dataclass(slots=True)
 class SpinReport:
     hits: list[str]
-    words: int
+    text: str = field(repr=False)
+    _words: int | None = field(default=None, repr=False)
+
+    @property
+    def words(self) -> int:
+        """Counted on demand: only an article with MIN_DISTINCT hits needs its length."""
+        if self._words is None:
+            self._words = len(_WORD.findall(self.text))
+        return self._words
 
     @property
     def per_1000_words(self) -> float:
@@ -68,7 +76,7 @@ def spin_report(text: str) -> SpinReport:
         if at >= pos:
             found.add(needle.replace("’", "'"))
             pos = end
-    return SpinReport(sorted(found), len(_WORD.findall(text)))
+    return SpinReport(sorted(found), text)
 
 
 def is_spun(text: str) -> bool:
