@@ -12,7 +12,15 @@ from functools import lru_cache
 
 from .data import Segment
 from .langid import count_letters
-from .patterns import COMPILED
+from .linematch import fold_case
+from .patterns import (
+    AGENCY_NAMES,
+    COMPILED,
+    CONTRIBUTION_NEEDS,
+    CREDIT_INLINE_COLONS,
+    CREDIT_INLINE_ENDS,
+    TEASER_NEEDS,
+)
 
 REMOVED_ROLES = frozenset({"boilerplate", "credit", "byline"})
 CONTENT_ROLES = frozenset({"title", "heading", "body", "caption"})
@@ -89,26 +97,40 @@ def is_boilerplate_phrase(text: str) -> bool:
     anchored, gate, anywhere = COMPILED["boilerplate"]
     if anchored.match(text) or gate.search(text.lower()) and anywhere.match(text):
         return True
-    return bool(COMPILED["teaser"].match(text))
+    return TEASER_NEEDS in text and bool(COMPILED["teaser"].match(text))
 
 
 def is_photo_credit(text: str) -> bool:
     if words(text) > 25:
         return False
-    return bool(
-        COMPILED["credit_line"].match(text)
-        or COMPILED["credit_phrase"].match(text)
-        or COMPILED["credit_slash"].match(text)
-        or COMPILED["credit_agency_only"].match(text)
-        or COMPILED["credit_name_agency"].match(text)
+    if COMPILED["credit_line"].match(text) or COMPILED["credit_phrase"].match(text):
+        return True
+    if "/" in text and COMPILED["credit_slash"].match(text):
+        return True
+    return ends_with_agency(text) and bool(
+        COMPILED["credit_agency_only"].match(text) or COMPILED["credit_name_agency"].match(text)
     )
 
 
+_LAST_WORD_CHAR = re.compile(r".*\w", re.DOTALL)
+
+
+def ends_with_agency(text: str) -> bool:
+    """Does the line end with an agency's name (trailing punctuation aside)? Both agency
+    credit patterns need it, and the test is far cheaper than their backtracking."""
+    m = _LAST_WORD_CHAR.match(text)
+    return m is not None and text[: m.end()].endswith(AGENCY_NAMES)
+
+
 def is_contribution(text: str) -> bool:
-    return words(text) <= 40 and bool(COMPILED["contribution"].match(text))
+    return (words(text) <= 40 and CONTRIBUTION_NEEDS in fold_case(text)
+            and bool(COMPILED["contribution"].match(text)))
 
 
 def has_inline_credit(text: str) -> bool:
+    """Searched only where it can end: on a line that closes a bracket or has a colon."""
+    if not (text.rstrip().endswith(CREDIT_INLINE_ENDS) or any(c in text for c in CREDIT_INLINE_COLONS)):
+        return False
     return bool(COMPILED["credit_inline"].search(text))
 
 
