@@ -50,6 +50,14 @@ def test_gate_equals_the_plain_search(text):
     assert Gate(CORES).search(text) == bool(re.compile("|".join(f"(?:{c})" for c in CORES)).search(text))
 
 
+def test_gate_equals_the_plain_search_on_many_lines(seeds_dir):
+    plain = re.compile("|".join(f"(?:{c})" for c in CORES))
+    lines = [x.lower() for x in _lines(seeds_dir)]
+    lines += [f"{x} all rights reserved" for x in lines[:50]] + ["[video] x", "you can be reached at x"]
+    assert [Gate(CORES).search(x) for x in lines] == [bool(plain.search(x)) for x in lines]
+    assert any(Gate(CORES).search(x) for x in lines)
+
+
 def test_fold_case_keeps_every_ascii_letter_ignorecase_finds():
     """Every character IGNORECASE matches to an ASCII letter folds to that letter, so a literal
     pre-check on the folded line never rejects a line the pattern matches."""

@@ -16,8 +16,12 @@ from newsnorm.roles import (
     has_inline_credit,
     is_boilerplate_phrase,
     is_contribution,
+    is_paragraph_like,
     is_photo_credit,
     main_block,
+    norm_key,
+    running_size,
+    text_size,
     words,
 )
 
@@ -386,3 +390,14 @@ def test_agency_names_are_the_pattern_alternatives_and_end_in_a_word_character()
     assert all(not set(n) & set(".^$*+?{}[]\\|()") and re.match(r".*\w$", n) for n in AGENCY_NAMES)
     assert ends_with_agency("Jane Doe/Getty Images.") and ends_with_agency("(AP)")
     assert not ends_with_agency("Jane Doe/AP Images") and not ends_with_agency("...")
+
+
+@pytest.mark.parametrize("text", ["Hello, World", "O’Neil’s “Quote”", "İSTANBUL Gate", "ΟΔΟΣ.ΑΘΗΝΑ", "ΟΔΟΣ ΑΘΗΝΩΝ",
+                                  "ÉTÉ Straße", "Ⅻ Ⓐ ǅ", "rock'n'roll 'tis", "snake_case", ""])
+def test_norm_key_equals_the_words_of_the_lower_cased_line(text):
+    assert norm_key(text) == " ".join(re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text.lower()))
+
+
+def test_running_size_is_the_size_of_paragraph_like_lines(seeds_dir):
+    for t in _tricky_lines(seeds_dir):
+        assert running_size(t) == (text_size(t) if is_paragraph_like(t) else 0)

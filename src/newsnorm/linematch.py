@@ -168,6 +168,17 @@ def _best(groups: list[list[str]]) -> list[str] | None:
     return max(groups, key=lambda g: min(map(len, g)), default=None)
 
 
+def _minimal(group: list[str]) -> list[str]:
+    """The group without strings that contain another of its strings (found only where that one is)."""
+    return [s for s in group if not any(t != s and t in s for t in group)]
+
+
+def _test_cost(group: list[str]) -> float:
+    """A group costs one substring test per string on a line that lacks it; short strings are
+    found more often, so they fail fewer lines: fewer and longer strings first."""
+    return len(group) / min(map(len, group))
+
+
 class Gate:
     """`bool(re.search("|".join(patterns), text))` for case-sensitive patterns, sped up by
     plain substring tests of what each pattern needs (read off the pattern): the regex runs
@@ -175,8 +186,8 @@ class Gate:
 
     def __init__(self, patterns: list[str]) -> None:
         self.regex = re.compile("|".join(f"(?:{p})" for p in patterns))
-        # each pattern's groups, the most telling first: most lines fail on their first test
-        self.needs = [sorted(_requirements(list(_p.parse(p))), key=lambda g: -min(map(len, g))) for p in patterns]
+        # each pattern's groups, the cheapest to fail first: most lines fail on their first test
+        self.needs = [sorted(map(_minimal, _requirements(list(_p.parse(p)))), key=_test_cost) for p in patterns]
 
     def search(self, text: str) -> bool:
         for need in self.needs:  # plain loops: generator expressions cost more than the tests

@@ -81,15 +81,27 @@ DATE_LINE_MAX_WORDS = 14
 
 
 @lru_cache(maxsize=_CACHE_LINES)
+def _word_list(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text))
+
+
 def words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(_word_list(text))
 
 
 def letters(text: str) -> int:
     return count_letters(text)
 
 
+# Where str.lower() is not one character for one (İ -> i + dot) or looks at the neighbours
+# (a final Σ -> ς): elsewhere lower-casing the words is lower-casing the line.
+_CONTEXT_LOWER = ("İ", "Σ")
+
+
 def norm_key(text: str) -> str:
+    """The line's words in lower case: what two copies of a line share."""
+    if text.isascii() or not any(ch in text for ch in _CONTEXT_LOWER):
+        return " ".join(_word_list(text)).lower()  # the words this line was already split into
     return " ".join(_WORD.findall(text.lower()))
 
 
@@ -198,15 +210,21 @@ def text_size(text: str) -> int:
     return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
-@lru_cache(maxsize=_CACHE_LINES)
 def is_paragraph_like(text: str) -> bool:
     """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
+    return running_size(text) > 0
+
+
+@lru_cache(maxsize=_CACHE_LINES)
+def running_size(text: str) -> int:
+    """The line's `text_size` if it is running text (see is_paragraph_like), else 0: one
+    lookup for the rules that ask both, several times per line."""
     size = text_size(text)
     if size < PARAGRAPH_MIN_CHARS:
-        return False
+        return 0
     if text.rstrip().endswith(_SENTENCE_END):
-        return True
-    return size >= LONG_LINE_CHARS and not is_glued_links(text)
+        return size
+    return size if size >= LONG_LINE_CHARS and not is_glued_links(text) else 0
 
 
 def is_glued_links(text: str) -> bool:
@@ -227,12 +245,13 @@ def block_weight(seg: Segment) -> int:
         return -LINK_LIST_COST
     if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
-    if not is_paragraph_like(seg.text):
+    size = running_size(seg.text)
+    if not size:
         # Free: a bullet or number typed into the text (the article's own list; menus get
         # theirs from CSS), a bare address the author typed out, a short sentence ("Webb
         # emerged, naked.").
         return 0 if _TYPED_ITEM.match(seg.text) or is_short_sentence(seg.text) else -SHORT_LINE_COST
-    return text_size(seg.text) - PARAGRAPH_MIN_CHARS
+    return size - PARAGRAPH_MIN_CHARS
 
 
 def is_short_sentence(text: str) -> bool:
@@ -243,7 +262,7 @@ def _after_enough_text(segments: list[Segment]) -> list[bool]:
     """Per line: is a good part of the page's running text above it? (Comments can outweigh
     the article, so not "most".) End-of-article and comment markers count only there: a
     `Comments` link under the lead or `TRENDING:` in the site's header is no end."""
-    sizes = [text_size(s.text) if s.role == "body" and is_paragraph_like(s.text) else 0 for s in segments]
+    sizes = [running_size(s.text) if s.role == "body" else 0 for s in segments]
     total, seen, out = sum(sizes), 0, []
     for size in sizes:
         out.append(total > 0 and seen >= min(COMMENTS_AFTER_SHARE * total, COMMENTS_AFTER_CHARS))
@@ -293,8 +312,8 @@ def next_story_start(segments: list[Segment], end: int) -> int:
         if seen >= NEXT_STORY_AFTER_CHARS and seg.role == "body" and is_byline(t) and "@" not in t \
                 and not t.startswith(("—", "–", "-")):
             return i
-        if seg.role == "body" and is_paragraph_like(t):
-            seen += text_size(t)
+        if seg.role == "body":
+            seen += running_size(t)
     return len(segments)
 
 
