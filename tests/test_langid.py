@@ -6,6 +6,8 @@ import pytest
 
 from newsnorm.data import Segment
 from newsnorm.langid import (
+    _FOREIGN_WORDS,
+    _NON_ENGLISH_MARKS,
     STATS,
     _script_of,
     classify,
@@ -14,6 +16,7 @@ from newsnorm.langid import (
     script_profile,
     vi_word_evidence,
 )
+from newsnorm.patterns import FOREIGN_FUNCTION_WORDS
 
 ENGLISH_ARTICLE = [
     "The two governments opened talks on Monday about the cost of keeping troops in the country.",
@@ -146,3 +149,8 @@ def test_second_pass_decides_as_classify_in_context():
     detect_segments(segs)
     for seg in segs[2:]:
         assert classify(seg.text, "en").lang == seg.lang
+
+
+def test_foreign_words_and_marks_are_all_languages_and_non_ascii():
+    assert {w for vocab in FOREIGN_FUNCTION_WORDS.values() for w in vocab} == _FOREIGN_WORDS
+    assert not any(ch.isascii() for ch in _NON_ENGLISH_MARKS)

@@ -34,6 +34,8 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _VOWEL = re.compile(r"[aeiouyăâêôơư]")
 _VI_VOWEL_MARK = re.compile(r"[ăâêôơư]")
 _NON_ENGLISH_MARKS = frozenset("àâäçéèêëîïôöùûüÿñãõåøæœßáíóúìąćęłńśźżčďěňřšťůž")
+# Any other language's function word: one set lookup per word instead of one per language.
+_FOREIGN_WORDS = frozenset().union(*FOREIGN_FUNCTION_WORDS.values())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 # Unicode script of a letter, by code point range; Latin is the default.
@@ -287,9 +289,9 @@ def has_foreign_evidence(words: list[str], lower: list[str]) -> bool:
         if not w.islower():
             continue
         particle = w in NAME_PARTICLES and i + 1 < len(words) and words[i + 1][:1].isupper()
-        if not particle and any(w in vocab for vocab in FOREIGN_FUNCTION_WORDS.values()):
+        if not particle and w in _FOREIGN_WORDS:
             signs += 1
-        if any(ch in _NON_ENGLISH_MARKS for ch in w):
+        if not w.isascii() and not _NON_ENGLISH_MARKS.isdisjoint(w):  # the marks are all non-ASCII
             signs += 1
     return signs >= FOREIGN_SIGNS and signs > english
 
