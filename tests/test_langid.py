@@ -1,9 +1,22 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from newsnorm.data import Segment
-from newsnorm.langid import STATS, classify, detect_segments, vi_word_evidence
+from newsnorm.langid import (
+    _FOREIGN_WORDS,
+    _NON_ENGLISH_MARKS,
+    STATS,
+    _script_of,
+    classify,
+    count_letters,
+    detect_segments,
+    script_profile,
+    vi_word_evidence,
+)
+from newsnorm.patterns import FOREIGN_FUNCTION_WORDS
 
 ENGLISH_ARTICLE = [
     "The two governments opened talks on Monday about the cost of keeping troops in the country.",
@@ -111,3 +124,33 @@ def test_only_uncertain_lines_reach_langdetect():
     before = STATS.langdetect_calls
     detect_segments(segs)
     assert STATS.langdetect_calls == before
+
+
+TRICKY = ["", "abc", "123", "Hello, world!", "“Quoted” — said O’Neil", "x² + ½ = ③", "٣٤ and ５", "snake_case ＿",
+          "e\u0301te\u0301", "한국어 문장입니다.", "Tiếng Việt có dấu", "日本語とカタカナ", "Ελληνικά", "a\udcffb",
+          "İstanbul ſtraße", "\u00a0\u2009", "ǅ ǈ", "\U0001d400\U0001d401", "tab\tnew\nline"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_letter_counts_equal_the_regex(text):
+    """The counting tricks (ASCII in C, non-letters subtracted) give exactly the regex's letters."""
+    letters = re.findall(r"[^\W\d_]", text)
+    assert count_letters(text) == len(letters)
+    assert sum(script_profile(text).values()) == len(letters)
+    assert script_profile(text).get("Latin", 0) == sum(1 for ch in letters if ch < "\u0250" or
+                                                       _script_of(ch) == "Latin")
+
+
+def test_second_pass_decides_as_classify_in_context():
+    """Reusing the first pass's words gives what `classify` in the same context gives."""
+    lines = [*ENGLISH_ARTICLE, "Latest", "Une enquête a été ouverte.", "São Paulo", "x", "Share this",
+             "Le président est arrivé à Paris hier soir.", "123", "사진: 연합뉴스", "Ahn Younger-joon/AP"]
+    segs = [Segment(i, i, t) for i, t in enumerate(lines)]
+    detect_segments(segs)
+    for seg in segs[2:]:
+        assert classify(seg.text, "en").lang == seg.lang
+
+
+def test_foreign_words_and_marks_are_all_languages_and_non_ascii():
+    assert {w for vocab in FOREIGN_FUNCTION_WORDS.values() for w in vocab} == _FOREIGN_WORDS
+    assert not any(ch.isascii() for ch in _NON_ENGLISH_MARKS)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import random
 import re
+import string
+import sys
 
 import pytest
 
-from newsnorm.linematch import Gate, LineMatcher
+from newsnorm.linematch import Gate, LineMatcher, fold_case
 from newsnorm.patterns import BOILERPLATE_LINES, _core
 
 PATTERNS = [p for ps in BOILERPLATE_LINES.values() for p in ps]
@@ -45,3 +48,37 @@ def test_line_matcher_tries_only_patterns_that_can_match():
                                   "you can be reached at", "nothing here", "read more »", "[video] x", ""])
 def test_gate_equals_the_plain_search(text):
     assert Gate(CORES).search(text) == bool(re.compile("|".join(f"(?:{c})" for c in CORES)).search(text))
+
+
+def test_gate_equals_the_plain_search_on_many_lines(seeds_dir):
+    plain = re.compile("|".join(f"(?:{c})" for c in CORES))
+    lines = [x.lower() for x in _lines(seeds_dir)]
+    lines += [f"{x} all rights reserved" for x in lines[:50]] + ["[video] x", "you can be reached at x"]
+    assert [Gate(CORES).search(x) for x in lines] == [bool(plain.search(x)) for x in lines]
+    assert any(Gate(CORES).search(x) for x in lines)
+
+
+def test_fold_case_keeps_every_ascii_letter_ignorecase_finds():
+    """Every character IGNORECASE matches to an ASCII letter folds to that letter, so a literal
+    pre-check on the folded line never rejects a line the pattern matches."""
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
+    for ch in set(re.findall("[a-z]", every, re.IGNORECASE)):
+        letter = next(c for c in string.ascii_lowercase if re.fullmatch(c, ch, re.IGNORECASE))
+        assert fold_case(ch) == letter and fold_case("é" + ch) == "é" + letter, ch
+
+
+@pytest.mark.parametrize("text", ["CONTRIBUTED", "contrİbuted", "contrıbuted", "ſource", "Photo: AP", "ÉTÉ"])
+def test_fold_case_finds_what_ignorecase_finds(text):
+    for word in ("contributed", "source", "photo", "été"):
+        if re.search(word, text, re.IGNORECASE):
+            assert word in fold_case(text)
+
+
+def test_line_matcher_width_classes_choose_as_the_exact_length():
+    fast = LineMatcher(ANCHORED)
+    for line in ["Share", "Share this", "x" * 200, "Back to top", "Read more: " + "word " * 40, "!!", ""]:
+        for cut in range(0, len(line) + 1, 3):
+            part = line[:cut]
+            head, need = fast._head_and_need(part)
+            assert fast._pattern_for(head, bisect.bisect_left(fast.widths, need)) is fast._compiled(
+                fast.candidates(part))

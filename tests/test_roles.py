@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from newsnorm.data import Segment
-from newsnorm.roles import REMOVED_ROLES, assign_roles, is_boilerplate_phrase, is_photo_credit, main_block
+from newsnorm.patterns import AGENCIES, AGENCY_NAMES, COMPILED, TEASER_NEEDS
+from newsnorm.roles import (
+    REMOVED_ROLES,
+    assign_roles,
+    ends_with_agency,
+    has_inline_credit,
+    is_boilerplate_phrase,
+    is_contribution,
+    is_paragraph_like,
+    is_photo_credit,
+    main_block,
+    norm_key,
+    running_size,
+    text_size,
+    words,
+)
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to expand the bus network, adding four routes to the northern suburbs.",
@@ -331,3 +349,55 @@ def test_an_author_line_inside_the_article_is_chrome_but_a_by_heading_stays():
              PARAGRAPHS[1], "By The Numbers", PARAGRAPHS[2], PARAGRAPHS[3]]
     kept = _kept(_page(lines))
     assert "By Jane Doe | Example Media for Example.com" not in kept and "By The Numbers" in kept
+
+
+def _tricky_lines(seeds_dir) -> list[str]:
+    """Seed lines, hand-made edge cases for the pre-checks, and random mixes of their words."""
+    rng = random.Random(5)
+    lines = [ln.strip() for f in sorted(seeds_dir.iterdir()) for ln in f.read_text().splitlines() if ln.strip()]
+    lines += ["Jane Doe/AP", "Jane Doe / Getty Images.", "AP", "(AP)", "Reuters  ", "Jane Doe, AFP —", "Jane for AP",
+              "Jane Doe/AP Images", "APx", "Jane Doe/AP\n", "Photo: Jane Doe", "PHOTO： Jane", "A view (Photo by Jane)",
+              "A view [image: Jane] ", "A view (photo by Jane) .", "Crowds gather. Ảnh: Reuters", "사진: 연합뉴스",
+              "Jane Doe contributed reporting to this report.", "JANE DOE CONTRİBUTED TO THIS STORY",
+              "Jane Doe contrıbuted to this story", "Jane Doe ſource: AP", "Image ſource: AP", "ſtory by Jane",
+              "Schools reopen after storm NEW DELHI: All schools in the capital reopened on Monday morning.",
+              "Schools reopen after storm NEW DELHI:All schools", ": ", "/", "", "—", "Photo:", "(Photo)"]
+    words = " ".join(lines).split()
+    lines += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 14))) for _ in range(600)]
+    endings = [" (Photo: AP)", " /AP", ", Reuters", " Photo: Jane", ": ", " ]", ".)"]
+    lines += [ln + rng.choice(endings) for ln in lines[:300]]
+    return lines
+
+
+def test_credit_and_phrase_pre_checks_answer_as_the_plain_patterns(seeds_dir):
+    """The literal pre-checks in roles.py never change an answer: compare with the bare regexes."""
+    def plain_credit(t: str) -> bool:
+        keys = ("credit_line", "credit_phrase", "credit_slash", "credit_agency_only", "credit_name_agency")
+        return words(t) <= 25 and any(COMPILED[k].match(t) for k in keys)
+
+    lines = _tricky_lines(seeds_dir)
+    assert [is_photo_credit(t) for t in lines] == [plain_credit(t) for t in lines]
+    assert [has_inline_credit(t) for t in lines] == [bool(COMPILED["credit_inline"].search(t)) for t in lines]
+    assert [is_contribution(t) for t in lines] == [words(t) <= 40 and bool(COMPILED["contribution"].match(t))
+                                                    for t in lines]
+    assert [bool(COMPILED["teaser"].match(t)) for t in lines if TEASER_NEEDS not in t] == [False] * sum(
+        TEASER_NEEDS not in t for t in lines)
+    assert sum(map(is_photo_credit, lines)) > 10 and sum(map(has_inline_credit, lines)) > 10
+
+
+def test_agency_names_are_the_pattern_alternatives_and_end_in_a_word_character():
+    assert "|".join(AGENCY_NAMES) == AGENCIES
+    assert all(not set(n) & set(".^$*+?{}[]\\|()") and re.match(r".*\w$", n) for n in AGENCY_NAMES)
+    assert ends_with_agency("Jane Doe/Getty Images.") and ends_with_agency("(AP)")
+    assert not ends_with_agency("Jane Doe/AP Images") and not ends_with_agency("...")
+
+
+@pytest.mark.parametrize("text", ["Hello, World", "O’Neil’s “Quote”", "İSTANBUL Gate", "ΟΔΟΣ.ΑΘΗΝΑ", "ΟΔΟΣ ΑΘΗΝΩΝ",
+                                  "ÉTÉ Straße", "Ⅻ Ⓐ ǅ", "rock'n'roll 'tis", "snake_case", ""])
+def test_norm_key_equals_the_words_of_the_lower_cased_line(text):
+    assert norm_key(text) == " ".join(re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text.lower()))
+
+
+def test_running_size_is_the_size_of_paragraph_like_lines(seeds_dir):
+    for t in _tricky_lines(seeds_dir):
+        assert running_size(t) == (text_size(t) if is_paragraph_like(t) else 0)

@@ -34,6 +34,8 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _VOWEL = re.compile(r"[aeiouyăâêôơư]")
 _VI_VOWEL_MARK = re.compile(r"[ăâêôơư]")
 _NON_ENGLISH_MARKS = frozenset("àâäçéèêëîïôöùûüÿñãõåøæœßáíóúìąćęłńśźżčďěňřšťůž")
+# Any other language's function word: one set lookup per word instead of one per language.
+_FOREIGN_WORDS = frozenset().union(*FOREIGN_FUNCTION_WORDS.values())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 # Unicode script of a letter, by code point range; Latin is the default.
@@ -88,28 +90,36 @@ def _script_of(ch: str) -> str:
     return "Latin"
 
 
-_LETTER = re.compile(r"[^\W\d_]")
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
+# Non-ASCII characters that are no letter (curly quotes, dashes, digits of other scripts): few.
+_NON_ASCII_NON_LETTER = re.compile(r"[^\w\x00-\x7f]|[^\D\x00-\x7f]")
 
 
 _ASCII_LETTERS = string.ascii_letters.encode()
 
 
+def _ascii_letters(text: str) -> tuple[int, int]:
+    """ASCII letters (exactly [A-Za-z]) and ASCII characters in the text, counted in C."""
+    ascii_part = text.encode("ascii", "ignore")
+    return len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS)), len(ascii_part)
+
+
 def count_letters(text: str) -> int:
-    if text.isascii():  # the common case, counted in C: ASCII letters are exactly [A-Za-z]
-        return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
-    return len(_LETTER.findall(text))
+    """Letters (`[^\\W\\d_]`), without a regex match per letter: the ASCII letters, plus the
+    non-ASCII characters less the few of those that are no letter."""
+    letters, n_ascii = _ascii_letters(text)
+    if n_ascii == len(text):
+        return letters
+    return letters + len(text) - n_ascii - len(_NON_ASCII_NON_LETTER.findall(text))
 
 
 def script_profile(text: str) -> dict[str, int]:
     """Letters per script. Regex-counted: this runs on every line, so no Python loop over ASCII."""
-    n = count_letters(text)
-    if not n:
+    latin, n_ascii = _ascii_letters(text)
+    other = _NON_ASCII_LETTER.findall(text) if n_ascii < len(text) else []
+    if not latin and not other:
         return {}
-    if text.isascii():
-        return {"Latin": n}
-    other = _NON_ASCII_LETTER.findall(text)
-    counts = {"Latin": n - len(other)}
+    counts = {"Latin": latin}
     for ch in other:
         s = "Latin" if ch < "\u0250" else _script_of(ch)
         counts[s] = counts.get(s, 0) + 1
@@ -279,23 +289,52 @@ def has_foreign_evidence(words: list[str], lower: list[str]) -> bool:
         if not w.islower():
             continue
         particle = w in NAME_PARTICLES and i + 1 < len(words) and words[i + 1][:1].isupper()
-        if not particle and any(w in vocab for vocab in FOREIGN_FUNCTION_WORDS.values()):
+        if not particle and w in _FOREIGN_WORDS:
             signs += 1
-        if any(ch in _NON_ENGLISH_MARKS for ch in w):
+        if not w.isascii() and not _NON_ENGLISH_MARKS.isdisjoint(w):  # the marks are all non-ASCII
             signs += 1
     return signs >= FOREIGN_SIGNS and signs > english
 
 
+@dataclass(slots=True)
+class _LatinWords:
+    """A Latin-script line's words as found and in lower case: the first pass reads them, and
+    for a line it leaves undecided the second pass reuses them."""
+
+    text: str
+    letters: int
+    words: list[str]
+    lower: list[str]
+
+    @classmethod
+    def of(cls, text: str, letters: int) -> _LatinWords:
+        words = _WORD.findall(text)
+        return cls(text, letters, words, [w.lower() for w in words])
+
+
 def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
-    words = _WORD.findall(text)
-    n = len(words)
-    lower = [w.lower() for w in words]
-    if not text.isascii() and is_vietnamese(words, lower):  # ASCII has no Vietnamese word (no marks)
-        return LangGuess("vi", 1.0, "diacritics")
-    if is_english(lower):
-        return LangGuess("en", 1.0, "function-words")
+    line = _LatinWords.of(text, letters)
+    certain = _certain_latin(line)
+    if certain is not None:
+        return certain
     if context == _FIRST_PASS:  # no certain evidence; decided in context later
         return LangGuess("und", 0.0, "none")
+    return _latin_in_context(line, context)
+
+
+def _certain_latin(line: _LatinWords) -> LangGuess | None:
+    """Vietnamese or English by the line's own words; None when they do not say."""
+    if not line.text.isascii() and is_vietnamese(line.words, line.lower):  # ASCII has no Vietnamese word
+        return LangGuess("vi", 1.0, "diacritics")
+    if is_english(line.lower):
+        return LangGuess("en", 1.0, "function-words")
+    return None
+
+
+def _latin_in_context(line: _LatinWords, context: str | None) -> LangGuess:
+    """A Latin-script line without certain evidence of its own, given its context."""
+    text, letters, words, lower = line.text, line.letters, line.words, line.lower
+    n = len(words)
     if letters < 3:
         return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
     if context == "en" or (n < SHORT_WORDS and context):
@@ -343,10 +382,16 @@ def detect_segments(segments: list[Segment]) -> str:
     """
     STATS.lines += len(segments)
     first: list[LangGuess | None] = []
+    pending: list[_LatinWords | None] = []  # an undecided Latin-script line's words, for the second pass
     weights: dict[str, int] = {}
     profiles = [script_profile(seg.text) for seg in segments]
     for seg, scripts in zip(segments, profiles, strict=True):
         guess = _certain_only(seg.text, scripts)
+        if isinstance(guess, _LatinWords):
+            pending.append(guess)
+            guess = None
+        else:
+            pending.append(None)
         first.append(guess)
         if guess is not None and guess.lang != "und":
             weights[guess.lang] = weights.get(guess.lang, 0) + sum(scripts.values())
@@ -355,7 +400,8 @@ def detect_segments(segments: list[Segment]) -> str:
         guess = first[i]
         if guess is None:
             context = _neighbour_context(first, i) or (primary if primary != "und" else None)
-            guess = classify(seg.text, context, profiles[i])
+            line = pending[i]
+            guess = _latin_in_context(line, context) if line is not None else classify(seg.text, context, profiles[i])
         seg.lang, seg.lang_prob = guess.lang, guess.prob
     return primary
 
@@ -363,11 +409,18 @@ def detect_segments(segments: list[Segment]) -> str:
 _FIRST_PASS = "\0"
 
 
-def _certain_only(text: str, scripts: dict[str, int]) -> LangGuess | None:
+def _certain_only(text: str, scripts: dict[str, int]) -> LangGuess | _LatinWords | None:
     """The first pass: evidence that needs no context (script, Vietnamese letters, English
-    function words; langdetect only for scripts other than Latin). Others wait for context."""
-    g = classify(text, _FIRST_PASS, scripts)
-    return g if g.method in ("script", "diacritics", "function-words", "langdetect") else None
+    function words; langdetect only for scripts other than Latin). Others wait for context:
+    a Latin-script line comes back as its words, which the second pass goes on from."""
+    letters = sum(scripts.values())
+    if letters == 0:
+        return None
+    guess = _classify_script(text, scripts, letters)
+    if guess is not None:
+        return guess if guess.method != "none" else None
+    line = _LatinWords.of(text, letters)
+    return _certain_latin(line) or line
 
 
 def _neighbour_context(first: list[LangGuess | None], i: int) -> str | None:

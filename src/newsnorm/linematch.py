@@ -12,6 +12,7 @@ patterns that pass (cached per set). The answer is the same as the full alternat
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 try:
@@ -95,25 +96,46 @@ class LineMatcher:
             else:
                 for ch in first:
                     self.by_char.setdefault(ch, []).append(i)
+        # Which patterns are long enough changes only at these widths: a line's length maps
+        # to one of few classes, so the regex for (first characters, class) is looked up.
+        self.widths = sorted(set(self.width))
         self._compiled = lru_cache(maxsize=4096)(self._compile)
+        self._for_head = lru_cache(maxsize=4096)(self._pattern_for)
 
     def _compile(self, chosen: tuple[int, ...]) -> re.Pattern[str] | None:
         if not chosen:
             return None
         return re.compile(r"^\W*(?:" + "|".join(self.patterns[i] for i in chosen) + r")\W*$", self.flags)
 
-    def candidates(self, line: str) -> tuple[int, ...]:
+    @staticmethod
+    def _head_and_need(line: str) -> tuple[str, int]:
+        """The line's first characters (up to its first word character) and the length a
+        pattern must reach (first to last word character)."""
         span = _SPAN.search(line)
-        head = line[: span.start() + 1] if span else line
-        need = span.end() - span.start() if span else 0
+        if span is None:
+            return line, 0
+        return line[: span.start() + 1], span.end() - span.start()
+
+    def candidates(self, line: str) -> tuple[int, ...]:
+        head, need = self._head_and_need(line)
+        return self._candidates(head, need)
+
+    def _candidates(self, head: str, need: int) -> tuple[int, ...]:
         chosen = set(self.any_start)
         for ch in set(head):
             for key in {ch.lower(), ch.upper().lower()}:  # as IGNORECASE folds (ſ matches s)
                 chosen.update(self.by_char.get(key, ()))
         return tuple(sorted(i for i in chosen if self.width[i] >= need))
 
+    def _pattern_for(self, head: str, width_class: int) -> re.Pattern[str] | None:
+        """The regex for lines with this head whose need lies in this class of widths (the
+        narrowest width that still fits, so the same patterns as the exact need)."""
+        need = self.widths[width_class] if width_class < len(self.widths) else self.widths[-1] + 1
+        return self._compiled(self._candidates(head, need))
+
     def match(self, line: str) -> bool:
-        pattern = self._compiled(self.candidates(line))
+        head, need = self._head_and_need(line)
+        pattern = self._for_head(head, bisect_left(self.widths, need))
         return bool(pattern and pattern.match(line))
 
 
@@ -146,6 +168,17 @@ def _best(groups: list[list[str]]) -> list[str] | None:
     return max(groups, key=lambda g: min(map(len, g)), default=None)
 
 
+def _minimal(group: list[str]) -> list[str]:
+    """The group without strings that contain another of its strings (found only where that one is)."""
+    return [s for s in group if not any(t != s and t in s for t in group)]
+
+
+def _test_cost(group: list[str]) -> float:
+    """A group costs one substring test per string on a line that lacks it; short strings are
+    found more often, so they fail fewer lines: fewer and longer strings first."""
+    return len(group) / min(map(len, group))
+
+
 class Gate:
     """`bool(re.search("|".join(patterns), text))` for case-sensitive patterns, sped up by
     plain substring tests of what each pattern needs (read off the pattern): the regex runs
@@ -153,8 +186,8 @@ class Gate:
 
     def __init__(self, patterns: list[str]) -> None:
         self.regex = re.compile("|".join(f"(?:{p})" for p in patterns))
-        # each pattern's groups, the most telling first: most lines fail on their first test
-        self.needs = [sorted(_requirements(list(_p.parse(p))), key=lambda g: -min(map(len, g))) for p in patterns]
+        # each pattern's groups, the cheapest to fail first: most lines fail on their first test
+        self.needs = [sorted(map(_minimal, _requirements(list(_p.parse(p)))), key=_test_cost) for p in patterns]
 
     def search(self, text: str) -> bool:
         for need in self.needs:  # plain loops: generator expressions cost more than the tests
@@ -167,3 +200,15 @@ class Gate:
             else:
                 return bool(self.regex.search(text))
         return False
+
+
+# Characters that IGNORECASE matches to an ASCII letter but str.lower() does not turn into it
+# (re's extra case pairs, and İ, which lower() makes two characters): tests/test_linematch.py
+# checks this list against every code point.
+_CASE_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def fold_case(text: str) -> str:
+    """The line in lower case such that a lower-case ASCII literal that an IGNORECASE pattern
+    finds in `text` is a plain substring of the result: literal pre-checks on it are exact."""
+    return text.lower() if text.isascii() else text.translate(_CASE_TWINS).lower()

@@ -296,8 +296,14 @@ AGENCIES = (
     r"연합뉴스|뉴시스|뉴스1|AFP연합뉴스|AP연합뉴스|로이터|게티이미지"
 )
 
+# The same names as plain strings: a credit that ends in an agency ends in one of these (before
+# any trailing punctuation), so a line that does not is never tried against those patterns.
+AGENCY_NAMES = tuple(AGENCIES.split("|"))
+
 # Lines that report who contributed or wrote: kept out of text_en as credits.
 CONTRIBUTION_LINE = r"(.{1,80}?)(['’]s)? .{1,80} contributed (reporting |research )?to this (report|story|article).*"
+# The literal every contribution line contains (lower case; tested on the case-folded line).
+CONTRIBUTION_NEEDS = " contributed "
 BYLINE_PREFIX = r"(by|written by|reporting by|words by|story by|bởi|theo)\s+"
 
 # "The post <title> appeared first on <site>." gives the site name.
@@ -318,6 +324,17 @@ DATELINE_PREFIX = r"^(?P<dateline>[A-Z][A-Z.'\- ]{1,40}(?:, [A-Z][\w.'\- ]{1,40}
 # words ("Schools reopen after storm NEW DELHI: All schools ...", also after a short
 # abbreviation: "... from US NEW YORK: ..."). Case matters here.
 TEASER_LINE = r"^.{10,200}(?:[a-z0-9'’)]|[a-z0-9'’):,] [A-Z]{2,3}) [A-Z]{3,}(?: [A-Z]{2,}){0,2}: [A-Z].{20,400}$"
+TEASER_NEEDS = ": "  # the dateline's colon: a line without it is no teaser
+
+# A photo credit at the end of a caption: "(Photo: AP)", "[Image by Jane Doe]", "... Ảnh: Reuters".
+CREDIT_INLINE = (
+    r"(?:\s*[(\[]\s*(?:photo|image|picture|credit)s?(?: by)?[:\s].{1,120}?[)\]]"
+    r"|\s+(?:photo|image|ảnh|nguồn|사진)s?\s*[:：]\s*[^.!?]{1,80}?)\s*$"
+)
+# Such a line ends with a closing bracket (first form) or has a colon (second form): a line
+# with neither is not searched.
+CREDIT_INLINE_ENDS = (")", "]")
+CREDIT_INLINE_COLONS = (":", "：")
 
 # Corrupted placeholders left by broken templates in place of dates and numbers.
 CORRUPTED_TOKEN = r"\b[A-Z]{2,8}_[A-Z0-9]{6,}\b"
@@ -446,11 +463,7 @@ COMPILED = {
     "credit_name_agency": re.compile(
         r"^[\w .'’\-]{2,60}(?:\s?[/|]\s?[\w .&'’\-]{2,40})*\s?(?:/|\||,|\bfor\b|\bvia\b)\s?(?:" + AGENCIES + r")\W*$"
     ),
-    "credit_inline": re.compile(
-        r"(?:\s*[(\[]\s*(?:photo|image|picture|credit)s?(?: by)?[:\s].{1,120}?[)\]]"
-        r"|\s+(?:photo|image|ảnh|nguồn|사진)s?\s*[:：]\s*[^.!?]{1,80}?)\s*$",
-        re.IGNORECASE,
-    ),
+    "credit_inline": re.compile(CREDIT_INLINE, re.IGNORECASE),
     "contribution": re.compile(r"^" + CONTRIBUTION_LINE + r"$", re.IGNORECASE),
     "byline_prefix": re.compile(r"^" + BYLINE_PREFIX, re.IGNORECASE),
     "site_from_line": [re.compile(p, re.IGNORECASE) for p in SITE_FROM_LINE],

@@ -12,7 +12,15 @@ from functools import lru_cache
 
 from .data import Segment
 from .langid import count_letters
-from .patterns import COMPILED
+from .linematch import fold_case
+from .patterns import (
+    AGENCY_NAMES,
+    COMPILED,
+    CONTRIBUTION_NEEDS,
+    CREDIT_INLINE_COLONS,
+    CREDIT_INLINE_ENDS,
+    TEASER_NEEDS,
+)
 
 REMOVED_ROLES = frozenset({"boilerplate", "credit", "byline"})
 CONTENT_ROLES = frozenset({"title", "heading", "body", "caption"})
@@ -73,15 +81,27 @@ DATE_LINE_MAX_WORDS = 14
 
 
 @lru_cache(maxsize=_CACHE_LINES)
+def _word_list(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text))
+
+
 def words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(_word_list(text))
 
 
 def letters(text: str) -> int:
     return count_letters(text)
 
 
+# Where str.lower() is not one character for one (İ -> i + dot) or looks at the neighbours
+# (a final Σ -> ς): elsewhere lower-casing the words is lower-casing the line.
+_CONTEXT_LOWER = ("İ", "Σ")
+
+
 def norm_key(text: str) -> str:
+    """The line's words in lower case: what two copies of a line share."""
+    if text.isascii() or not any(ch in text for ch in _CONTEXT_LOWER):
+        return " ".join(_word_list(text)).lower()  # the words this line was already split into
     return " ".join(_WORD.findall(text.lower()))
 
 
@@ -89,26 +109,40 @@ def is_boilerplate_phrase(text: str) -> bool:
     anchored, gate, anywhere = COMPILED["boilerplate"]
     if anchored.match(text) or gate.search(text.lower()) and anywhere.match(text):
         return True
-    return bool(COMPILED["teaser"].match(text))
+    return TEASER_NEEDS in text and bool(COMPILED["teaser"].match(text))
 
 
 def is_photo_credit(text: str) -> bool:
     if words(text) > 25:
         return False
-    return bool(
-        COMPILED["credit_line"].match(text)
-        or COMPILED["credit_phrase"].match(text)
-        or COMPILED["credit_slash"].match(text)
-        or COMPILED["credit_agency_only"].match(text)
-        or COMPILED["credit_name_agency"].match(text)
+    if COMPILED["credit_line"].match(text) or COMPILED["credit_phrase"].match(text):
+        return True
+    if "/" in text and COMPILED["credit_slash"].match(text):
+        return True
+    return ends_with_agency(text) and bool(
+        COMPILED["credit_agency_only"].match(text) or COMPILED["credit_name_agency"].match(text)
     )
 
 
+_LAST_WORD_CHAR = re.compile(r".*\w", re.DOTALL)
+
+
+def ends_with_agency(text: str) -> bool:
+    """Does the line end with an agency's name (trailing punctuation aside)? Both agency
+    credit patterns need it, and the test is far cheaper than their backtracking."""
+    m = _LAST_WORD_CHAR.match(text)
+    return m is not None and text[: m.end()].endswith(AGENCY_NAMES)
+
+
 def is_contribution(text: str) -> bool:
-    return words(text) <= 40 and bool(COMPILED["contribution"].match(text))
+    return (words(text) <= 40 and CONTRIBUTION_NEEDS in fold_case(text)
+            and bool(COMPILED["contribution"].match(text)))
 
 
 def has_inline_credit(text: str) -> bool:
+    """Searched only where it can end: on a line that closes a bracket or has a colon."""
+    if not (text.rstrip().endswith(CREDIT_INLINE_ENDS) or any(c in text for c in CREDIT_INLINE_COLONS)):
+        return False
     return bool(COMPILED["credit_inline"].search(text))
 
 
@@ -176,15 +210,21 @@ def text_size(text: str) -> int:
     return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
-@lru_cache(maxsize=_CACHE_LINES)
 def is_paragraph_like(text: str) -> bool:
     """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
+    return running_size(text) > 0
+
+
+@lru_cache(maxsize=_CACHE_LINES)
+def running_size(text: str) -> int:
+    """The line's `text_size` if it is running text (see is_paragraph_like), else 0: one
+    lookup for the rules that ask both, several times per line."""
     size = text_size(text)
     if size < PARAGRAPH_MIN_CHARS:
-        return False
+        return 0
     if text.rstrip().endswith(_SENTENCE_END):
-        return True
-    return size >= LONG_LINE_CHARS and not is_glued_links(text)
+        return size
+    return size if size >= LONG_LINE_CHARS and not is_glued_links(text) else 0
 
 
 def is_glued_links(text: str) -> bool:
@@ -205,12 +245,13 @@ def block_weight(seg: Segment) -> int:
         return -LINK_LIST_COST
     if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
-    if not is_paragraph_like(seg.text):
+    size = running_size(seg.text)
+    if not size:
         # Free: a bullet or number typed into the text (the article's own list; menus get
         # theirs from CSS), a bare address the author typed out, a short sentence ("Webb
         # emerged, naked.").
         return 0 if _TYPED_ITEM.match(seg.text) or is_short_sentence(seg.text) else -SHORT_LINE_COST
-    return text_size(seg.text) - PARAGRAPH_MIN_CHARS
+    return size - PARAGRAPH_MIN_CHARS
 
 
 def is_short_sentence(text: str) -> bool:
@@ -221,7 +262,7 @@ def _after_enough_text(segments: list[Segment]) -> list[bool]:
     """Per line: is a good part of the page's running text above it? (Comments can outweigh
     the article, so not "most".) End-of-article and comment markers count only there: a
     `Comments` link under the lead or `TRENDING:` in the site's header is no end."""
-    sizes = [text_size(s.text) if s.role == "body" and is_paragraph_like(s.text) else 0 for s in segments]
+    sizes = [running_size(s.text) if s.role == "body" else 0 for s in segments]
     total, seen, out = sum(sizes), 0, []
     for size in sizes:
         out.append(total > 0 and seen >= min(COMMENTS_AFTER_SHARE * total, COMMENTS_AFTER_CHARS))
@@ -271,8 +312,8 @@ def next_story_start(segments: list[Segment], end: int) -> int:
         if seen >= NEXT_STORY_AFTER_CHARS and seg.role == "body" and is_byline(t) and "@" not in t \
                 and not t.startswith(("—", "–", "-")):
             return i
-        if seg.role == "body" and is_paragraph_like(t):
-            seen += text_size(t)
+        if seg.role == "body":
+            seen += running_size(t)
     return len(segments)
 
 
