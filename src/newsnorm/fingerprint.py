@@ -183,14 +183,11 @@ def _starts_sentence(seps: list[str], i: int) -> bool:
 
 def _weigh(words: list[str], names: set[str], frequency: Callable[[str], float]) -> dict[str, float]:
     out: dict[str, float] = {}
-    seen: set[str] = set()
-    for word in words:
-        if word in seen:  # the same word always gives the same feature and weight
+    for word in dict.fromkeys(words):  # each distinct word once: it always gives the same feature
+        term = _term(word)
+        if term is None:
             continue
-        seen.add(word)
-        key = _key(word)
-        if len(key) < 3 or key in ENTITY_STOPWORDS:
-            continue
+        key, k = term
         z = frequency(key)
         if key in names:
             w = WEIGHTS["name"] * min(WEIGHTS["max_surprise"], max(0.5, WEIGHTS["name_max_zipf"] - z))
@@ -198,19 +195,22 @@ def _weigh(words: list[str], names: set[str], frequency: Callable[[str], float])
             w = min(WEIGHTS["max_surprise"], WEIGHTS["word_max_zipf"] + 1.0 - z)
         else:
             continue
-        k = "t:" + _stem(key)
         out[k] = max(out.get(k, 0.0), w)
     return out
 
 
 @lru_cache(maxsize=200_000)
-def _key(word: str) -> str:
-    return _POSSESSIVE.sub("", word.lower().replace("’", "'"))
+def _term(word: str) -> tuple[str, str] | None:
+    """(key, feature name) of a word that can be a feature, else None: one lookup per word."""
+    key = _key(word)
+    if len(key) < 3 or key in ENTITY_STOPWORDS:
+        return None
+    return key, "t:" + stem(key)
 
 
 @lru_cache(maxsize=200_000)
-def _stem(key: str) -> str:
-    return stem(key)
+def _key(word: str) -> str:
+    return _POSSESSIVE.sub("", word.lower().replace("’", "'"))
 
 
 # -- hashing -----------------------------------------------------------------------------
