@@ -15,7 +15,11 @@ import numpy as np
 
 
 class Growing:
-    """A numpy array with amortised appends (capacity doubles). `view()` is the used part."""
+    """A numpy array with amortised appends. `view()` is the used part.
+
+    Capacity grows by a quarter, not double: at 100,000 articles the spare room of a
+    doubled buffer would be as large as the data.
+    """
 
     def __init__(self, dtype: type | np.dtype, width: int = 0) -> None:
         self._shape_tail = (width,) if width else ()
@@ -24,7 +28,7 @@ class Growing:
 
     def _reserve(self, size: int) -> None:
         if size > self._buf.shape[0]:
-            cap = max(size, 2 * self._buf.shape[0])
+            cap = max(size, self._buf.shape[0] + self._buf.shape[0] // 4 + 16)
             buf = np.empty((cap, *self._shape_tail), self._buf.dtype)
             buf[: self.size] = self._buf[: self.size]
             self._buf = buf
