@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from .columns import Interned, Links, Ragged, Strings
 from .data import Article
 from .fingerprint import (
     N_MINHASH,
@@ -39,7 +40,6 @@ from .fingerprint import (
     text_resemblance_many,
 )
 from .spinner import is_spun
-from .story_columns import Interned, Links, Ragged, Strings
 
 SAME_STORY = 0.45          # similarity at or above which two articles report the same story
 MIN_SHARED = 12.0          # ... and they must share at least this much feature weight
@@ -59,7 +59,7 @@ DAMAGE: dict[str, int] = {
 class Entry:
     """One article as the index takes it in (`add`) and hands it out (`entry`).
 
-    The index itself keeps these fields column-wise (story_columns.py): an object per
+    The index itself keeps these fields column-wise (columns.py): an object per
     article cost about 4 KB, most of a 100,000-article run's memory.
     """
 
@@ -219,7 +219,7 @@ class StoryIndex:
     """All indexed articles, their same-story links, and the story each belongs to.
 
     Doc numbers are positions in append order; a replaced article gets a new doc and its
-    old one stays, dead. Every field is a column indexed by doc (see story_columns.py).
+    old one stays, dead. Every field is a column indexed by doc (see columns.py).
     """
 
     def __init__(self) -> None:

@@ -1,9 +1,11 @@
-"""Column containers for the story index: one buffer per field, not one object per article.
+"""Column containers: one buffer per field, not one object per article.
 
-A Python object per article (a dataclass, its numpy arrays, strings, lists and dict slots)
-costs kilobytes: a numpy array alone carries about 100 bytes of header. At 100,000
-articles that was most of the writer's memory. These containers keep each field of every
-article in one growing buffer, so an article costs little more than its payload.
+The writer keeps two per-article indexes for a whole run: the story index (stories.py)
+and the warehouse's source_path index (warehouse.py). A Python object per article (a
+dataclass, its numpy arrays, strings, lists and dict slots) costs hundreds of bytes to
+kilobytes: a numpy array alone carries about 100 bytes of header. At 100,000 articles that
+was most of the writer's memory. These containers keep each field of every article in one
+growing buffer, so an article costs little more than its payload.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""The story index's column containers: growing buffers, CSR rows, packed strings, links."""
+"""Column containers (story index, warehouse index): growing buffers, CSR rows, packed strings, links."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from newsnorm.story_columns import Growing, Interned, Links, Ragged, Strings
+from newsnorm.columns import Growing, Interned, Links, Ragged, Strings
 
 
 def test_growing_keeps_every_appended_value_across_reallocations():
