@@ -134,44 +134,55 @@ class _Postings:
         self.delta: dict[int, array] = {}  # array('i'): read as numpy without a copy
         self.delta_docs = 0
 
-    def rebuild(self, keys: np.ndarray, lengths: np.ndarray, alive: np.ndarray) -> None:
-        """From every live doc's keys (`keys`: all docs' keys in doc order, `lengths` per doc).
+    def rebuild(self, keys: np.ndarray, offsets: np.ndarray, alive: np.ndarray) -> None:
+        """From every live doc's keys (`keys`: all docs' keys in doc order, doc d's at
+        offsets[d]:offsets[d + 1]).
 
-        Built as one in-place sort of (key << 32 | doc): the order a stable argsort by key
-        gives, with one 8-byte array as the only large temporary (this runs at 100,000s of
-        articles, and its peak is the writer's peak).
+        This runs at 100,000s of articles and its temporaries were the writer's peak, so the
+        key space is done in slices of about SLICE postings: each slice is one in-place sort
+        of (key << 32 | doc), the order a stable argsort by key gives.
         """
-        pairs = np.empty(keys.size, np.uint64)
-        np.left_shift(keys, 32, out=pairs, dtype=np.uint64)
-        ends = np.cumsum(lengths)
-        step = 4096
-        for lo in range(0, lengths.size, step):
-            hi = min(lo + step, lengths.size)
-            s, e = int(ends[lo] - lengths[lo]), int(ends[hi - 1])
-            pairs[s:e] |= np.repeat(np.arange(lo, hi, dtype=np.uint64), lengths[lo:hi])
-        if not alive.all():
-            pairs = pairs[np.repeat(alive, lengths)]
-        if not pairs.size:
+        n_slices = 1 << max(0, int(np.ceil(np.log2(max(keys.size, 1) / self.SLICE))))
+        shift = np.uint32(32 - int(np.log2(n_slices))) if n_slices > 1 else None
+        all_alive = bool(alive.all())
+        out_keys, out_counts, out_docs = [], [], []
+        for piece in range(n_slices):
+            pos = self._slice_positions(keys, shift, piece)
+            doc = np.searchsorted(offsets, pos, side="right") - 1
+            if not all_alive:
+                live = alive[doc]
+                pos, doc = pos[live], doc[live]
+            pairs = keys[pos].astype(np.uint64) << np.uint64(32) | doc.astype(np.uint64)
+            del pos, doc
+            pairs.sort()
+            halves = pairs.view(np.uint32).reshape(-1, 2)  # little-endian: [doc, key]
+            k, d = halves[:, 1], halves[:, 0]
+            starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]])) if k.size else np.empty(0, np.int64)
+            counts = np.diff(np.append(starts, k.size))
+            # A list longer than POSTING_CAP is never read (see lookup): keep its key, drop its
+            # docs. On a large corpus these common features are most of the postings' memory.
+            capped = counts > POSTING_CAP
+            out_keys.append(k[starts])
+            out_docs.append(d[np.repeat(~capped, counts)].astype(np.int32) if capped.any() else d.astype(np.int32))
+            out_counts.append(np.where(capped, 0, counts))
+        counts = np.concatenate(out_counts) if out_counts else np.empty(0, np.int64)
+        if not counts.size:
             self.__init__()
             return
-        pairs.sort()
-        halves = pairs.view(np.uint32).reshape(-1, 2)  # little-endian: [doc, key]
-        keys_view, docs_view = halves[:, 1], halves[:, 0]
-        starts = np.flatnonzero(np.concatenate([[True], keys_view[1:] != keys_view[:-1]]))
-        counts = np.diff(np.append(starts, keys_view.size))
-        ukeys = keys_view[starts]
-        # A list longer than POSTING_CAP is never read (see lookup): keep its key, drop its
-        # docs. On a large corpus these common features are most of the postings' memory.
-        capped = counts > POSTING_CAP
-        if capped.any():
-            docs = docs_view[np.repeat(~capped, counts)].astype(np.int32)
-            counts = np.where(capped, 0, counts)
-            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        else:
-            docs = docs_view.astype(np.int32)
-        self.keys, self.docs = ukeys.copy(), docs
-        self.ptr = np.append(starts, docs.size).astype(np.int64)
+        self.keys, self.docs = np.concatenate(out_keys), np.concatenate(out_docs)
+        self.ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.delta, self.delta_docs = {}, 0
+
+    SLICE = 1 << 19  # postings per slice of the key space at a rebuild
+
+    @staticmethod
+    def _slice_positions(keys: np.ndarray, shift: np.uint32 | None, piece: int) -> np.ndarray:
+        """Positions of the keys whose top bits are `piece`, read a chunk at a time."""
+        if shift is None:
+            return np.arange(keys.size, dtype=np.int64)
+        chunk = 1 << 20
+        found = [np.flatnonzero((keys[c:c + chunk] >> shift) == piece) + c for c in range(0, keys.size, chunk)]
+        return np.concatenate(found) if found else np.empty(0, np.int64)
 
     def add(self, doc: int, keys: np.ndarray) -> None:
         for k in keys.tolist():
@@ -372,9 +383,9 @@ class StoryIndex:
         self._minhash = np.resize(self._minhash, (size, N_MINHASH))
 
     def _rebuild_postings(self) -> None:
-        lengths = np.diff(np.frombuffer(self._fp.offsets, np.int64))
+        offsets = np.frombuffer(self._fp.offsets, np.int64).copy()
         alive = np.frombuffer(self._alive, np.uint8).astype(bool)
-        self.postings.rebuild(self._fp.columns[0].view(), lengths, alive)
+        self.postings.rebuild(self._fp.columns[0].view(), offsets, alive)
 
     def remove(self, article_id: str) -> None:
         """Forget an article; its former neighbours may now form separate stories."""
@@ -435,18 +446,23 @@ class StoryIndex:
         return (copy | related).tolist()
 
     # -- one article, materialised -------------------------------------------------------
-    def fingerprint_of(self, doc: int) -> Fingerprint:
+    def fingerprint_of(self, doc: int, features: bool = True) -> Fingerprint:
+        """The doc's fingerprint (`features` False: without keys and weights, cheaper)."""
+        if not features:
+            return Fingerprint(_NO_KEYS, _NO_WEIGHTS, self._minhash[doc], int(self._nsh[doc]), self._n_words[doc],
+                               _mass=float(self._mass[doc]))
         steps = self._fp.row(doc, 1)
         return Fingerprint(self._fp.row(doc, 0), steps.astype(np.float32) / WEIGHT_SCALE, self._minhash[doc],
                            int(self._nsh[doc]), self._n_words[doc], _steps=steps, _mass=float(self._mass[doc]))
 
-    def entry(self, doc: int, links: bool = False) -> Entry:
-        """What the index holds of one doc as an Entry (`links`: found by a scan of all links)."""
+    def entry(self, doc: int, links: bool = False, features: bool = True) -> Entry:
+        """What the index holds of one doc as an Entry (`links`: found by a scan of all links;
+        `features` False: a fingerprint without keys and weights)."""
         if links:
             self._cut_removed()
         seen, pub = self._first_seen[doc], self._published[doc]
         return Entry(
-            article_id=self.article_ids[doc], content_sha256=self._sha[doc] or "", fp=self.fingerprint_of(doc),
+            article_id=self.article_ids[doc], content_sha256=self.sha_of(doc), fp=self.fingerprint_of(doc, features),
             site_name=self._site[doc], title=self._title[doc], published=date.fromordinal(pub) if pub else None,
             first_seen=None if seen == _NO_TIME else _EPOCH + timedelta(microseconds=seen),
             flags=list(self._flags[doc]), links=self._links.of(doc) if links else [], alive=bool(self._alive[doc]),
