@@ -451,3 +451,19 @@ def test_postings_rebuilt_in_slices_equal_a_plain_inverted_index(monkeypatch):
         got = {k: p.docs[p.ptr[i]:p.ptr[i + 1]].tolist() for i, k in enumerate(p.keys.tolist())}
         assert got == {k: (v if len(v) <= POSTING_CAP else []) for k, v in expected.items()}
     assert len(expected[int(common)]) > POSTING_CAP and got[int(common)] == []
+
+
+def test_a_story_row_read_from_columns_names_the_representative_of_its_entries(seed_articles):
+    from newsnorm.stories import representative
+
+    arts = _variants(seed_articles)
+    for i, a in enumerate(arts):
+        a.flags = [["corrupted_token"], [], ["no_title", "duplicate_caption"], ["translation_failed"]][i % 4]
+        a.site_name = f"site{i % 3}"
+    index = StoryIndex()
+    index.assign(arts)
+    for docs in index.components().values():
+        row = index.story_row(docs)
+        best, reason = representative([index.entry(d) for d in docs])
+        assert (row["representative_id"], row["representative_reason"]) == (best.article_id, reason)
+        assert row["sites"] == sorted({index.entry(d).site_name for d in docs}) and row["n_copies"] == len(docs)

@@ -242,6 +242,7 @@ class StoryIndex:
         self._published = array("i")          # date ordinal, 0 = none
         self._first_seen = array("q")         # microseconds since the epoch (UTC), _NO_TIME = none
         self._flags = Interned()              # sorted tuple of the article's own flags
+        self._damage_by_code: list[int] = []  # damage() of each distinct flag tuple
         self._alive = bytearray()
         self._n_words = array("i")
         self._fp = Ragged(np.uint32, np.uint8)  # fingerprint keys and weight steps
@@ -498,6 +499,26 @@ class StoryIndex:
             n_shingles=self._nsh[rows].astype(np.int32), key_offsets=np.concatenate([[0], np.cumsum(lengths)]),
             keys=self._fp.columns[0].view()[pos], steps=self._fp.columns[1].view()[pos], minhash=self._minhash[rows],
         )
+
+    def story_row(self, docs: list[int]) -> dict:
+        """One story's row of the stories table but its id and members (see `representative`),
+        read from the columns: no Entry per member."""
+        ids, nw, codes, values = self.article_ids, self._n_words, self._flags.codes, self._flags.values
+        hurt = self._damage_by_code
+        while len(hurt) < len(values):
+            hurt.append(sum(DAMAGE.get(f, 0) for f in values[len(hurt)]))
+        best = min(docs, key=lambda d: (hurt[codes[d]], -nw[d], ids[d]))
+        sites = sorted({s for s in (self._site[d] for d in docs) if s})
+        seen = [t for t in (self._first_seen[d] for d in docs) if t != _NO_TIME]
+        published = [p for p in (self._published[d] for d in docs) if p]
+        return {
+            "n_copies": len(docs), "n_sites": len(sites), "sites": sites,
+            "first_seen": _EPOCH + timedelta(microseconds=min(seen)) if seen else None,
+            "first_published": date.fromordinal(min(published)) if published else None,
+            "representative_id": ids[best], "representative_title": self._title[best],
+            "representative_reason": _reason(values[codes[best]], nw[best],
+                                             [values[codes[d]] for d in docs if d != best]),
+        }
 
     # -- components ----------------------------------------------------------------------
     def _find(self, d: int) -> int:
@@ -758,12 +779,17 @@ def damage(e: Entry) -> int:
 def representative(entries: list[Entry]) -> tuple[Entry, str]:
     """The least damaged copy (then the fullest text, then the smallest id), and why."""
     best = min(entries, key=lambda e: (damage(e), -e.fp.n_words, e.article_id))
-    harmed = sorted({f for f in best.flags if f in DAMAGE})
+    return best, _reason(best.flags, best.fp.n_words, [e.flags for e in entries if e is not best])
+
+
+def _reason(best_flags: Iterable[str], n_words: int, others_flags: list[Iterable[str]]) -> str:
+    harmed = sorted({f for f in best_flags if f in DAMAGE})
     why = "no damage flags" if not harmed else "least damaged (" + ", ".join(harmed) + ")"
-    others = sorted({f for e in entries if e is not best for f in e.flags if f in DAMAGE} - set(harmed))
-    reason = f"{why}; {best.fp.n_words} words"
-    if len(entries) > 1:
-        reason += f"; chosen over {len(entries) - 1} other cop{'y' if len(entries) == 2 else 'ies'}"
+    others = sorted({f for flags in others_flags for f in flags if f in DAMAGE} - set(harmed))
+    reason = f"{why}; {n_words} words"
+    n = len(others_flags) + 1
+    if n > 1:
+        reason += f"; chosen over {n - 1} other cop{'y' if n == 2 else 'ies'}"
         if others:
             reason += " (" + ", ".join(others) + ")"
-    return best, reason
+    return reason

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from .data import Article
 from .fingerprint import FINGERPRINT_VERSION, N_MINHASH
-from .stories import STORY_FLAGS, Columns, StoryIndex, StoryState, entry_for, representative
+from .stories import STORY_FLAGS, Columns, StoryIndex, StoryState, entry_for
 from .warehouse import SCHEMA_VERSION, STORIES, Warehouse
 
 INDEX_DIR = ".story_index"
@@ -253,20 +253,11 @@ def _stored_articles(wh: Warehouse, ids: list[str]) -> list[tuple[Article, datet
 def stories_table(index: StoryIndex) -> pa.Table:
     """One row per story, built column-wise (at 100,000 articles a dict per row was a peak)."""
     cols: dict[str, list] = {name: [] for name in STORIES.names}
-    stories = sorted((index.story_id_of(docs[0]), docs) for docs in index.components().values())
-    for story_id, docs in stories:
-        members = [index.entry(d, features=False) for d in docs]
-        best, reason = representative(members)
-        sites = sorted({m.site_name for m in members if m.site_name})
-        seen = [m.first_seen for m in members if m.first_seen]
-        published = [m.published for m in members if m.published]
-        for name, value in (
-            ("story_id", story_id), ("n_copies", len(members)), ("n_sites", len(sites)), ("sites", sites),
-            ("first_seen", min(seen) if seen else None), ("first_published", min(published) if published else None),
-            ("representative_id", best.article_id), ("representative_title", best.title),
-            ("representative_reason", reason), ("article_ids", sorted(m.article_id for m in members)),
-        ):
+    for story_id, docs in sorted((index.story_id_of(docs[0]), docs) for docs in index.components().values()):
+        cols["story_id"].append(story_id)
+        for name, value in index.story_row(docs).items():
             cols[name].append(value)
+        cols["article_ids"].append(sorted(index.article_ids[d] for d in docs))
     return pa.table({f.name: pa.array(cols[f.name], f.type) for f in STORIES}, schema=STORIES)
 
 
