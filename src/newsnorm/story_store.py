@@ -4,7 +4,9 @@
     wh/stories/stories.parquet            the `stories` table (one row per story)
 
 The index folder is hidden and outside every table folder, so no `wh/<table>/**` glob
-reads it. Each save writes one new part with only the rows that changed (new articles,
+reads it. A row lists its links to articles indexed before it (each link is saved once,
+with the article that made it); the loader makes links symmetric, so parts written when
+rows listed both ends load the same. Each save writes one new part with only the rows that changed (new articles,
 new links, removals as tombstones), to a temp file in wh/.tmp, fsynced, then renamed.
 After PARTS_BEFORE_COMPACT parts (or when the fingerprint rules changed) the live rows
 are rewritten as one *base* part and the older parts deleted; a loader starts from the
