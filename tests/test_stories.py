@@ -7,9 +7,11 @@ import itertools
 import os
 import random
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -339,3 +341,103 @@ def test_an_unchanged_rerun_does_not_load_the_story_index(corpus, tmp_path, monk
     os.utime(Warehouse(wh).path("articles", 0))  # a write after it (a run that died, say)
     with pytest.raises(AssertionError, match="story index loaded"):
         _run([corpus], wh)
+
+
+# -- the column-wise index ------------------------------------------------------------------------
+def _variants(seed_articles) -> list[Article]:
+    """Each seed and five shuffled, truncated copies of it: many links, several stories."""
+    rng = random.Random(11)
+    texts = []
+    for name in sorted(seed_articles):
+        lines = seed_articles[name].text_en.split("\n")
+        texts.append(seed_articles[name].text_en)
+        for _ in range(5):
+            rng.shuffle(lines)
+            texts.append("\n".join(lines[: rng.randint(1, len(lines))]))
+    return [_art(f"v{(i * 37) % len(texts):03d}", t) for i, t in enumerate(texts)]
+
+
+# What the index held before it was column-wise (one Entry object per article), on _variants:
+# each doc's links to older docs, and every doc's story id.
+OLD_LINKS = {1: [0], 2: [0, 1], 3: [0, 1, 2], 6: [0, 1, 2], 7: [0, 1, 2, 6], 8: [0, 1, 2, 6, 7],
+             9: [0, 1, 2, 6, 7, 8], 10: [1, 2, 3, 6, 7, 8, 9], 11: [0, 1, 2, 6, 7, 8, 9, 10], 13: [12],
+             14: [12, 13], 15: [12, 13, 14], 16: [12, 13, 14, 15], 17: [12, 13, 14, 15, 16], 19: [18],
+             20: [18, 19], 21: [18, 19, 20], 22: [18, 19, 20, 21], 23: [18, 19, 20, 21, 22], 26: [24],
+             27: [24, 26], 28: [24, 26, 27], 29: [24, 26, 27, 28]}
+OLD_IDS = ["v000"] * 4 + ["v028", "v005"] + ["v000"] * 6 + ["v001"] * 6 + ["v004"] * 6 + ["v002", "v025"] + ["v002"] * 4
+
+
+def test_the_column_index_links_and_labels_as_the_object_index_did(seed_articles):
+    index = StoryIndex()
+    index.assign(_variants(seed_articles))
+    assert {d: sorted(index.down_links(d)) for d in range(index.n_docs) if index.down_links(d)} == OLD_LINKS
+    assert [index.story_id_of(d) for d in range(index.n_docs)] == OLD_IDS
+    entry = index.entries[10]  # an Entry made on demand: links both ways
+    assert sorted(entry.links) == [1, 2, 3, 6, 7, 8, 9, 11] and entry.fp.mass == index.fingerprint_of(10).mass
+
+
+def _state(index: StoryIndex) -> tuple:
+    docs = [d for d in range(index.n_docs) if index.is_alive(d)]
+    cols = index.to_columns(docs)
+    rows = sorted(zip(cols.article_id, cols.content_sha256, cols.site_name, cols.title, cols.published,
+                      cols.first_seen, map(tuple, cols.flags), cols.n_words.tolist(), cols.n_shingles.tolist(),
+                      map(bytes, cols.minhash), strict=True))
+    fps = {index.article_ids[d]: (index.fingerprint_of(d).keys.tolist(), index.fingerprint_of(d).steps.tolist())
+           for d in docs}
+    ids = {index.article_ids[d]: index.story_id_of(d) for d in docs}
+    return rows, fps, ids, _links(index)
+
+
+def test_a_saved_index_reloads_to_the_same_state(seed_articles, tmp_path):
+    arts = _variants(seed_articles)
+    for i, a in enumerate(arts):
+        a.title, a.site_name = (f"Title {i} — ü" if i % 3 else None), ("NPR" if i % 2 else None)
+        a.published = None if i % 4 == 0 else date(2025, 1 + i % 12, 1)
+    index = StoryIndex()
+    index.assign(arts[:20], now=datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC))
+    index.assign(arts[20:])
+    index.remove(arts[7].article_id)  # a tombstone, and links cut from both ends
+    index.sync()
+    story_store.save(index, tmp_path)
+    loaded = story_store.read_index(tmp_path)
+    assert _state(loaded) == _state(index)
+
+
+def test_links_saved_on_both_ends_or_twice_load_once(seed_articles, tmp_path):
+    index = StoryIndex()
+    index.assign(_variants(seed_articles))
+    cols = index.to_columns(list(range(index.n_docs)))
+    hi, lo = index._links.pairs()
+    twice = StoryIndex.from_columns(cols, np.concatenate([hi, lo, hi]), np.concatenate([lo, hi, lo]))
+    assert _links(twice) == _links(index) and twice._links.pairs()[0].size == hi.size
+
+
+def test_a_replaced_article_keeps_its_first_seen_and_written_state(seed_articles):
+    arts = _variants(seed_articles)
+    index = StoryIndex()
+    first = datetime(2026, 1, 1, tzinfo=UTC)
+    index.assign(arts, now=first)
+    changed = copy.deepcopy(arts[3])
+    changed.content_sha256 = "changed"
+    index.assign([changed], now=datetime(2026, 2, 1, tzinfo=UTC))
+    doc = index.doc_of[changed.article_id]
+    assert not index.is_alive(3) and doc == len(arts)
+    assert index.entry(doc).first_seen == first and index.sha_of(doc) == "changed"
+    assert index.written[changed.article_id].story_id == changed.story_id == OLD_IDS[3]
+    assert index._written(doc) == index.written[changed.article_id]
+
+
+def test_a_story_row_read_from_columns_names_the_representative_of_its_entries(seed_articles):
+    from newsnorm.stories import representative
+
+    arts = _variants(seed_articles)
+    for i, a in enumerate(arts):
+        a.flags = [["corrupted_token"], [], ["no_title", "duplicate_caption"], ["translation_failed"]][i % 4]
+        a.site_name = f"site{i % 3}"
+    index = StoryIndex()
+    index.assign(arts)
+    for docs in index.components().values():
+        row = index.story_row(docs)
+        best, reason = representative([index.entry(d) for d in docs])
+        assert (row["representative_id"], row["representative_reason"]) == (best.article_id, reason)
+        assert row["sites"] == sorted({index.entry(d).site_name for d in docs}) and row["n_copies"] == len(docs)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import shutil
 
 import duckdb
@@ -8,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsnorm.run import QuarantineError, RunConfig, execute
-from newsnorm.warehouse import SCHEMA_VERSION, SchemaMismatch, Warehouse, WarehouseBusy
+from newsnorm.warehouse import SCHEMA_VERSION, SchemaMismatch, Stored, StoredIndex, Warehouse, WarehouseBusy
 
 BOOKKEEPING = {"run_id", "ingested_at"}
 
@@ -170,3 +171,30 @@ def test_parts_fill_in_order_and_changes_stay_in_their_part(corpus, tmp_path, mo
     arts = duckdb.sql(f"select source_path, part from read_parquet('{wh}/articles/**/*.parquet', "
                       "hive_partitioning=true)").fetchall()
     assert len(arts) == 5 and len({p for p, _ in arts}) == 5
+
+
+def test_the_column_wise_stored_index_acts_like_a_dict_of_stored():
+    """Warehouse.index() holds its rows column-wise; reads, replacements and removals must
+    give what the dict of Stored objects it replaced gave."""
+    rng = random.Random(3)
+    index, ref = StoredIndex(), {}
+    flag_sets = [[], ["missing_translation_model"], ["no_title", "spun_text"]]
+    for i in range(400):
+        path = f"in/{rng.randrange(150):03d}.txt"
+        if rng.random() < 0.15:
+            assert index.pop(path, None) == ref.pop(path, None)
+            continue
+        s = Stored(f"id{path[3:6]}", rng.randrange(4), f"sha{i}", rng.choice(["1", "2"]), rng.choice(flag_sets),
+                   rng.choice([["en"], ["en", "ko"]]))
+        index[path] = ref[path] = s
+    assert len(index) == len(ref) and dict(index) == ref and set(index) == set(ref)
+    sizes: dict[int, int] = {}
+    for s in ref.values():
+        sizes[s.part] = sizes.get(s.part, 0) + 1
+    assert index.part_sizes() == sizes
+    assert index.parts_flagged("missing_translation_model") == \
+        {s.part for s in ref.values() if "missing_translation_model" in s.flags}
+    some = {s.article_id for s in list(ref.values())[:5]}
+    assert index.parts_of(some) == {s.part for s in ref.values() if s.article_id in some}
+    assert index.parts_of(some | {"not-indexed"}) == index.parts_of(some) | {None}
+    assert index.parts_of(set()) == set()

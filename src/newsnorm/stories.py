@@ -10,25 +10,30 @@ merged story takes the smaller id) and that a story's id moves when a member wit
 smaller article_id joins: `StoryIndex` reports such changes for rows already written.
 
 New articles are compared with an inverted index over their rarer features, never with
-every article: each feature's posting list is read only up to POSTING_CAP entries (a
-feature in thousands of articles tells no story apart), and only the best TOP_CANDIDATES
-are scored exactly. The index lives in the warehouse (story_store.py) and is a cache:
-it can always be rebuilt from `articles.text_en`.
+every article (story_postings.py): each feature's posting list is read only up to
+POSTING_CAP entries (a feature in thousands of articles tells no story apart), and only
+the best TOP_CANDIDATES are scored exactly. The index lives in the warehouse
+(story_store.py) and is a cache: it can always be rebuilt from `articles.text_en`.
+
+The index is held column-wise (columns.py): per field one buffer for all articles,
+numbered by doc in the order they were added; no Python object per article. An `Entry`
+is made on demand where one article is needed whole.
 """
 
 from __future__ import annotations
 
-import contextlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from .columns import Interned, Links, Ragged, Strings
 from .data import Article
 from .fingerprint import (
     N_MINHASH,
+    WEIGHT_SCALE,
     Fingerprint,
     fingerprint,
     shared_mass,
@@ -39,11 +44,11 @@ from .fingerprint import (
     text_resemblance_many,
 )
 from .spinner import is_spun
+from .story_postings import Postings
 
 SAME_STORY = 0.45          # similarity at or above which two articles report the same story
 MIN_SHARED = 12.0          # ... and they must share at least this much feature weight
 SAME_TEXT = 0.8            # share of the shorter wording found in the longer: a syndicated copy
-POSTING_CAP = 2000         # longer posting lists are skipped at retrieval (not at scoring)
 TOP_CANDIDATES = 64        # candidates scored exactly per new article
 STORY_FLAGS = frozenset({"spun_text", "syndicated_copy"})
 
@@ -56,7 +61,11 @@ DAMAGE: dict[str, int] = {
 
 @dataclass(slots=True)
 class Entry:
-    """What the index keeps of one article: enough to match, group and pick a representative."""
+    """One article as the index takes it in (`add`) and hands it out (`entry`).
+
+    The index itself keeps these fields column-wise (columns.py): an object per
+    article cost about 4 KB, most of a 100,000-article run's memory.
+    """
 
     article_id: str
     content_sha256: str
@@ -66,8 +75,7 @@ class Entry:
     published: date | None = None
     first_seen: datetime | None = None
     flags: list[str] = field(default_factory=list)  # the article's own flags, spun_text included
-    links: array = field(default_factory=lambda: array("i"))  # same-story neighbours (doc numbers);
-    # array('i'), not a set: 4 bytes a link instead of ~40, and an article can have hundreds
+    links: list[int] = field(default_factory=list)  # same-story neighbours (doc numbers), when handed out
     alive: bool = True
 
 
@@ -79,85 +87,81 @@ class StoryState:
     flags: frozenset[str]  # the subset of STORY_FLAGS that applies
 
 
-class _Postings:
-    """Feature -> doc numbers: a sorted numpy base plus a dict for docs added since the last merge."""
+@dataclass(slots=True)
+class Columns:
+    """Saved rows handed to `StoryIndex.from_columns` (row i becomes doc i)."""
 
-    MERGE_EVERY = 20_000
+    article_id: list[str]
+    content_sha256: list[str]
+    site_name: list[str | None]
+    title: list[str | None]
+    published: list[date | None]
+    first_seen: list[datetime | None]
+    flags: list[list[str]]
+    n_words: np.ndarray
+    n_shingles: np.ndarray
+    key_offsets: np.ndarray  # rows + 1, into keys and steps
+    keys: np.ndarray         # uint32
+    steps: np.ndarray        # uint8: weights in steps of 1/WEIGHT_SCALE
+    minhash: np.ndarray      # (rows, N_MINHASH) uint32
 
-    def __init__(self) -> None:
-        self.keys = np.empty(0, np.uint32)
-        self.ptr = np.zeros(1, np.int64)
-        self.docs = np.empty(0, np.int32)
-        self.delta: dict[int, array] = {}  # array('i'): read as numpy without a copy
-        self.delta_docs = 0
 
-    def rebuild(self, entries: list[Entry]) -> None:
-        alive = [(d, e.fp.keys) for d, e in enumerate(entries) if e.alive and e.fp.keys.size]
-        if not alive:
-            self.__init__()
-            return
-        keys = np.concatenate([k for _, k in alive])
-        docs = np.concatenate([np.full(k.size, d, np.int32) for d, k in alive])
-        order = np.argsort(keys, kind="stable")
-        keys, docs = keys[order], docs[order]
-        ukeys, starts, counts = np.unique(keys, return_index=True, return_counts=True)
-        # A list longer than POSTING_CAP is never read (see lookup): keep its key, drop its
-        # docs. On a large corpus these common features are most of the postings' memory.
-        capped = counts > POSTING_CAP
-        if capped.any():
-            keep = np.repeat(~capped, counts)
-            docs = docs[keep]
-            counts = np.where(capped, 0, counts)
-            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        self.keys, self.docs = ukeys, docs
-        self.ptr = np.append(starts, docs.size).astype(np.int64)
-        self.delta, self.delta_docs = {}, 0
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NO_TIME = -(2**63)
+_SPUN, _SYNDICATED = 1, 2  # story flags as bits
+_FLAGSETS = [frozenset(), frozenset({"spun_text"}), frozenset({"syndicated_copy"}),
+             frozenset({"spun_text", "syndicated_copy"})]
+_NOT_WRITTEN, _OTHER_ID = -1, -2  # written story id: no row yet / a string no indexed article has
 
-    def add(self, doc: int, keys: np.ndarray) -> None:
-        for k in keys.tolist():
-            posting = self.delta.get(k)
-            if posting is None:
-                posting = self.delta[k] = array("i")
-            posting.append(doc)
-        self.delta_docs += 1
 
-    def lookup(self, keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(doc numbers, weight of the shared feature) for every posting of these keys, capped."""
-        parts_d: list[np.ndarray] = []
-        parts_w: list[np.ndarray] = []
-        if self.keys.size:
-            idx = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-            for i in np.flatnonzero(self.keys[idx] == keys).tolist():
-                s, e = int(self.ptr[idx[i]]), int(self.ptr[idx[i] + 1])
-                if 0 < e - s <= POSTING_CAP:
-                    parts_d.append(self.docs[s:e])
-                    parts_w.append(np.full(e - s, weights[i], np.float32))
-        for i, k in enumerate(keys.tolist()):
-            extra = self.delta.get(k)
-            if extra and len(extra) <= POSTING_CAP:
-                parts_d.append(np.frombuffer(extra, np.int32))
-                parts_w.append(np.full(len(extra), weights[i], np.float32))
-        if not parts_d:
-            return np.empty(0, np.int32), np.empty(0, np.float32)
-        return np.concatenate(parts_d), np.concatenate(parts_w)
+def _micros(t: datetime | None) -> int:
+    if t is None:
+        return _NO_TIME
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return (t - _EPOCH) // timedelta(microseconds=1)
+
+
+def _bits(flags: frozenset[str] | set[str]) -> int:
+    return ("spun_text" in flags) * _SPUN | ("syndicated_copy" in flags) * _SYNDICATED
 
 
 class StoryIndex:
-    """All indexed articles, their same-story links, and the story each belongs to."""
+    """All indexed articles, their same-story links, and the story each belongs to.
+
+    Doc numbers are positions in append order; a replaced article gets a new doc and its
+    old one stays, dead. Every field is a column indexed by doc (see columns.py).
+    """
 
     def __init__(self) -> None:
-        self.entries: list[Entry] = []
-        self.doc_of: dict[str, int] = {}
-        self.postings = _Postings()
-        self._parent: list[int] = []
-        self._label: dict[int, str] = {}      # root doc -> smallest article_id of its component
-        self._members: dict[int, list[int]] = {}  # root doc -> docs of its component (dead ones too)
+        self.article_ids: list[str] = []       # by doc (the same str objects as doc_of's keys)
+        self.doc_of: dict[str, int] = {}      # live docs only
+        self._sha = Strings()
+        self._site = Interned()
+        self._title = Strings()
+        self._published = array("i")          # date ordinal, 0 = none
+        self._first_seen = array("q")         # microseconds since the epoch (UTC), _NO_TIME = none
+        self._flags = Interned()              # sorted tuple of the article's own flags
+        self._damage_by_code: list[int] = []  # damage() of each distinct flag tuple
+        self._alive = bytearray()
+        self._n_words = array("i")
+        self._fp = Ragged(np.uint32, np.uint8)  # fingerprint keys and weight steps
         self._mass = np.empty(1024, np.float64)  # by doc, for vectorized scoring: fingerprint mass,
         self._minhash = np.empty((1024, N_MINHASH), np.uint32)  # MinHash rows,
         self._nsh = np.empty(1024, np.int64)  # shingle counts
-        self.written: dict[str, StoryState] = {}  # what the articles table holds, by article_id
+        self._links = Links()
+        self.postings = Postings()
+        self._parent = array("i")              # union-find over docs
+        self._size = array("i")                # by root: docs in the component (dead ones too)
+        self._next = array("i")                # circular list of each component's docs
+        self._label = array("i")               # by root: the doc whose article_id is the story id
+        self._w_sid = array("i")               # what the articles table holds, by doc: story id as
+        self._w_other: dict[int, str] = {}     # a doc number (or _OTHER_ID: the string here, or _NOT_WRITTEN)
+        self._w_flags = bytearray()            # ... and story flags as bits
+        self._w_orphans: dict[str, StoryState] = {}  # written states of articles not indexed now
+        self._removed: list[int] = []          # docs removed whose links are not cut yet
         self.pending: dict[str, StoryState] = {}  # stored articles whose row must change
-        self.dirty: set[int] = set()          # docs whose index row must be saved
+        self._dirty: set[int] = set()          # docs whose index row must be saved
         self.touched: set[int] = set()        # docs whose story may have changed since the last sync
         self._regroup_needed = False
         self.stats = {"compared": 0, "candidates": 0}
@@ -166,87 +170,145 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self.doc_of)
 
+    @property
+    def n_docs(self) -> int:
+        return len(self.article_ids)
+
+    @property
+    def dirty(self) -> set[int]:
+        self._cut_removed()
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, docs: set[int]) -> None:
+        self._cut_removed()
+        self._dirty = docs
+
     @classmethod
-    def from_entries(cls, entries: list[Entry], src: np.ndarray, dst: np.ndarray) -> StoryIndex:
-        """An index from saved entries (entry i is doc i) and their links as doc-number pairs
-        (saved on one end or both; made symmetric here), without re-comparing anything."""
+    def from_columns(cls, cols: Columns, src: np.ndarray, dst: np.ndarray) -> StoryIndex:
+        """An index from saved rows and their links as doc-number pairs (saved on one end or
+        both; each kept once here), without re-comparing anything."""
         index = cls()
-        for doc, e in enumerate(entries):
-            index.entries.append(e)
-            index.doc_of[e.article_id] = doc
-        index._grow(max(1024, 2 * len(index.entries)))
-        for doc, e in enumerate(index.entries):
-            index._set_arrays(doc, e.fp)
-        n = len(entries)
-        pairs = np.unique(np.concatenate([src * n + dst, dst * n + src])) if n else np.empty(0, np.int64)
-        frm, to = pairs // max(n, 1), (pairs % max(n, 1)).astype(np.int32)
-        bounds = np.searchsorted(frm, np.arange(n + 1))
-        for doc, e in enumerate(index.entries):
-            e.links = array("i", to[bounds[doc]:bounds[doc + 1]].tobytes())
+        n = len(cols.article_id)
+        index._reserve(max(1024, n + n // 4))
+        for doc, aid in enumerate(cols.article_id):
+            index.doc_of[aid] = doc
+        index.article_ids = list(cols.article_id)
+        index._sha.extend(cols.content_sha256)
+        index._title.extend(cols.title)
+        for site, flags in zip(cols.site_name, cols.flags, strict=True):
+            index._site.append(site)
+            index._flags.append(tuple(flags))
+        index._published.extend(d.toordinal() if d else 0 for d in cols.published)
+        index._first_seen.extend(_micros(t) for t in cols.first_seen)
+        index._alive.extend(b"\x01" * n)
+        index._n_words.extend(np.asarray(cols.n_words, np.int64).tolist())
+        index._fp.extend(cols.key_offsets, cols.keys, cols.steps)
+        lengths = np.diff(cols.key_offsets)
+        owner = np.repeat(np.arange(n), lengths)
+        index._mass[:n] = np.bincount(owner, weights=cols.steps, minlength=n) / WEIGHT_SCALE
+        index._nsh[:n] = cols.n_shingles
+        index._minhash[:n] = cols.minhash
+        hi, lo = np.maximum(src, dst), np.minimum(src, dst)
+        pairs = np.unique(hi.astype(np.int64) * max(n, 1) + lo) if n else np.empty(0, np.int64)
+        hi, lo = pairs // max(n, 1), (pairs % max(n, 1)).astype(np.int32)
+        bounds = np.searchsorted(hi, np.arange(n + 1))
+        for doc in range(n):
+            index._links.append(lo[bounds[doc]:bounds[doc + 1]])
+            index._parent.append(doc)
+            index._size.append(1)
+            index._next.append(doc)
+            index._label.append(doc)
+            index._w_sid.append(_NOT_WRITTEN)
+            index._w_flags.append(0)
         index._regroup()
         index.touched = set()
-        index.postings.rebuild(index.entries)
+        index._rebuild_postings()
         return index
 
     # -- building ------------------------------------------------------------------------
     def add(self, entry: Entry) -> int:
         """Index one article (replacing an older version of it) and link it to its story."""
-        old = self.doc_of.get(entry.article_id)
+        aid = entry.article_id
+        first_seen = entry.first_seen
+        old = self.doc_of.get(aid)
         if old is not None:
-            entry.first_seen = self.entries[old].first_seen or entry.first_seen
-            self.remove(entry.article_id)
-        doc = len(self.entries)
-        self.entries.append(entry)
-        self.doc_of[entry.article_id] = doc
-        if doc >= self._mass.size:
-            self._grow(2 * self._mass.size)
-        self._set_arrays(doc, entry.fp)
-        self._parent.append(doc)
-        self._label[doc] = entry.article_id
-        self._members[doc] = [doc]
-        for other in self._neighbours(entry.fp, doc):
-            self._link(doc, other)
-        self.postings.add(doc, entry.fp.keys)
-        if self.postings.delta_docs >= _Postings.MERGE_EVERY:
-            self.postings.rebuild(self.entries)
-        self.dirty.add(doc)
+            seen = self._first_seen[old]
+            first_seen = first_seen if seen == _NO_TIME else _EPOCH + timedelta(microseconds=seen)
+            self.remove(aid)
+        doc = self.n_docs
+        fp = entry.fp
+        self._append(aid, entry.content_sha256, entry.site_name, entry.title, entry.published, first_seen,
+                     entry.flags, fp)
+        self._mass[doc], self._nsh[doc], self._minhash[doc] = fp.mass, fp.n_shingles, fp.minhash
+        orphan = self._w_orphans.pop(aid, None)
+        if orphan is not None:
+            self._set_written(doc, orphan)
+        neighbours = self._neighbours(fp, doc)
+        self._links.append(np.array(neighbours, np.int32))
+        for other in neighbours:
+            self._union(doc, other)
+        self.postings.add(doc, fp.keys)
+        if self.postings.delta_docs >= Postings.MERGE_EVERY:
+            self._rebuild_postings()
+        self._dirty.add(doc)
         self.touched.add(doc)
         return doc
 
-    def _grow(self, size: int) -> None:
+    def _append(self, aid: str, sha: str, site: str | None, title: str | None, published: date | None,
+                first_seen: datetime | None, flags: list[str], fp: Fingerprint) -> None:
+        doc = self.n_docs
+        self.article_ids.append(aid)
+        self.doc_of[aid] = doc
+        self._sha.append(sha)
+        self._site.append(site)
+        self._title.append(title)
+        self._published.append(published.toordinal() if published else 0)
+        self._first_seen.append(_micros(first_seen))
+        self._flags.append(tuple(flags))
+        self._alive.append(1)
+        self._n_words.append(fp.n_words)
+        self._fp.append(fp.keys, fp.steps)
+        if doc >= self._mass.size:
+            self._reserve(self._mass.size + self._mass.size // 4)  # a quarter more: see Growing
+        self._parent.append(doc)
+        self._size.append(1)
+        self._next.append(doc)
+        self._label.append(doc)
+        self._w_sid.append(_NOT_WRITTEN)
+        self._w_flags.append(0)
+
+    def _reserve(self, size: int) -> None:
         self._mass = np.resize(self._mass, size)
         self._nsh = np.resize(self._nsh, size)
         self._minhash = np.resize(self._minhash, (size, N_MINHASH))
 
-    def _set_arrays(self, doc: int, fp: Fingerprint) -> None:
-        self._mass[doc], self._nsh[doc], self._minhash[doc] = fp.mass, fp.n_shingles, fp.minhash
+    def _rebuild_postings(self) -> None:
+        offsets = np.frombuffer(self._fp.offsets, np.int64).copy()
+        alive = np.frombuffer(self._alive, np.uint8).astype(bool)
+        self.postings.rebuild(self._fp.columns[0].view(), offsets, alive)
 
     def remove(self, article_id: str) -> None:
         """Forget an article; its former neighbours may now form separate stories."""
         doc = self.doc_of.pop(article_id, None)
         if doc is None:
             return
-        e = self.entries[doc]
-        e.alive = False
-        for other in e.links:
-            with contextlib.suppress(ValueError):
-                self.entries[other].links.remove(doc)
-            self.dirty.add(other)
-            self.touched.add(other)
-        e.links = array("i")
-        self.dirty.add(doc)
+        self._alive[doc] = 0
+        state = self._written(doc)
+        if state is not None:
+            self._w_orphans[article_id] = state
+        self._removed.append(doc)
+        self._dirty.add(doc)
         self._regroup_needed = True
 
-    def _link(self, new: int, old: int) -> None:
-        """Link a new doc to one of its distinct neighbours (so no pair is linked twice).
-
-        Only the new doc's saved row must change: the loader makes links symmetric again.
-        (A removal, in contrast, rewrites its neighbours' rows: they must forget it.)
-        """
-        self.entries[new].links.append(old)
-        self.entries[old].links.append(new)
-        self.dirty.add(new)
-        self._union(new, old)
+    def _cut_removed(self) -> None:
+        """Cut the links of removed docs (one scan for all removals since the last call)."""
+        if not self._removed:
+            return
+        for other in self._links.cut(self._removed):
+            self._dirty.add(other)
+            self.touched.add(other)
+        self._removed = []
 
     def _neighbours(self, fp: Fingerprint, doc: int) -> list[int]:
         """Indexed articles that report the same story as this fingerprint (exact test on the best candidates)."""
@@ -259,57 +321,203 @@ class StoryIndex:
         keep = np.flatnonzero((score >= SAME_STORY * 0.5) & (approx >= MIN_SHARED * 0.5))
         keep = keep[np.lexsort((cand[keep], -score[keep]))][:TOP_CANDIDATES]
         self.stats["candidates"] += int(cand.size)
-        others = [c for c in cand[keep].tolist() if c != doc and self.entries[c].alive]
+        alive = self._alive
+        others = [c for c in cand[keep].tolist() if c != doc and alive[c]]
         self.stats["compared"] += len(others)
-        same = same_story_many(fp, [self.entries[c].fp for c in others],
-                               self._minhash[others], self._nsh[others], self._mass[others])
+        if not others:
+            return []
+        same = self._same_story(fp, np.array(others, np.int64))
         return [c for c, ok in zip(others, same, strict=True) if ok]
+
+    def _same_story(self, a: Fingerprint, docs: np.ndarray) -> list[bool]:
+        """`same_story(a, fingerprint of d)` for these docs, read from the columns (same numbers)."""
+        n_sh = self._nsh[docs]
+        copy = text_resemblance_many(a, self._minhash[docs], n_sh) >= SAME_TEXT
+        copy &= np.minimum(a.n_shingles, n_sh) >= 20
+        shared = np.zeros(docs.size, np.float64)
+        if a.keys.size:
+            pos, lengths = self._fp.gather(docs)
+            keys, steps = self._fp.columns[0].view()[pos], self._fp.columns[1].view()[pos]
+            owner = np.repeat(np.arange(docs.size), lengths)
+            at = np.minimum(np.searchsorted(a.keys, keys), a.keys.size - 1)
+            hit = a.keys[at] == keys
+            shared = np.bincount(owner[hit], weights=np.minimum(a.steps[at[hit]], steps[hit]),
+                                 minlength=docs.size) / WEIGHT_SCALE
+        related = (similarity_many(a, [], shared, self._mass[docs]) >= SAME_STORY) & (shared >= MIN_SHARED)
+        return (copy | related).tolist()
+
+    # -- one article, materialised -------------------------------------------------------
+    def fingerprint_of(self, doc: int, features: bool = True) -> Fingerprint:
+        """The doc's fingerprint (`features` False: without keys and weights, cheaper)."""
+        if not features:
+            return Fingerprint(_NO_KEYS, _NO_WEIGHTS, self._minhash[doc], int(self._nsh[doc]), self._n_words[doc],
+                               _mass=float(self._mass[doc]))
+        steps = self._fp.row(doc, 1)
+        return Fingerprint(self._fp.row(doc, 0), steps.astype(np.float32) / WEIGHT_SCALE, self._minhash[doc],
+                           int(self._nsh[doc]), self._n_words[doc], _steps=steps, _mass=float(self._mass[doc]))
+
+    def entry(self, doc: int, links: bool = False, features: bool = True) -> Entry:
+        """What the index holds of one doc as an Entry (`links`: found by a scan of all links;
+        `features` False: a fingerprint without keys and weights)."""
+        if links:
+            self._cut_removed()
+        seen, pub = self._first_seen[doc], self._published[doc]
+        return Entry(
+            article_id=self.article_ids[doc], content_sha256=self.sha_of(doc), fp=self.fingerprint_of(doc, features),
+            site_name=self._site[doc], title=self._title[doc], published=date.fromordinal(pub) if pub else None,
+            first_seen=None if seen == _NO_TIME else _EPOCH + timedelta(microseconds=seen),
+            flags=list(self._flags[doc]), links=self._links.of(doc) if links else [], alive=bool(self._alive[doc]),
+        )
+
+    @property
+    def entries(self) -> _Entries:
+        """Every doc as an Entry, links included, made on access: for tests and tools only."""
+        return _Entries(self)
+
+    def is_alive(self, doc: int) -> bool:
+        return bool(self._alive[doc])
+
+    def down_links(self, doc: int) -> list[int]:
+        """This doc's live links to older docs: together they record every link once."""
+        self._cut_removed()
+        return self._links.down(doc).tolist()
+
+    def sha_of(self, doc: int) -> str:
+        return self._sha[doc] or ""
+
+    def to_columns(self, docs: list[int]) -> Columns:
+        """These docs' rows, the way `from_columns` takes them back."""
+        rows = np.array(docs, np.int64)
+        pos, lengths = self._fp.gather(rows)
+        seen = [self._first_seen[d] for d in docs]
+        return Columns(
+            article_id=[self.article_ids[d] for d in docs], content_sha256=[self.sha_of(d) for d in docs],
+            site_name=[self._site[d] for d in docs], title=[self._title[d] for d in docs],
+            published=[date.fromordinal(p) if p else None for p in (self._published[d] for d in docs)],
+            first_seen=[None if t == _NO_TIME else _EPOCH + timedelta(microseconds=t) for t in seen],
+            flags=[list(self._flags[d]) for d in docs], n_words=np.array([self._n_words[d] for d in docs], np.int32),
+            n_shingles=self._nsh[rows].astype(np.int32), key_offsets=np.concatenate([[0], np.cumsum(lengths)]),
+            keys=self._fp.columns[0].view()[pos], steps=self._fp.columns[1].view()[pos], minhash=self._minhash[rows],
+        )
+
+    def story_row(self, docs: list[int]) -> dict:
+        """One story's row of the stories table but its id and members (see `representative`),
+        read from the columns: no Entry per member."""
+        ids, nw, codes, values = self.article_ids, self._n_words, self._flags.codes, self._flags.values
+        hurt = self._damage_by_code
+        while len(hurt) < len(values):
+            hurt.append(sum(DAMAGE.get(f, 0) for f in values[len(hurt)]))
+        best = min(docs, key=lambda d: (hurt[codes[d]], -nw[d], ids[d]))
+        sites = sorted({s for s in (self._site[d] for d in docs) if s})
+        seen = [t for t in (self._first_seen[d] for d in docs) if t != _NO_TIME]
+        published = [p for p in (self._published[d] for d in docs) if p]
+        return {
+            "n_copies": len(docs), "n_sites": len(sites), "sites": sites,
+            "first_seen": _EPOCH + timedelta(microseconds=min(seen)) if seen else None,
+            "first_published": date.fromordinal(min(published)) if published else None,
+            "representative_id": ids[best], "representative_title": self._title[best],
+            "representative_reason": _reason(values[codes[best]], nw[best],
+                                             [values[codes[d]] for d in docs if d != best]),
+        }
 
     # -- components ----------------------------------------------------------------------
     def _find(self, d: int) -> int:
+        parent = self._parent
         root = d
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[d] != root:
-            self._parent[d], d = root, self._parent[d]
+        while parent[root] != root:
+            root = parent[root]
+        while parent[d] != root:
+            parent[d], d = root, parent[d]
         return root
 
     def _union(self, a: int, b: int) -> None:
         ra, rb = self._find(a), self._find(b)
         if ra == rb:
             return
-        if len(self._members[ra]) < len(self._members[rb]):
+        size = self._size
+        if size[ra] < size[rb]:
             ra, rb = rb, ra
         self._parent[rb] = ra
-        self._members[ra].extend(self._members.pop(rb))
-        self._label[ra] = min(self._label.pop(rb), self._label[ra])
+        size[ra] += size[rb]
+        nxt = self._next
+        nxt[ra], nxt[rb] = nxt[rb], nxt[ra]  # splice the two circular member lists
+        la, lb = self._label[ra], self._label[rb]
+        if self.article_ids[lb] < self.article_ids[la]:
+            self._label[ra] = lb
 
     def _regroup(self) -> None:
         """Recompute components from the links after removals (one may have split a story)."""
-        self._parent = list(range(len(self.entries)))
-        self._label = {d: e.article_id for d, e in enumerate(self.entries)}
-        self._members = {d: [d] for d in range(len(self.entries))}
-        for d, e in enumerate(self.entries):
-            for o in e.links:
-                if o > d:
-                    self._union(d, o)
-        self.touched.update(d for d, e in enumerate(self.entries) if e.alive)
+        self._cut_removed()
+        n = self.n_docs
+        self._parent = array("i", range(n))
+        self._size = array("i", [1]) * n
+        self._next = array("i", range(n))
+        self._label = array("i", range(n))
+        hi, lo = self._links.pairs()
+        for a, b in zip(hi.tolist(), lo.tolist(), strict=True):
+            self._union(a, b)
+        alive = self._alive
+        self.touched.update(d for d in range(n) if alive[d])
         self._regroup_needed = False
 
     def story_id_of(self, doc: int) -> str:
-        return self._label[self._find(doc)]
+        return self.article_ids[self._label[self._find(doc)]]
+
+    def _component(self, root: int) -> list[int]:
+        out, d, nxt = [root], self._next[root], self._next
+        while d != root:
+            out.append(d)
+            d = nxt[d]
+        return out
 
     def members(self, docs: Iterable[int]) -> dict[int, list[int]]:
         """Root -> alive members, for the components containing these docs."""
         out = {}
+        alive = self._alive
         for r in {self._find(d) for d in docs}:
-            alive = sorted(d for d in self._members[r] if self.entries[d].alive)
-            if alive:
-                out[r] = alive
+            live = sorted(d for d in self._component(r) if alive[d])
+            if live:
+                out[r] = live
         return out
 
     def components(self) -> dict[int, list[int]]:
-        return self.members(self._members)
+        parent = self._parent
+        return self.members(d for d in range(self.n_docs) if parent[d] == d)
+
+    # -- what the articles table holds ---------------------------------------------------
+    def _written(self, doc: int) -> StoryState | None:
+        sid = self._w_sid[doc]
+        if sid == _NOT_WRITTEN:
+            return None
+        return StoryState(self._w_other[doc] if sid == _OTHER_ID else self.article_ids[sid],
+                          _FLAGSETS[self._w_flags[doc]])
+
+    def _set_written(self, doc: int, state: StoryState) -> None:
+        sid = self.doc_of.get(state.story_id)
+        self._w_other.pop(doc, None)
+        if sid is None:
+            sid = _OTHER_ID
+            self._w_other[doc] = state.story_id
+        self._w_sid[doc] = sid
+        self._w_flags[doc] = _bits(state.flags)
+
+    def set_written(self, article_id: str, state: StoryState) -> None:
+        """The articles table holds this state for this article."""
+        doc = self.doc_of.get(article_id)
+        if doc is None:
+            self._w_orphans[article_id] = state
+        else:
+            self._set_written(doc, state)
+
+    @property
+    def written(self) -> dict[str, StoryState]:
+        """What the articles table holds, by article_id (built on demand: for tests and tools)."""
+        out = dict(self._w_orphans)
+        for aid, doc in self.doc_of.items():
+            state = self._written(doc)
+            if state is not None:
+                out[aid] = state
+        return out
 
     # -- the run's entry points ----------------------------------------------------------
     def assign(self, articles: list[Article], now: datetime | None = None) -> None:
@@ -326,33 +534,66 @@ class StoryIndex:
             state = states[art.article_id]
             art.story_id = state.story_id
             art.flags = sorted((set(art.flags) - STORY_FLAGS) | state.flags)
-            self.written[art.article_id] = state
+            self.set_written(art.article_id, state)
             self.pending.pop(art.article_id, None)
 
     def sync(self) -> dict[str, StoryState]:
         """Recompute the touched stories; queue stored articles whose state changed. Returns the states."""
+        self._cut_removed()
         if self._regroup_needed:
             self._regroup()
         states: dict[str, StoryState] = {}
+        spun_codes = {c for c, f in enumerate(self._flags.values) if "spun_text" in f}
+        flag_codes, ids = self._flags.codes, self.article_ids
         for _, docs in sorted(self.members(self.touched).items()):
-            copies = syndicated_copies([self.entries[d] for d in docs])
+            copies = self._copies(docs)
+            sid = self.story_id_of(docs[0])
             for d in docs:
-                e = self.entries[d]
-                flags = {"spun_text"} & set(e.flags) | ({"syndicated_copy"} if e.article_id in copies else set())
-                states[e.article_id] = StoryState(self.story_id_of(d), frozenset(flags))
+                bits = (flag_codes[d] in spun_codes) * _SPUN | (d in copies) * _SYNDICATED
+                state = StoryState(sid, _FLAGSETS[bits])
+                states[ids[d]] = state
+                old = self._written(d)
+                if old is not None and old != state:
+                    self.pending[ids[d]] = state
+                else:
+                    self.pending.pop(ids[d], None)
         self.touched = set()
-        for aid, state in states.items():
-            if aid in self.written and self.written[aid] != state:
-                self.pending[aid] = state
-            else:
-                self.pending.pop(aid, None)
         return states
+
+    def _copies(self, docs: list[int]) -> set[int]:
+        """The docs among these (one story) that repeat the wording of an earlier or fuller one."""
+        if len(docs) < 2:
+            return set()
+        pub, nw, ids = self._published, self._n_words, self.article_ids
+        far = date.max.toordinal()
+        ordered = sorted(docs, key=lambda d: (not pub[d], pub[d] or far, -nw[d], ids[d]))
+        rows = np.array(ordered, np.int64)
+        return {ordered[i] for i in _copy_positions(self._minhash[rows], self._nsh[rows])}
 
     def mark_written(self, updates: dict[str, StoryState]) -> None:
         """The warehouse now holds these states."""
-        self.written.update(updates)
-        for aid in updates:
+        for aid, state in updates.items():
+            self.set_written(aid, state)
             self.pending.pop(aid, None)
+
+
+class _Entries(Sequence[Entry]):
+    """A read-only view of an index's docs as Entry objects (each made when read)."""
+
+    def __init__(self, index: StoryIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._index.n_docs
+
+    def __getitem__(self, doc):  # Sequence's int-or-slice signature
+        if isinstance(doc, slice):
+            return [self[d] for d in range(*doc.indices(len(self)))]
+        if doc < 0:
+            doc += len(self)
+        if not 0 <= doc < len(self):
+            raise IndexError(doc)
+        return self._index.entry(doc, links=True)
 
 
 # -- decisions ----------------------------------------------------------------------------
@@ -406,21 +647,28 @@ def syndicated_copies(entries: list[Entry]) -> set[str]:
     if len(entries) < 2:
         return set()
     ordered = sorted(entries, key=_original_key)
-    minhashes = np.stack([e.fp.minhash for e in ordered]) if ordered else np.empty((0, N_MINHASH), np.uint32)
+    minhashes = np.stack([e.fp.minhash for e in ordered])
     n_sh = np.array([e.fp.n_shingles for e in ordered], np.int64)
-    copies = set()
-    for i, e in enumerate(ordered):
-        if e.fp.n_shingles < 20:
+    return {ordered[i].article_id for i in _copy_positions(minhashes, n_sh)}
+
+
+def _copy_positions(minhashes: np.ndarray, n_sh: np.ndarray) -> list[int]:
+    """Positions (in original-first order) of copies of an earlier text: MinHash rows and shingle counts."""
+    copies = []
+    for i, n in enumerate(n_sh.tolist()):
+        if n < 20:
             continue
+        probe = Fingerprint(_NO_KEYS, _NO_WEIGHTS, minhashes[i], n, 0)
         for lo in range(0, i, _BLOCK):  # earlier copies, a block at a time: most copies are found early
             hi = min(i, lo + _BLOCK)
-            similar = text_resemblance_many(e.fp, minhashes[lo:hi], n_sh[lo:hi]) >= SAME_TEXT
+            similar = text_resemblance_many(probe, minhashes[lo:hi], n_sh[lo:hi]) >= SAME_TEXT
             if (similar & (n_sh[lo:hi] >= 20)).any():
-                copies.add(e.article_id)
+                copies.append(i)
                 break
     return copies
 
 
+_NO_KEYS, _NO_WEIGHTS = np.empty(0, np.uint32), np.empty(0, np.float32)
 _BLOCK = 256
 
 
@@ -431,12 +679,17 @@ def damage(e: Entry) -> int:
 def representative(entries: list[Entry]) -> tuple[Entry, str]:
     """The least damaged copy (then the fullest text, then the smallest id), and why."""
     best = min(entries, key=lambda e: (damage(e), -e.fp.n_words, e.article_id))
-    harmed = sorted({f for f in best.flags if f in DAMAGE})
+    return best, _reason(best.flags, best.fp.n_words, [e.flags for e in entries if e is not best])
+
+
+def _reason(best_flags: Iterable[str], n_words: int, others_flags: list[Iterable[str]]) -> str:
+    harmed = sorted({f for f in best_flags if f in DAMAGE})
     why = "no damage flags" if not harmed else "least damaged (" + ", ".join(harmed) + ")"
-    others = sorted({f for e in entries if e is not best for f in e.flags if f in DAMAGE} - set(harmed))
-    reason = f"{why}; {best.fp.n_words} words"
-    if len(entries) > 1:
-        reason += f"; chosen over {len(entries) - 1} other cop{'y' if len(entries) == 2 else 'ies'}"
+    others = sorted({f for flags in others_flags for f in flags if f in DAMAGE} - set(harmed))
+    reason = f"{why}; {n_words} words"
+    n = len(others_flags) + 1
+    if n > 1:
+        reason += f"; chosen over {n - 1} other cop{'y' if n == 2 else 'ies'}"
         if others:
             reason += " (" + ", ".join(others) + ")"
-    return best, reason
+    return reason

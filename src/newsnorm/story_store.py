@@ -4,7 +4,9 @@
     wh/stories/stories.parquet            the `stories` table (one row per story)
 
 The index folder is hidden and outside every table folder, so no `wh/<table>/**` glob
-reads it. Each save writes one new part with only the rows that changed (new articles,
+reads it. A row lists its links to articles indexed before it (each link is saved once,
+with the article that made it); the loader makes links symmetric, so parts written when
+rows listed both ends load the same. Each save writes one new part with only the rows that changed (new articles,
 new links, removals as tombstones), to a temp file in wh/.tmp, fsynced, then renamed.
 After PARTS_BEFORE_COMPACT parts (or when the fingerprint rules changed) the live rows
 are rewritten as one *base* part and the older parts deleted; a loader starts from the
@@ -32,8 +34,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .data import Article
-from .fingerprint import FINGERPRINT_VERSION, N_MINHASH, WEIGHT_SCALE, Fingerprint
-from .stories import STORY_FLAGS, Entry, StoryIndex, StoryState, entry_for, representative
+from .fingerprint import FINGERPRINT_VERSION, N_MINHASH
+from .stories import STORY_FLAGS, Columns, StoryIndex, StoryState, entry_for
 from .warehouse import SCHEMA_VERSION, STORIES, Warehouse
 
 INDEX_DIR = ".story_index"
@@ -82,20 +84,29 @@ def _atomic_write(table: pa.Table, dest: Path, tmp_dir: Path) -> None:
         os.close(fd)
 
 
-def _row(index: StoryIndex, doc: int) -> dict:
-    e = index.entries[doc]
-    return {
-        "article_id": e.article_id, "content_sha256": e.content_sha256, "removed": not e.alive,
-        "site_name": e.site_name, "title": e.title, "published": e.published, "first_seen": e.first_seen,
-        "flags": e.flags, "n_words": e.fp.n_words, "n_shingles": e.fp.n_shingles,
-        "keys": e.fp.keys, "weights": np.round(e.fp.weights * WEIGHT_SCALE).astype(np.uint8),
-        "minhash": e.fp.minhash.astype("<u4").tobytes(),
-        "links": sorted(index.entries[o].article_id for o in e.links),
+def _table(index: StoryIndex, docs: list[int], base: bool) -> pa.Table:
+    """These docs' rows, built column-wise. A row lists its links to older docs only: each
+    link is then saved once, in the row of the doc that made it (the loader makes links
+    symmetric, and also reads parts written when rows listed both ends)."""
+    c = index.to_columns(docs)
+    ids = index.article_ids
+    n = len(docs)
+    offsets = pa.array(np.asarray(c.key_offsets, np.int32))
+    minhash = np.ascontiguousarray(c.minhash, dtype="<u4")
+    cols = {
+        "article_id": pa.array(c.article_id, pa.string()), "content_sha256": pa.array(c.content_sha256, pa.string()),
+        "removed": pa.array([not index.is_alive(d) for d in docs], pa.bool_()),
+        "site_name": pa.array(c.site_name, pa.string()), "title": pa.array(c.title, pa.string()),
+        "published": pa.array(c.published, pa.date32()),
+        "first_seen": pa.array(c.first_seen, pa.timestamp("us", tz="UTC")),
+        "flags": pa.array(c.flags, pa.list_(pa.string())),
+        "n_words": pa.array(c.n_words, pa.int32()), "n_shingles": pa.array(c.n_shingles, pa.int32()),
+        "keys": pa.ListArray.from_arrays(offsets, pa.array(c.keys, pa.uint32())),
+        "weights": pa.ListArray.from_arrays(offsets, pa.array(c.steps, pa.uint8())),
+        "minhash": pa.FixedSizeBinaryArray.from_buffers(pa.binary(4 * N_MINHASH), n,
+                                                        [None, pa.py_buffer(minhash.tobytes())]),
+        "links": pa.array([sorted(ids[o] for o in index.down_links(d)) for d in docs], pa.list_(pa.string())),
     }
-
-
-def _table(rows: list[dict], base: bool) -> pa.Table:
-    cols = {f.name: [r[f.name] for r in rows] for f in PART}
     return pa.table(cols, schema=PART).replace_schema_metadata({
         b"newsnorm.table": b"story_index", b"newsnorm.schema_version": SCHEMA_VERSION.encode(),
         _VERSION: FINGERPRINT_VERSION.encode(), _BASE: b"1" if base else b"0",
@@ -112,8 +123,8 @@ def save(index: StoryIndex, root: Path) -> bool:
     seq = int(parts[-1].stem.split("-")[1]) + 1 if parts else 1
     dest = root / INDEX_DIR / f"part-{seq:06d}.parquet"
     if _compact_due(since_base) or not _compatible(since_base):
-        docs = [d for d, e in enumerate(index.entries) if e.alive]
-        table = _table(sorted((_row(index, d) for d in docs), key=lambda r: r["article_id"]), base=True)
+        docs = sorted((d for d in range(index.n_docs) if index.is_alive(d)), key=lambda d: index.article_ids[d])
+        table = _table(index, docs, base=True)
         _atomic_write(table, dest, root / ".tmp")
         for old in parts:
             old.unlink(missing_ok=True)
@@ -121,11 +132,10 @@ def save(index: StoryIndex, root: Path) -> bool:
     else:
         latest = {}
         for d in sorted(index.dirty):
-            e = index.entries[d]
-            if e.alive or e.article_id not in index.doc_of:
-                latest[e.article_id] = d
-        rows = [_row(index, latest[a]) for a in sorted(latest)]
-        _atomic_write(_table(rows, base=False), dest, root / ".tmp")
+            aid = index.article_ids[d]
+            if index.is_alive(d) or aid not in index.doc_of:
+                latest[aid] = d
+        _atomic_write(_table(index, [latest[a] for a in sorted(latest)], base=False), dest, root / ".tmp")
     index.dirty = set()
     return True
 
@@ -164,35 +174,33 @@ def _compact_due(since_base: list[Path]) -> bool:
     return sum(rows) - base >= base // 2
 
 
-def _entries(table: pa.Table) -> tuple[list[Entry], np.ndarray, np.ndarray]:
-    """Entries from part rows (row i becomes doc i), read column-wise, and their links as
-    (doc, linked doc) arrays: mapped in Arrow, so a large index never holds its links as
-    Python strings (a story of hundreds of copies has tens of thousands of them)."""
+def _columns(table: pa.Table) -> tuple[Columns, np.ndarray, np.ndarray]:
+    """Part rows (row i becomes doc i), read column-wise, and their links as (doc, linked
+    doc) arrays: mapped in Arrow, so a large index never holds its links as Python strings."""
     n = table.num_rows
-    if not n:
-        return [], np.empty(0, np.int64), np.empty(0, np.int64)
-    keys_col = pc.list_flatten(table.column("keys")).to_numpy().astype(np.uint32)
-    w_col = pc.list_flatten(table.column("weights")).to_numpy().astype(np.float32) / WEIGHT_SCALE
-    offsets = np.concatenate([[0], np.cumsum(pc.list_value_length(table.column("keys")).fill_null(0).to_numpy())])
-    mh = np.frombuffer(b"".join(table.column("minhash").to_pylist()), dtype="<u4").reshape(n, N_MINHASH)
+    keys = table.column("keys")
+    lengths = pc.list_value_length(keys).fill_null(0).to_numpy()
+    mh = table.column("minhash").combine_chunks()
+    minhash = np.frombuffer(mh.buffers()[1], dtype="<u4", count=n * N_MINHASH,
+                            offset=mh.offset * 4 * N_MINHASH).reshape(n, N_MINHASH) if n else \
+        np.empty((0, N_MINHASH), np.uint32)
     cols = {c: table.column(c).to_pylist() for c in
-            ("article_id", "content_sha256", "site_name", "title", "published", "first_seen", "flags",
-             "n_words", "n_shingles")}
-    out = []
-    for i in range(n):
-        s, e = int(offsets[i]), int(offsets[i + 1])
-        fp = Fingerprint(keys_col[s:e], w_col[s:e], mh[i].astype(np.uint32), cols["n_shingles"][i], cols["n_words"][i])
-        out.append(Entry(
-            article_id=cols["article_id"][i], content_sha256=cols["content_sha256"][i], fp=fp,
-            site_name=cols["site_name"][i], title=cols["title"][i], published=cols["published"][i],
-            first_seen=cols["first_seen"][i], flags=list(cols["flags"][i] or []),
-        ))
+            ("article_id", "content_sha256", "site_name", "title", "published", "first_seen", "flags")}
+    columns = Columns(
+        **cols, n_words=table.column("n_words").to_numpy(zero_copy_only=False),
+        n_shingles=table.column("n_shingles").to_numpy(zero_copy_only=False),
+        key_offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        keys=pc.list_flatten(keys).to_numpy().astype(np.uint32),
+        steps=pc.list_flatten(table.column("weights")).to_numpy().astype(np.uint8),
+        minhash=minhash.astype(np.uint32),
+    )
+    columns.flags = [f or [] for f in columns.flags]
     links = table.column("links")
     lengths = pc.list_value_length(links).fill_null(0).to_numpy()
     target = pc.index_in(pc.list_flatten(links), value_set=table.column("article_id")).fill_null(-1).to_numpy()
     owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
     known = target >= 0  # links to articles no longer indexed are dropped
-    return out, owner[known], target[known].astype(np.int64)
+    return columns, owner[known], target[known].astype(np.int64)
 
 
 def read_index(root: Path) -> StoryIndex:
@@ -200,13 +208,13 @@ def read_index(root: Path) -> StoryIndex:
     parts = _since_base(_parts(Path(root)))
     tables = [pq.read_table(p, schema=PART) for p in parts] if _compatible(parts) else []
     if not tables:
-        return StoryIndex.from_entries([], np.empty(0, np.int64), np.empty(0, np.int64))
+        return StoryIndex()
     table = pa.concat_tables(tables)
     ids = table.column("article_id").to_pylist()
     last = {a: i for i, a in enumerate(ids)}
     removed = table.column("removed").to_pylist()
     keep = sorted(i for i in last.values() if not removed[i])
-    return StoryIndex.from_entries(*_entries(table.take(pa.array(keep, pa.int64()))))
+    return StoryIndex.from_columns(*_columns(table.take(pa.array(keep, pa.int64()))))
 
 
 # -- reconciliation -------------------------------------------------------------------------
@@ -216,7 +224,7 @@ def load(wh: Warehouse) -> StoryIndex:
     stored = wh.read("articles", columns=["article_id", "content_sha256", "story_id", "flags"])
     sha = dict(zip(stored.column("article_id").to_pylist(), stored.column("content_sha256").to_pylist(),
                    strict=True))
-    for aid in [a for a in index.doc_of if sha.get(a) != index.entries[index.doc_of[a]].content_sha256]:
+    for aid in [a for a, d in index.doc_of.items() if sha.get(a) != index.sha_of(d)]:
         index.remove(aid)
     missing = sorted(set(sha) - set(index.doc_of))
     if missing:
@@ -224,7 +232,7 @@ def load(wh: Warehouse) -> StoryIndex:
             index.add(entry_for(art, seen))
     for aid, sid, flags in zip(stored.column("article_id").to_pylist(), stored.column("story_id").to_pylist(),
                                stored.column("flags").to_pylist(), strict=True):
-        index.written[aid] = StoryState(sid or "", frozenset(set(flags or []) & STORY_FLAGS))
+        index.set_written(aid, StoryState(sid or "", frozenset(set(flags or []) & STORY_FLAGS)))
     index.touched = set(index.doc_of.values())
     index.sync()
     return index
@@ -245,22 +253,14 @@ def _stored_articles(wh: Warehouse, ids: list[str]) -> list[tuple[Article, datet
 
 # -- the stories table ----------------------------------------------------------------------
 def stories_table(index: StoryIndex) -> pa.Table:
-    rows = []
-    for _, docs in index.components().items():
-        members = [index.entries[d] for d in docs]
-        best, reason = representative(members)
-        sites = sorted({m.site_name for m in members if m.site_name})
-        seen = [m.first_seen for m in members if m.first_seen]
-        published = [m.published for m in members if m.published]
-        rows.append({
-            "story_id": index.story_id_of(docs[0]), "n_copies": len(members), "n_sites": len(sites),
-            "sites": sites, "first_seen": min(seen) if seen else None,
-            "first_published": min(published) if published else None,
-            "representative_id": best.article_id, "representative_title": best.title,
-            "representative_reason": reason, "article_ids": sorted(m.article_id for m in members),
-        })
-    rows.sort(key=lambda r: r["story_id"])
-    return pa.Table.from_pylist(rows, schema=STORIES)
+    """One row per story, built column-wise (at 100,000 articles a dict per row was a peak)."""
+    cols: dict[str, list] = {name: [] for name in STORIES.names}
+    for story_id, docs in sorted((index.story_id_of(docs[0]), docs) for docs in index.components().values()):
+        cols["story_id"].append(story_id)
+        for name, value in index.story_row(docs).items():
+            cols[name].append(value)
+        cols["article_ids"].append(sorted(index.article_ids[d] for d in docs))
+    return pa.table({f.name: pa.array(cols[f.name], f.type) for f in STORIES}, schema=STORIES)
 
 
 # -- the run's entry points -----------------------------------------------------------------

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from . import PIPELINE_VERSION
+from .columns import Interned, Strings
 from .data import Article, Quarantined
 
 SCHEMA_VERSION = "1"
@@ -183,11 +185,82 @@ class Stored:
     langs: list[str]
 
 
+class StoredIndex(MutableMapping[str, Stored]):
+    """source_path -> Stored, held column-wise (columns.py): the writer keeps one entry per
+    article for a whole run, and a Stored object with its strings and lists cost ~800 bytes.
+    A Stored is made when one is read; a replaced or removed row stays behind, unused."""
+
+    def __init__(self) -> None:
+        self._row: dict[str, int] = {}
+        self._article_id: list[str] = []
+        self._part = array("i")
+        self._sha = Strings()
+        self._version = Interned()
+        self._flags = Interned()  # tuples
+        self._langs = Interned()  # tuples
+        self._sizes: dict[int, int] = {}  # part -> rows it holds
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._row
+
+    def __getitem__(self, path: str) -> Stored:
+        r = self._row[path]
+        return Stored(self._article_id[r], self._part[r], self._sha[r] or "", self._version[r],
+                      list(self._flags[r]), list(self._langs[r]))
+
+    def __setitem__(self, path: str, s: Stored) -> None:
+        self.add(path, s.article_id, s.part, s.content_sha256, s.pipeline_version, s.flags, s.langs)
+
+    def add(self, path: str, article_id: str, part: int, sha: str, version: str, flags: list[str],
+            langs: list[str]) -> None:
+        if path in self._row:
+            del self[path]
+        self._row[path] = len(self._article_id)
+        self._article_id.append(article_id)
+        self._part.append(part)
+        self._sha.append(sha)
+        self._version.append(version)
+        self._flags.append(tuple(flags))
+        self._langs.append(tuple(langs))
+        self._sizes[part] = self._sizes.get(part, 0) + 1
+
+    def __delitem__(self, path: str) -> None:
+        part = self._part[self._row.pop(path)]
+        self._sizes[part] -= 1
+
+    def part_sizes(self) -> dict[int, int]:
+        """Part -> rows it holds."""
+        return {p: n for p, n in self._sizes.items() if n}
+
+    def parts_flagged(self, flag: str) -> set[int]:
+        codes = {c for c, flags in enumerate(self._flags.values) if flag in flags}
+        fc, part = self._flags.codes, self._part
+        return {part[r] for r in self._row.values() if fc[r] in codes} if codes else set()
+
+    def parts_of(self, article_ids: set[str]) -> set[int | None]:
+        """The parts holding these articles; None among them if one of them is not indexed."""
+        ids, part, found = self._article_id, self._part, set()
+        parts: set[int | None] = set()
+        for r in self._row.values():
+            if ids[r] in article_ids:
+                parts.add(part[r])
+                found.add(ids[r])
+        if len(found) < len(article_ids):
+            parts.add(None)
+        return parts
+
+
 class Warehouse:
     def __init__(self, root: Path | str):
         self.root = Path(root).absolute()
         self.tmp = self.root / ".tmp"
-        self._index: dict[str, Stored] | None = None  # source_path -> Stored
+        self._index: StoredIndex | None = None  # source_path -> Stored
 
     # -- files -------------------------------------------------------------------------
     def path(self, table: str, part: int | None = None) -> Path:
@@ -275,15 +348,15 @@ class Warehouse:
             lock.release()
 
     # -- reads for planning ----------------------------------------------------------------
-    def index(self) -> dict[str, Stored]:
+    def index(self) -> StoredIndex:
         """source_path -> what is stored for it (read once per run, then kept up to date)."""
         if self._index is None:
-            index: dict[str, Stored] = {}
+            index = StoredIndex()
             cols = ["article_id", "source_path", "content_sha256", "pipeline_version", "flags", "langs"]
             for part in self.parts():
                 t = self.read("articles", part, columns=cols)
                 for aid, path, sha, ver, flags, langs in zip(*(t.column(c).to_pylist() for c in cols), strict=True):
-                    index[path] = Stored(aid, part, sha, ver, flags or [], langs or [])
+                    index.add(path, aid, part, sha, ver, flags or [], langs or [])
             self._index = index
         return self._index
 
@@ -293,7 +366,7 @@ class Warehouse:
 
     def waiting_languages(self) -> dict[str, set[str]]:
         """article_id -> languages of its segments still waiting for a translation model."""
-        parts = sorted({s.part for s in self.index().values() if "missing_translation_model" in s.flags})
+        parts = sorted(self.index().parts_flagged("missing_translation_model"))
         out: dict[str, set[str]] = {}
         for part in parts:
             t = self.read("segments", part, columns=["article_id", "lang", "translation_status"])
@@ -310,9 +383,7 @@ class Warehouse:
     def _placement(self, articles: list[Article]) -> dict[int, list[Article]]:
         """Changed articles stay in their part; new ones fill the newest part, then the next."""
         index = self.index()
-        sizes: dict[int, int] = {}
-        for s in index.values():
-            sizes[s.part] = sizes.get(s.part, 0) + 1
+        sizes = index.part_sizes()
         open_part = max(self.parts(), default=0)
         placed: dict[int, list[Article]] = {}
         for art in articles:
@@ -346,8 +417,7 @@ class Warehouse:
                 self._write(self.path(name, part), pa.concat_tables([keep, new]).sort_by(keys), name)
             n_segments += new_s.num_rows
             for a in arts:
-                index[a.source_path] = Stored(a.article_id, part, a.content_sha256, PIPELINE_VERSION,
-                                              list(a.flags), list(a.langs))
+                index.add(a.source_path, a.article_id, part, a.content_sha256, PIPELINE_VERSION, a.flags, a.langs)
         return n_segments
 
     def remove_articles(self, source_paths: set[str]) -> int:
@@ -404,8 +474,7 @@ class Warehouse:
         checked by their article_id column); segments are untouched. Returns rows changed.
         """
         n = 0
-        part_of = {s.article_id: s.part for s in self.index().values()}
-        parts = {part_of.get(a) for a in changes}
+        parts = self.index().parts_of(set(changes))
         # only the parts the index places these rows in; any row it does not know: every part
         paths = self._paths("articles") if None in parts else [self.path("articles", p) for p in sorted(parts)]
         for path in paths:
