@@ -215,12 +215,7 @@ class StoryIndex:
         bounds = np.searchsorted(hi, np.arange(n + 1))
         for doc in range(n):
             index._links.append(lo[bounds[doc]:bounds[doc + 1]])
-            index._parent.append(doc)
-            index._size.append(1)
-            index._next.append(doc)
-            index._label.append(doc)
-            index._w_sid.append(_NOT_WRITTEN)
-            index._w_flags.append(0)
+            index._new_doc_state(doc)
         index._regroup()
         index.touched = set()
         index._rebuild_postings()
@@ -271,6 +266,10 @@ class StoryIndex:
         self._fp.append(fp.keys, fp.steps)
         if doc >= self._mass.size:
             self._reserve(self._mass.size + self._mass.size // 4)  # a quarter more: see Growing
+        self._new_doc_state(doc)
+
+    def _new_doc_state(self, doc: int) -> None:
+        """A new doc is its own story (union-find root, circular member list of one), not yet written."""
         self._parent.append(doc)
         self._size.append(1)
         self._next.append(doc)
