@@ -23,7 +23,7 @@ from prefect.tasks import exponential_backoff
 from pydantic import Field
 
 from flows import pool
-from newsnorm.batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of
+from newsnorm.batching import BATCH_FILES, batches_ahead, chunks_of
 from newsnorm.ingest import DEFAULT_MAX_BYTES
 from newsnorm.pipeline import BatchResult, merge_results, process_paths
 from newsnorm.report import markdown_report
@@ -46,7 +46,7 @@ def _transient(task, task_run, state) -> bool:
       retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_transient)
 def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int,
                        translation_cache: str | None = None) -> BatchResult:
-    chunks = batches_of(paths, CHUNK_FILES)
+    chunks = chunks_of(paths)
     return merge_results(pool.run_each(process_paths, chunks, packages_dir, max_bytes, translation_cache))
 
 

@@ -104,29 +104,14 @@ def session(workers: int) -> Iterator[None]:
             shutdown()
 
 
-def run(fn: Callable[..., T], *args: object) -> T:
-    """`fn(*args)` in the pool when a session is open in this process, else in this thread.
-
-    A dead worker breaks the whole executor: it is replaced here, and the error is raised
-    so that the task's retry policy decides (BrokenProcessPool counts as transient).
-    """
-    with _lock:
-        pool = _pool if _sessions else None
-    if pool is None:
-        return fn(*args)
-    try:
-        return pool.submit(fn, *args).result()
-    except BrokenProcessPool:
-        _replace(pool)
-        raise
-
-
 def run_each(fn: Callable[..., T], items: list, *args: object) -> list[T]:
     """`[fn(item, *args) for item in items]`, spread over the pool's workers when a session is
     open in this process (else computed in this thread, in order).
 
     One Prefect task can so keep every worker busy: tasks stay few (each costs the API
     server and the flow's process tens of milliseconds) without idle cores at a run's end.
+    A dead worker breaks the whole executor: it is replaced here, and the error is raised
+    so that the task's retry policy decides (BrokenProcessPool counts as transient).
     """
     with _lock:
         pool = _pool if _sessions else None

@@ -12,23 +12,27 @@ import pytest
 from flows import pool
 
 
+def _pid(_: object = None) -> int:
+    return os.getpid()
+
+
 def test_without_a_session_work_runs_in_the_calling_process():
-    assert pool.run(os.getpid) == os.getpid()
+    assert pool.run_each(_pid, [0]) == [os.getpid()]
 
 
 def test_a_session_runs_work_in_worker_processes_and_ends_them():
     with pool.session(2):
-        pids = {pool.run(os.getpid) for _ in range(6)}
+        pids = set(pool.run_each(_pid, list(range(6))))
     assert os.getpid() not in pids and 1 <= len(pids) <= 2
-    assert pool.run(os.getpid) == os.getpid()  # closed: back to in-process
+    assert pool.run_each(_pid, [0]) == [os.getpid()]  # closed: back to in-process
 
 
 def test_a_killed_worker_fails_its_call_and_the_pool_is_replaced():
     with pool.session(1):
-        victim = pool.run(os.getpid)
+        victim = pool.run_each(_pid, [0])[0]
         with pytest.raises(BrokenProcessPool):
-            pool.run(os.kill, victim, signal.SIGKILL)
-        assert pool.run(os.getpid) not in (victim, os.getpid())  # the retry gets a fresh worker
+            pool.run_each(os.kill, [victim], signal.SIGKILL)
+        assert pool.run_each(_pid, [0])[0] not in (victim, os.getpid())  # the retry gets a fresh worker
 
 
 def test_run_each_spreads_items_over_the_workers_and_keeps_their_order():

@@ -18,6 +18,12 @@ def batches_of(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def chunks_of(batch: list[str]) -> list[list[str]]:
+    """A batch's chunks: the one cut that the flow's tasks, the sequential path and the
+    CLI's prefetch must all agree on (a prefetched chunk is found by its exact files)."""
+    return batches_of(batch, CHUNK_FILES)
+
+
 def batches_ahead(flush_every: int, batch_size: int) -> int:
     """Batches a run keeps submitted ahead of the writer: two (each keeps every worker busy)
     plus enough to cover a flush, so the workers go on while the flow's process writes."""

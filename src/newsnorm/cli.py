@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of
+from .batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of, chunks_of
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
 
@@ -119,7 +119,7 @@ def _start_ahead(args: argparse.Namespace, inputs: list[str]) -> None:
     warehouse = str(Path(args.warehouse).absolute())
     todo = plan_ahead(RunConfig(inputs=[str(Path(i).absolute()) for i in inputs], warehouse=warehouse))
     first = batches_of(todo, args.batch_size)[: batches_ahead(args.flush_every, args.batch_size)]
-    chunks = [chunk for batch in first for chunk in batches_of(batch, CHUNK_FILES)]
+    chunks = [chunk for batch in first for chunk in chunks_of(batch)]
     pool.prefetch(process_paths, chunks, os.environ.get("ARGOS_PACKAGES_DIR"), args.max_bytes,
                   str(cache_path(warehouse)))
 

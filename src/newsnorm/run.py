@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from . import PIPELINE_VERSION, story_store
-from .batching import BATCH_FILES, CHUNK_FILES, batches_of
+from .batching import BATCH_FILES, batches_of, chunks_of
 from .data import Article, Quarantined
 from .discover import discover
 from .ingest import DEFAULT_MAX_BYTES
@@ -108,7 +108,7 @@ def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str 
         translator = make_translator(packages_dir)
         for b in batches:
             yield merge_results([process_batch(c, translator, max_bytes, translation_cache)
-                                 for c in batches_of(b, CHUNK_FILES)])
+                                 for c in chunks_of(b)])
 
     return run
 
