@@ -40,3 +40,17 @@ def test_warehouse_inside_input_is_not_read(tmp_path):
 def test_missing_input_is_reported(tmp_path):
     files, problems = discover([tmp_path / "nope"])
     assert files == [] and "nope" in problems[0]
+
+
+def test_paths_are_resolved_through_links_and_plain_folders(tmp_path):
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "real" / "sub" / "a.txt").write_text("x")
+    (tmp_path / "elsewhere.txt").write_text("x")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "linked_dir").symlink_to(tmp_path / "real")
+    (tmp_path / "in" / "linked_file.txt").symlink_to(tmp_path / "elsewhere.txt")
+    (tmp_path / "in" / "plain.txt").write_text("x")
+    files, problems = discover([tmp_path / "in" / ".." / "in"])
+    assert problems == []
+    expected = {tmp_path / "real" / "sub" / "a.txt", tmp_path / "elsewhere.txt", tmp_path / "in" / "plain.txt"}
+    assert files == sorted(str(p.resolve()) for p in expected)

@@ -62,9 +62,11 @@ def _walk(root: Path, files: set[str], problems: list[str], seen: set[tuple[int,
             if is_skipped_name(e.name):
                 continue
             try:
+                # `d` is resolved: an entry that is no link is its own resolved path
+                link = e.is_symlink()
                 if e.is_dir(follow_symlinks=True):
-                    stack.append(Path(e.path).resolve())
+                    stack.append(Path(e.path).resolve() if link else Path(e.path))
                 elif e.is_file(follow_symlinks=True):
-                    files.add(str(Path(e.path).resolve()))
+                    files.add(str(Path(e.path).resolve()) if link else e.path)
             except OSError as exc:
                 problems.append(f"{e.path}: {exc.strerror or exc}")

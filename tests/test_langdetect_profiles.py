@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+from langdetect import DetectorFactory
+from langdetect.detector_factory import PROFILES_DIRECTORY
+from langdetect.lang_detect_exception import LangDetectException
+
+from newsnorm import langdetect_profiles
+from newsnorm.langdetect_profiles import SparseDetector, SparseDetectorFactory
+
+TRICKY = ["x", "·", "Latest", "Photo: Reuters", "POST ADS 2", "toggle caption", "Share", "123", "",
+          "Xin chào các bạn", "안녕하세요 여러분", "Bonjour tout le monde", "Hola amigos, ¿qué tal?",
+          "Das ist ein kurzer deutscher Satz.", "これは日本語の文です。", "这是一个中文句子。"]
+
+
+def _answers(factory: DetectorFactory, lines: list[str]) -> list:
+    out = []
+    for line in lines:
+        detector = factory.create()
+        detector.append(line)
+        try:
+            out.append([(p.lang, p.prob) for p in detector.get_probabilities()])
+        except LangDetectException as exc:
+            out.append(f"error: {exc}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def factories() -> tuple[DetectorFactory, SparseDetectorFactory]:
+    dense = DetectorFactory()
+    dense.load_profile(PROFILES_DIRECTORY)
+    dense.set_seed(0)
+    sparse = SparseDetectorFactory()
+    sparse.load_profile()
+    sparse.set_seed(0)
+    return dense, sparse
+
+
+def test_same_languages_ngrams_and_answers_as_langdetect(factories, seeds_dir):
+    dense, sparse = factories
+    assert sparse.langlist == dense.langlist
+    assert sparse.word_lang_prob_map.keys() == dense.word_lang_prob_map.keys()  # zero-only n-grams too
+    assert isinstance(sparse.create(), SparseDetector)
+    lines = [line for p in sorted(seeds_dir.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()
+             if line.strip()] + TRICKY
+    assert len(lines) > 100
+    assert _answers(sparse, lines) == _answers(dense, lines)  # exact floats, same errors
+
+
+def test_an_ngram_keeps_only_its_non_zero_probabilities(factories):
+    dense, sparse = factories
+    for word in ("the", "ng", "한", "zz"):
+        pairs = dict(langdetect_profiles._PAIR.iter_unpack(sparse.word_lang_prob_map[word]))
+        assert pairs == {i: p for i, p in enumerate(dense.word_lang_prob_map[word]) if p}
+
+
+def test_loads_in_this_process_when_the_child_fails(monkeypatch, factories):
+    dense, _ = factories
+    monkeypatch.setattr(langdetect_profiles, "_packed_in_child", lambda directory: None)
+    factory = SparseDetectorFactory()
+    factory.load_profile()
+    factory.set_seed(0)
+    assert _answers(factory, TRICKY) == _answers(dense, TRICKY)
+
+
+def test_missing_profiles_fail_as_langdetect_does(tmp_path):
+    with pytest.raises(LangDetectException):
+        SparseDetectorFactory().load_profile(str(tmp_path))
