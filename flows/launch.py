@@ -39,14 +39,17 @@ WORKER_NICE = 10
 
 
 def worker_init() -> None:
-    """Each pool worker: die with the run (no orphans after kill -9), lower priority, load langdetect once."""
+    """Each pool worker: die with the run (no orphans after kill -9), lower priority, load
+    langdetect and the word-frequency table once."""
     if sys.platform.startswith("linux"):
         _die_with_parent()
     with contextlib.suppress(OSError, AttributeError):
         os.nice(WORKER_NICE)
     from newsnorm.langid import warm_up
+    from newsnorm.word_frequency import table
 
     warm_up()
+    table()
 
 
 class TemporaryServer:

@@ -56,7 +56,7 @@ def test_an_ngram_keeps_only_its_non_zero_probabilities(factories):
 
 def test_loads_in_this_process_when_the_child_fails(monkeypatch, factories):
     dense, _ = factories
-    monkeypatch.setattr(langdetect_profiles, "_packed_in_child", lambda directory: None)
+    monkeypatch.setattr(langdetect_profiles, "built_in_child", lambda *args: None)
     factory = SparseDetectorFactory()
     factory.load_profile()
     factory.set_seed(0)

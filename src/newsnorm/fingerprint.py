@@ -29,6 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from .fingerprint_data import ENTITY_STOPWORDS, NUMBER_WORDS, SCALE_WORDS, WEIGHTS
+from .word_frequency import zipf  # wordfreq's English Zipf frequency, held compactly
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -125,14 +126,6 @@ def number_features(text: str) -> dict[str, float]:
 
 
 # -- terms -------------------------------------------------------------------------------
-@lru_cache(maxsize=200_000)
-def zipf(word: str) -> float:
-    """English Zipf frequency (0 = unseen, 7.7 = "the"); cached, the table is static."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
 def stem(word: str) -> str:
     """A crude, deterministic suffix strip so investment/investments and talks/talk agree."""
     for suffix in ("ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):

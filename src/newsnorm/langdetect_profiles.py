@@ -6,9 +6,8 @@ langdetect keeps, for each of its 87,598 n-grams, a list of 55 floats (one per l
 packed in a bytes object: 16 MiB.
 
 The profiles are read by langdetect's own `load_profile` (same files, same order, same
-errors) in a short-lived child process, which hands the packed map back as one marshal
-blob. Done in this process, the JSON parsing left the heap fragmented around a few
-survivors and the process kept 33 MiB; objects made afresh from one blob stay compact.
+errors) in a short-lived child process (child_build.py), which hands the packed map back
+as one marshal blob: loaded here, the JSON parsing left 33 MiB behind, not 16.
 
 The arithmetic is unchanged: langdetect multiplies each language's score by `weight + p`,
 and for a language the n-gram does not occur in, `weight + 0.0 == weight` exactly.
@@ -17,15 +16,13 @@ and for a language the n-gram does not occur in, `weight + 0.0 == weight` exactl
 from __future__ import annotations
 
 import marshal
-import os
 import struct
-import subprocess
-import sys
-from pathlib import Path
 
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+from .child_build import built_in_child
 
 _PAIR = struct.Struct("<Bd")  # language index, probability
 
@@ -45,25 +42,12 @@ def _packed_profiles(directory: str) -> bytes:
     return pack(factory)
 
 
-def _packed_in_child(directory: str) -> bytes | None:
-    """The packed profiles, computed in a child process (None if that failed: then in this one)."""
-    code = ("import sys; from newsnorm.langdetect_profiles import _packed_profiles; "
-            "sys.stdout.buffer.write(_packed_profiles(sys.argv[1]))")
-    env = dict(os.environ)  # this package importable there however it is here
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH")]))
-    try:
-        done = subprocess.run([sys.executable, "-c", code, directory], capture_output=True, timeout=120,
-                              env=env, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 and done.stdout else None
-
-
 class SparseDetectorFactory(DetectorFactory):
     """A DetectorFactory whose `word_lang_prob_map` values are packed (language, probability) pairs."""
 
     def load_profile(self, profile_directory: str = PROFILES_DIRECTORY) -> None:
-        blob = _packed_in_child(profile_directory) or _packed_profiles(profile_directory)
+        blob = (built_in_child(__name__, "_packed_profiles", profile_directory)
+                or _packed_profiles(profile_directory))
         self.load_packed(blob)
 
     def load_packed(self, blob: bytes) -> None:

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import random
+
+import wordfreq
+
+from newsnorm import word_frequency
+from newsnorm.fingerprint import _WORD, _key
+from newsnorm.word_frequency import FrequencyTable, zipf
+
+
+def _words(seeds_dir) -> list[str]:
+    """The seeds' words as the fingerprint asks for them, and a spread of wordfreq's own list:
+    each listed word, capitalised, possessive, hyphenated with another, plus unknown words."""
+    words = {_key(w) for p in sorted(seeds_dir.glob("*.txt")) for w in _WORD.findall(p.read_text(encoding="utf-8"))}
+    rng = random.Random(7)
+    for bucket in wordfreq.get_frequency_list("en")[::3]:
+        for w in bucket[::60]:
+            words.update([w, w.capitalize(), w + "'s", f"{w}-{rng.choice(bucket)}", w + "zzq"])
+    words.update(["", "-", "Hanwha", "Sung-lac", "don’t", "naïve", "Ελλάδα", "서울", "2019", "4th", "co-op"])
+    return sorted(words)
+
+
+def test_zipf_is_wordfreqs_zipf_frequency(seeds_dir):
+    words = _words(seeds_dir)
+    assert len(words) > 5000
+    differ = [(w, zipf(w), wordfreq.zipf_frequency(w, "en")) for w in words
+              if zipf(w) != wordfreq.zipf_frequency(w, "en")]
+    assert differ == []
+
+
+def test_table_holds_every_listed_word_with_its_bucket():
+    table = word_frequency.table()
+    buckets = wordfreq.get_frequency_list("en")
+    assert len(table) == sum(len(b) for b in buckets)
+    for cb in (0, 150, 300, 450, 600, len(buckets) - 1):
+        for w in buckets[cb][:20]:
+            assert table.frequency(w) == wordfreq.cB_to_freq(-cb)
+    assert table.frequency("zzqxnotaword") is None
+
+
+def test_built_here_when_the_child_fails(monkeypatch):
+    monkeypatch.setattr(word_frequency, "built_in_child", lambda *args: None)
+    here = FrequencyTable(word_frequency.built_in_child(word_frequency.__name__, "_table_blob")
+                          or word_frequency._table_blob())
+    child = word_frequency.table()
+    assert len(here) == len(child)
+    for w in ("the", "shipbuilder", "hanwha", "o'brien", "naïve"):
+        assert here.frequency(w) == child.frequency(w)
