@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -222,17 +223,25 @@ _MH_A, _MH_B = _minhash_params()
 
 
 def minhash(words: list[str]) -> tuple[np.ndarray, int]:
-    """MinHash of word 5-shingles (multiply-shift hashing): estimates Jaccard of wordings."""
+    """MinHash of word 5-shingles (multiply-shift hashing): estimates Jaccard of wordings.
+
+    A shingle's hash is the CRC-32 of its words joined by spaces, taken as a slice of the
+    whole text joined once (the same bytes as joining each shingle, without the copies)."""
     if len(words) < _SHINGLE:
-        grams = [" ".join(words)] if words else []
+        crcs = [zlib.crc32(" ".join(words).encode("utf-8"))] if words else []
     else:
-        grams = [" ".join(words[i: i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
-    if not grams:
+        text = " ".join(words)
+        data = text.encode("utf-8")
+        sizes = map(len, words) if len(data) == len(text) else (len(w.encode("utf-8")) for w in words)
+        starts = [0, *accumulate(n + 1 for n in sizes)]  # word i is data[starts[i]:starts[i + 1] - 1]
+        view, crc32 = memoryview(data), zlib.crc32
+        crcs = [crc32(view[a:b - 1]) for a, b in zip(starts, starts[_SHINGLE:], strict=False)]
+    if not crcs:
         return np.full(N_MINHASH, 0xFFFFFFFF, dtype=np.uint32), 0
-    crc32 = zlib.crc32
-    x = np.unique(np.array([crc32(g.encode("utf-8")) for g in grams], dtype=np.uint64))
-    with np.errstate(over="ignore"):
-        h = (x[:, None] * _MH_A[None, :] + _MH_B[None, :]) >> np.uint64(32)
+    x = np.unique(np.array(crcs, dtype=np.uint64))
+    h = np.multiply.outer(x, _MH_A)  # wraps modulo 2**64, as intended
+    h += _MH_B
+    h >>= np.uint64(32)
     return h.min(axis=0).astype(np.uint32), int(x.size)
 
 
