@@ -403,6 +403,20 @@ def test_a_saved_index_reloads_to_the_same_state(seed_articles, tmp_path):
     assert _state(loaded) == _state(index)
 
 
+def test_a_base_written_in_slices_reloads_to_the_same_state(seed_articles, tmp_path, monkeypatch):
+    index = StoryIndex()
+    index.assign(_variants(seed_articles))
+    index.remove(index.article_ids[4])
+    index.sync()
+    monkeypatch.setattr(story_store, "BASE_SLICE", 7)
+    monkeypatch.setattr(story_store, "_compact_due", lambda since_base: True)
+    story_store.save(index, tmp_path)
+    part = story_store._parts(tmp_path)[-1]
+    assert pq.ParquetFile(part).metadata.num_row_groups == -(-len(index) // 7) > 1
+    assert story_store._info(part)[0]  # a base
+    assert _state(story_store.read_index(tmp_path)) == _state(index)
+
+
 def test_links_saved_on_both_ends_or_twice_load_once(seed_articles, tmp_path):
     index = StoryIndex()
     index.assign(_variants(seed_articles))

@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     # Arrow's default pool keeps freed pages; the writer rewrites parts all run long (see
-    # newsnorm.run._use_system_allocator). Set before anything imports pyarrow.
+    # newsnorm.memory). Set before anything imports pyarrow.
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     args = build_parser().parse_args(argv)
     try:

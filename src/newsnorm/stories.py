@@ -453,8 +453,9 @@ class StoryIndex:
         self._next = array("i", range(n))
         self._label = array("i", range(n))
         hi, lo = self._links.pairs()
-        for a, b in zip(hi.tolist(), lo.tolist(), strict=True):
-            self._union(a, b)
+        for s in range(0, hi.size, _UNION_CHUNK):  # millions of links: never all as Python ints at once
+            for a, b in zip(hi[s:s + _UNION_CHUNK].tolist(), lo[s:s + _UNION_CHUNK].tolist(), strict=True):
+                self._union(a, b)
         alive = self._alive
         self.touched.update(d for d in range(n) if alive[d])
         self._regroup_needed = False
@@ -668,6 +669,7 @@ def _copy_positions(minhashes: np.ndarray, n_sh: np.ndarray) -> list[int]:
 
 
 _NO_KEYS, _NO_WEIGHTS = np.empty(0, np.uint32), np.empty(0, np.float32)
+_UNION_CHUNK = 1 << 16
 _BLOCK = 256
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import time
 import weakref
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,11 +36,13 @@ import pyarrow.parquet as pq
 
 from .data import Article
 from .fingerprint import FINGERPRINT_VERSION, N_MINHASH
+from .memory import release_memory
 from .stories import STORY_FLAGS, Columns, StoryIndex, StoryState, entry_for
 from .warehouse import SCHEMA_VERSION, STORIES, Warehouse
 
 INDEX_DIR = ".story_index"
 PARTS_BEFORE_COMPACT = 16
+BASE_SLICE = 10_000  # rows of a compacted base built and written at a time
 _BASE = b"newsnorm.story_index.base"
 _VERSION = b"newsnorm.story_index.version"
 
@@ -68,12 +71,21 @@ def _parts(root: Path) -> list[Path]:
     return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
 
 
-def _atomic_write(table: pa.Table, dest: Path, tmp_dir: Path) -> None:
-    """Temp file outside every table, fsync, rename, fsync the folder: old or new, never half."""
+def _atomic_write(tables: Iterable[pa.Table], dest: Path, tmp_dir: Path) -> None:
+    """Temp file outside every table, fsync, rename, fsync the folder: old or new, never half.
+    `tables` (one schema) are written in turn, so only one of them need be in memory."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir.mkdir(parents=True, exist_ok=True)
     tmp = tmp_dir / f"story-{dest.parent.name}-{dest.stem}-{os.getpid()}.tmp"
-    pq.write_table(table, tmp, compression="zstd")
+    writer = None
+    try:
+        for table in tables:
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, dest)
@@ -124,8 +136,10 @@ def save(index: StoryIndex, root: Path) -> bool:
     dest = root / INDEX_DIR / f"part-{seq:06d}.parquet"
     if _compact_due(since_base) or not _compatible(since_base):
         docs = sorted((d for d in range(index.n_docs) if index.is_alive(d)), key=lambda d: index.article_ids[d])
-        table = _table(index, docs, base=True)
-        _atomic_write(table, dest, root / ".tmp")
+        # a slice of the rows at a time: at 100,000 articles the whole base as one Arrow table
+        # (and the columns gathered for it) was the writer's highest peak
+        slices = (_table(index, docs[i:i + BASE_SLICE], base=True) for i in range(0, max(len(docs), 1), BASE_SLICE))
+        _atomic_write(slices, dest, root / ".tmp")
         for old in parts:
             old.unlink(missing_ok=True)
             _PART_INFO.pop(old, None)
@@ -135,7 +149,7 @@ def save(index: StoryIndex, root: Path) -> bool:
             aid = index.article_ids[d]
             if index.is_alive(d) or aid not in index.doc_of:
                 latest[aid] = d
-        _atomic_write(_table(index, [latest[a] for a in sorted(latest)], base=False), dest, root / ".tmp")
+        _atomic_write([_table(index, [latest[a] for a in sorted(latest)], base=False)], dest, root / ".tmp")
     index.dirty = set()
     return True
 
@@ -210,11 +224,18 @@ def read_index(root: Path) -> StoryIndex:
     if not tables:
         return StoryIndex()
     table = pa.concat_tables(tables)
-    ids = table.column("article_id").to_pylist()
-    last = {a: i for i, a in enumerate(ids)}
-    removed = table.column("removed").to_pylist()
+    del tables
+    last = {a: i for i, a in enumerate(table.column("article_id").to_pylist())}
+    removed = table.column("removed").to_numpy(zero_copy_only=False)
     keep = sorted(i for i in last.values() if not removed[i])
-    return StoryIndex.from_columns(*_columns(table.take(pa.array(keep, pa.int64()))))
+    del last
+    if len(keep) < table.num_rows:  # superseded rows or tombstones: else the rows are used as they are
+        table = table.take(pa.array(keep, pa.int64()))
+    columns, src, dst = _columns(table)
+    del table  # the columns are copies: the Arrow table (a third of the load's peak) can go
+    index = StoryIndex.from_columns(columns, src, dst)
+    release_memory()  # the load's temporaries were several times the index (see memory.py)
+    return index
 
 
 # -- reconciliation -------------------------------------------------------------------------

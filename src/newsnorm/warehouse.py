@@ -413,8 +413,10 @@ class Warehouse:
                 ("articles", new_a, [("article_id", "ascending")]),
             ):
                 old = self.read(name, part)
-                keep = old.filter(pc.invert(pc.is_in(old.column("article_id"), value_set=ids)))
+                replaced = pc.is_in(old.column("article_id"), value_set=ids)
+                keep = old.filter(pc.invert(replaced)) if pc.any(replaced).as_py() else old  # no copy when only adding
                 self._write(self.path(name, part), pa.concat_tables([keep, new]).sort_by(keys), name)
+                del old, keep
             n_segments += new_s.num_rows
             for a in arts:
                 index.add(a.source_path, a.article_id, part, a.content_sha256, PIPELINE_VERSION, a.flags, a.langs)
