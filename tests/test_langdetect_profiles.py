@@ -5,7 +5,7 @@ from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
-from newsnorm import langdetect_profiles
+from newsnorm import child_build, langdetect_profiles
 from newsnorm.langdetect_profiles import SparseDetector, SparseDetectorFactory
 
 TRICKY = ["x", "·", "Latest", "Photo: Reuters", "POST ADS 2", "toggle caption", "Share", "123", "",
@@ -60,9 +60,10 @@ def test_rare_ngrams_keep_only_their_non_zero_probabilities_common_ones_all(fact
     assert len(kinds) == 2  # both forms occur
 
 
-def test_loads_in_this_process_when_the_child_fails(monkeypatch, factories):
+def test_loads_in_this_process_when_the_child_fails(monkeypatch, factories, tmp_path):
     dense, _ = factories
-    monkeypatch.setattr(langdetect_profiles, "built_in_child", lambda *args: None)
+    monkeypatch.setenv("NEWSNORM_CACHE_DIR", str(tmp_path))  # nothing cached yet
+    monkeypatch.setattr(child_build, "built_in_child", lambda *args: None)
     factory = SparseDetectorFactory()
     factory.load_profile()
     factory.set_seed(0)

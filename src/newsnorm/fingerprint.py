@@ -46,6 +46,8 @@ _NUMBER_WORD = re.compile(  # run on lower-cased text: case-sensitive matching i
     r"(?:[-\s](?P<unit>" + "|".join(w for w, v in NUMBER_WORDS.items() if v < 10) + r"))?\b"
     r"|\b(?P<word>" + "|".join(NUMBER_WORDS) + r")\b",
 )
+_DIGIT = re.compile(r"\d")
+_NUMBER_LEAD = 4  # most characters before a figure's first digit: a currency ("US$") and a space
 _SPELLED_PCT = re.compile(r"\s?(%|percent\b|per cent\b)", re.IGNORECASE)
 _SHINGLE = 5
 N_MINHASH = 64
@@ -102,7 +104,7 @@ def _number_weight(value: float, raw: str, pct: bool, scaled: bool, currency: bo
 def number_features(text: str) -> dict[str, float]:
     """Normalized figures with a weight by how specific the figure is."""
     out: dict[str, float] = {}
-    for m in _NUMBER.finditer(text):
+    for m in _number_matches(text):
         raw = m.group("num")
         value = float(raw.replace(",", ""))
         scale = (m.group("scale") or "").lower()
@@ -124,6 +126,24 @@ def number_features(text: str) -> dict[str, float]:
             key = "n:" + _canonical(float(value)) + ("%" if pct else "")
             out[key] = max(out.get(key, 0.0), w)
     return out
+
+
+def _number_matches(text: str):
+    """`_NUMBER.finditer(text)`, skipping to the next digit instead of trying every position.
+
+    Exact: a match holds a digit and starts at most _NUMBER_LEAD characters before its first
+    one, so no match starts before (the next digit) - _NUMBER_LEAD; and `search` from a
+    position still sees the characters before it (the look-behind)."""
+    pos = 0
+    while True:
+        digit = _DIGIT.search(text, pos)
+        if digit is None:
+            return
+        m = _NUMBER.search(text, max(pos, digit.start() - _NUMBER_LEAD))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 # -- terms -------------------------------------------------------------------------------

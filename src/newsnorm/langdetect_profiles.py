@@ -8,7 +8,7 @@ array of 55 doubles. About 20 MiB in all, and detection is as fast.
 
 The profiles are read by langdetect's own `load_profile` (same files, same order, same
 errors) in a short-lived child process (child_build.py), which hands the packed map back
-as one marshal blob: loaded here, the JSON parsing left 33 MiB behind, not 16.
+as one marshal blob, cached on disk: loaded here, the JSON parsing left 33 MiB behind.
 
 The arithmetic is unchanged: langdetect multiplies each language's score by `weight + p`,
 and for a language the n-gram does not occur in, `weight + 0.0 == weight` exactly.
@@ -19,12 +19,14 @@ from __future__ import annotations
 import marshal
 import struct
 from array import array
+from importlib.metadata import version
+from pathlib import Path
 
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 
-from .child_build import built_in_child
+from .child_build import cached_build, source_key
 
 _PAIR = struct.Struct("<Bd")  # language index, probability
 # An n-gram with more non-zero languages than this (a common one: 5,636 of them, and the
@@ -47,6 +49,13 @@ def pack(factory: DetectorFactory) -> bytes:
     return marshal.dumps((list(factory.langlist), sparse, dense))
 
 
+def _unpack(blob: bytes) -> tuple[list[str], dict]:
+    langlist, probs, dense = marshal.loads(blob)
+    for word, doubles in dense.items():
+        probs[word] = array("d", doubles)
+    return langlist, probs
+
+
 def _packed_profiles(directory: str) -> bytes:
     factory = DetectorFactory()
     factory.load_profile(directory)
@@ -57,15 +66,13 @@ class SparseDetectorFactory(DetectorFactory):
     """A DetectorFactory whose `word_lang_prob_map` values are packed (language, probability) pairs."""
 
     def load_profile(self, profile_directory: str = PROFILES_DIRECTORY) -> None:
-        blob = (built_in_child(__name__, "_packed_profiles", profile_directory)
-                or _packed_profiles(profile_directory))
-        self.load_packed(blob)
-
-    def load_packed(self, blob: bytes) -> None:
-        langlist, probs, dense = marshal.loads(blob)
-        for word, doubles in dense.items():
-            probs[word] = array("d", doubles)
-        self.langlist, self.word_lang_prob_map = langlist, probs
+        folder = Path(profile_directory)
+        files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+        if not files:  # langdetect's own error for a missing or empty folder
+            DetectorFactory().load_profile(profile_directory)
+        key = source_key("langdetect", version("langdetect"), DENSE_FROM, files=files)
+        self.langlist, self.word_lang_prob_map = cached_build("langdetect-profiles", key, _unpack, _packed_profiles,
+                                                              profile_directory)
 
     def _create_detector(self) -> Detector:
         if not self.langlist:

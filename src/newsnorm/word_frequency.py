@@ -4,7 +4,7 @@ wordfreq keeps its English list as a dict of 321,180 str -> float: about 36 MiB 
 process that asks for a frequency, and every pool worker does (the story fingerprint
 weighs words by it). Here the same list is four numpy arrays: the words' UTF-8 bytes, their
 offsets, their CRC-32 (sorted, for a binary search) and their frequency bucket, built by
-wordfreq's own reader in a child process (child_build.py).
+wordfreq's own reader in a child process and cached on disk (child_build.py).
 
 `zipf` gives exactly `wordfreq.zipf_frequency(word, "en")`: for a word without digits (all
 the fingerprint asks about) wordfreq's tokenizer splits it, each token's frequency is looked
@@ -19,10 +19,12 @@ import math
 import threading
 import zlib
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 
-from .child_build import built_in_child
+from .child_build import cached_build, source_key
 
 LANG = "en"
 _FLOOR = 1e-9  # wordfreq's frequency for zipf 0: what an unknown word gets
@@ -79,7 +81,11 @@ def table() -> FrequencyTable:
     global _table
     with _lock:
         if _table is None:
-            _table = FrequencyTable(built_in_child(__name__, "_table_blob", LANG) or _table_blob(LANG))
+            from wordfreq import available_languages
+
+            source = Path(available_languages("best")[LANG])
+            key = source_key("wordfreq", version("wordfreq"), LANG, files=[source])
+            _table = cached_build("wordfreq", key, FrequencyTable, _table_blob, LANG)
     return _table
 
 

@@ -1,0 +1,45 @@
+"""The fast paths of fingerprint.py against the plain definitions they replace."""
+
+from __future__ import annotations
+
+import random
+import zlib
+
+import numpy as np
+
+from newsnorm import fingerprint as F
+
+
+def _texts(seeds_dir) -> list[str]:
+    rng = random.Random(11)
+    alphabet = "0123456789 ,.$€£¥₩US%-abcxyz\n\u3000millionbn٣४"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(5000)]
+    return texts + ["US$ 5", "us$5", "$ 5", "x5", "a.5", ",5", "  5", "€\u30005", "5,000,000.5 bn", "١٢٣ and ٣٤"]
+
+
+def test_number_matches_are_finditers(seeds_dir):
+    for text in _texts(seeds_dir):
+        plain = [(m.span(), m.groupdict()) for m in F._NUMBER.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in F._number_matches(text)] == plain, text
+
+
+def _plain_minhash(words: list[str]) -> tuple[np.ndarray, int]:
+    """The definition: CRC-32 of each 5-word shingle joined by spaces, multiply-shift hashed."""
+    grams = [" ".join(words[i:i + 5]) for i in range(len(words) - 4)] if len(words) >= 5 else \
+        ([" ".join(words)] if words else [])
+    if not grams:
+        return np.full(F.N_MINHASH, 0xFFFFFFFF, dtype=np.uint32), 0
+    x = np.unique(np.array([zlib.crc32(g.encode("utf-8")) for g in grams], dtype=np.uint64))
+    with np.errstate(over="ignore"):
+        h = (x[:, None] * F._MH_A[None, :] + F._MH_B[None, :]) >> np.uint64(32)
+    return h.min(axis=0).astype(np.uint32), int(x.size)
+
+
+def test_minhash_is_the_shingle_definition(seeds_dir):
+    samples = [[w.lower() for w in F._WORD.findall(t)] for t in _texts(seeds_dir)[:40]]
+    samples += [[], ["a"], list("abcd"), list("abcde"), ["naïve", "서울", "ελλάδα", "x", "y", "z"],
+                ["i̇stanbul", *"abcde"]]
+    for words in samples:
+        got, want = F.minhash(words), _plain_minhash(words)
+        assert (got[0] == want[0]).all() and got[1] == want[1], words[:8]
