@@ -53,7 +53,8 @@ def worker_init() -> None:
 
 
 class TemporaryServer:
-    """Prefect's temporary API server (the same uvicorn app Prefect starts), owned by this run.
+    """Prefect's temporary API server (the same uvicorn app Prefect starts, see
+    flows/server_main.py), owned by this run.
 
     Started with a plain Popen so the CLI can launch it before its own heavy imports and
     let both proceed at once; told to die with this process; quiet on the terminal.
@@ -75,7 +76,7 @@ class TemporaryServer:
                     "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "0",
                     "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "0"})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+            [sys.executable, "-m", "flows.server_main", "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "critical", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
@@ -198,8 +199,10 @@ _PRELOAD = ("fastapi.encoders", "prefect.flow_engine", "prefect.task_engine", "p
             "prefect.concurrency.v1.context", "prefect.telemetry.run_telemetry", "pyarrow.dataset")
 
 
-def _preload() -> None:
+def preload_flow_run() -> None:
     import importlib
+
+    import flows.newsnorm_flow  # noqa: F401
 
     for name in _PRELOAD:
         with contextlib.suppress(ImportError):
@@ -213,7 +216,7 @@ def run_flow(runner: str = "process", workers: int | None = None, dask_address: 
 
     workers = workers or os.cpu_count() or 1
     if server is not None:
-        _preload()
+        preload_flow_run()
     with prefect_api(server):
         flow = newsnorm_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
         return flow(**params, processes=workers if runner == "process" else 0)

@@ -43,3 +43,12 @@ def test_minhash_is_the_shingle_definition(seeds_dir):
     for words in samples:
         got, want = F.minhash(words), _plain_minhash(words)
         assert (got[0] == want[0]).all() and got[1] == want[1], words[:8]
+
+
+def test_text_lowered_whole_shingles_as_words_lowered_one_by_one(seeds_dir):
+    texts = _texts(seeds_dir)[:30] + ["ΟΔΟΣ ΑΘΗΝΑΣ ΣΤΗΝ ΠΟΛΗ ΤΗΣ ΚΡΗΤΗΣ ΣΗΜΕΡΑ",
+                                      "İSTANBUL’DA ΣΑΣ’Α Straße ǅemal ﬁnal ΣΑΣ"]
+    for text in texts:
+        words = F._WORD.findall(text)
+        got, want = F._minhash_joined(" ".join(words).lower()), F.minhash([w.lower() for w in words])
+        assert (got[0] == want[0]).all() and got[1] == want[1], text[:40]

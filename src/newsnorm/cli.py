@@ -7,6 +7,8 @@ input, 3 warehouse busy (another run holds the lock), 4 incompatible warehouse s
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -64,16 +66,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.runner == "process":
         pool.start(args.workers or os.cpu_count() or 1)  # the workers load the pipeline meanwhile too
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    with _imports_without_gc():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from newsnorm.report import print_summary
-    from newsnorm.run import IncompleteRun, QuarantineError, set_progress
-    from newsnorm.warehouse import SchemaMismatch, WarehouseBusy
+        from newsnorm.report import print_summary
+        from newsnorm.run import IncompleteRun, QuarantineError, set_progress
+        from newsnorm.warehouse import SchemaMismatch, WarehouseBusy
 
-    err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
-    if args.runner == "process" and server is not None:
-        _start_ahead(args, inputs)
-    from flows.launch import run_flow
+        err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
+        if args.runner == "process" and server is not None:
+            _start_ahead(args, inputs)
+        from flows.launch import preload_flow_run, run_flow
+
+        if server is not None:
+            preload_flow_run()  # the flow and what its run imports, while the server boots
 
     progress = Progress(TextColumn("processing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, transient=True, disable=not err.is_terminal)
@@ -106,6 +112,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         pool.shutdown()
     print_summary(summary, _console())
     return 0
+
+
+@contextlib.contextmanager
+def _imports_without_gc():
+    """Prefect's modules build thousands of classes on import, and the cyclic collector keeps
+    walking them meanwhile: paused, the imports (on the start-up's critical path, beside the
+    server's boot) cost less CPU. What they made lives as long as the run, so later
+    collections are told to skip it (gc.freeze)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.freeze()
 
 
 def _start_ahead(args: argparse.Namespace, inputs: list[str]) -> None:

@@ -25,7 +25,6 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
 
 import numpy as np
 
@@ -243,19 +242,32 @@ _MH_A, _MH_B = _minhash_params()
 
 
 def minhash(words: list[str]) -> tuple[np.ndarray, int]:
-    """MinHash of word 5-shingles (multiply-shift hashing): estimates Jaccard of wordings.
+    """MinHash of word 5-shingles (multiply-shift hashing): estimates Jaccard of wordings."""
+    if any(" " in w for w in words):  # not words of one text: shingle them one by one
+        grams = [" ".join(words[i:i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1))] if words else []
+        return _signature([zlib.crc32(g.encode("utf-8")) for g in grams])
+    return _minhash_joined(" ".join(words))
+
+
+def _minhash_joined(joined: str) -> tuple[np.ndarray, int]:
+    """`minhash(joined.split(" "))` for words without spaces, joined by single spaces.
 
     A shingle's hash is the CRC-32 of its words joined by spaces, taken as a slice of the
-    whole text joined once (the same bytes as joining each shingle, without the copies)."""
-    if len(words) < _SHINGLE:
-        crcs = [zlib.crc32(" ".join(words).encode("utf-8"))] if words else []
-    else:
-        text = " ".join(words)
-        data = text.encode("utf-8")
-        sizes = map(len, words) if len(data) == len(text) else (len(w.encode("utf-8")) for w in words)
-        starts = [0, *accumulate(n + 1 for n in sizes)]  # word i is data[starts[i]:starts[i + 1] - 1]
-        view, crc32 = memoryview(data), zlib.crc32
-        crcs = [crc32(view[a:b - 1]) for a, b in zip(starts, starts[_SHINGLE:], strict=False)]
+    whole text encoded once: word boundaries are the space bytes (the same bytes as
+    joining each shingle, without a string per shingle)."""
+    if not joined:
+        return _signature([])
+    data = joined.encode("utf-8")
+    bounds = np.flatnonzero(np.frombuffer(data, np.uint8) == 32)  # the spaces between words
+    if bounds.size + 1 < _SHINGLE:
+        return _signature([zlib.crc32(data)])
+    starts = np.concatenate([[0], bounds + 1, [len(data) + 1]])  # word i: data[starts[i]:starts[i + 1] - 1]
+    view, crc32 = memoryview(data), zlib.crc32
+    spans = zip(starts[:-_SHINGLE].tolist(), (starts[_SHINGLE:] - 1).tolist(), strict=True)
+    return _signature([crc32(view[a:b]) for a, b in spans])
+
+
+def _signature(crcs: list[int]) -> tuple[np.ndarray, int]:
     if not crcs:
         return np.full(N_MINHASH, 0xFFFFFFFF, dtype=np.uint32), 0
     x = np.unique(np.array(crcs, dtype=np.uint64))
@@ -279,7 +291,7 @@ def fingerprint(text: str, frequency: Callable[[str], float] = zipf) -> Fingerpr
         items[h] = max(items.get(h, 0.0), w)
     keys = np.fromiter(sorted(items), dtype=np.uint32, count=len(items))
     weights = quantize(np.fromiter((items[int(k)] for k in keys), dtype=np.float32, count=len(items)))
-    mh, n_sh = minhash([w.lower() for w in words])
+    mh, n_sh = _minhash_joined(" ".join(words).lower())  # spaces bound the case rules: as word by word
     return Fingerprint(keys, weights, mh, n_sh, len(words))
 
 
