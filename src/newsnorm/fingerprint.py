@@ -173,9 +173,11 @@ def _term_features(text: str, frequency: Callable[[str], float]) -> tuple[dict[s
         words.extend(line_words)
         if not line_words or _title_case(line_words):
             continue
+        capitals = [i for i, word in enumerate(line_words) if word[0].isupper()]
         seps: list[str] = []
-        for i, word in enumerate(line_words):
-            if word[0].isupper() and word.lower() not in ENTITY_STOPWORDS:
+        for i in capitals:
+            word = line_words[i]
+            if word.lower() not in ENTITY_STOPWORDS:
                 seps = seps or _WORD.split(line)  # the text between words, once per line
                 if not _starts_sentence(seps, i):
                     names.add(_key(word))
