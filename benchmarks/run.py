@@ -27,30 +27,41 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus import generate  # noqa: E402
 
+_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants (KiB), from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit():
-            continue
-        try:
-            stat = (d / "stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            status = (d / "status").read_text()
-        except OSError:
-            continue
-        children.setdefault(ppid, []).append(int(d.name))
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[int(d.name)] = int(line.split()[1])
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        total += rss.get(p, 0)
-        stack.extend(children.get(p, []))
-    return total
+
+class _Tree:
+    """Resident memory of a process and all its descendants, from /proc, cheaply enough to
+    sample often: each process's parent is read once, and only the tree's own processes'
+    memory is read at each sample (the sampler runs beside the benchmark on the same cores)."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.parent: dict[int, int] = {}
+
+    def rss_kib(self) -> int:
+        pids = {int(n) for n in os.listdir("/proc") if n.isdigit()}
+        for gone in self.parent.keys() - pids:
+            del self.parent[gone]
+        for pid in pids - self.parent.keys():
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    self.parent[pid] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+        children: dict[int, list[int]] = {}
+        for pid, ppid in self.parent.items():
+            children.setdefault(ppid, []).append(pid)
+        total, stack = 0, [self.root]
+        while stack:
+            p = stack.pop()
+            try:
+                with open(f"/proc/{p}/statm") as fh:
+                    total += int(fh.read().split()[1]) * _PAGE_KIB
+            except (OSError, IndexError, ValueError):
+                pass
+            stack.extend(children.get(p, []))
+        return total
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
@@ -60,10 +71,12 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     peak = 0
     stop = threading.Event()
 
+    tree = _Tree(proc.pid)
+
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss_kib(proc.pid))
+            peak = max(peak, tree.rss_kib())
             stop.wait(0.05)
 
     t = threading.Thread(target=sample, daemon=True)
