@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from .fingerprint_data import ENTITY_STOPWORDS, NUMBER_WORDS, SCALE_WORDS, WEIGHTS
-from .word_frequency import zipf  # wordfreq's English Zipf frequency, held compactly
+from .word_frequency import WORD_CACHE, zipf  # wordfreq's English Zipf frequency, held compactly
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -214,7 +214,7 @@ def _weigh(words: list[str], names: set[str], frequency: Callable[[str], float])
     return out
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _term(word: str) -> tuple[str, str] | None:
     """(key, feature name) of a word that can be a feature, else None: one lookup per word."""
     key = _key(word)
@@ -223,7 +223,7 @@ def _term(word: str) -> tuple[str, str] | None:
     return key, "t:" + stem(key)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _key(word: str) -> str:
     return _POSSESSIVE.sub("", word.lower().replace("’", "'"))
 

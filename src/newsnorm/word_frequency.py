@@ -28,6 +28,9 @@ from .child_build import cached_build, source_key
 
 LANG = "en"
 _FLOOR = 1e-9  # wordfreq's frequency for zipf 0: what an unknown word gets
+# Distinct words remembered per process (each cache): a news vocabulary's frequent words fit;
+# at 200,000 the word caches could grow to ~100 MiB per worker on a large real corpus.
+WORD_CACHE = 65_536
 
 
 def _table_blob(lang: str = LANG) -> bytes:
@@ -89,7 +92,7 @@ def table() -> FrequencyTable:
     return _table
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def zipf(word: str) -> float:
     """`wordfreq.zipf_frequency(word, "en")` (0 = unseen, 7.7 = "the")."""
     from wordfreq import lossy_tokenize, zipf_frequency
