@@ -200,6 +200,7 @@ _PRELOAD = ("fastapi.encoders", "prefect.flow_engine", "prefect.task_engine", "p
 
 
 def preload_flow_run() -> None:
+    """The flow and what its first run imports: the CLI calls this while the server boots."""
     import importlib
 
     import flows.newsnorm_flow  # noqa: F401
@@ -215,8 +216,6 @@ def run_flow(runner: str = "process", workers: int | None = None, dask_address: 
     from flows.newsnorm_flow import newsnorm_flow
 
     workers = workers or os.cpu_count() or 1
-    if server is not None:
-        preload_flow_run()
     with prefect_api(server):
         flow = newsnorm_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
         return flow(**params, processes=workers if runner == "process" else 0)

@@ -417,6 +417,16 @@ def test_a_base_written_in_slices_reloads_to_the_same_state(seed_articles, tmp_p
     assert _state(story_store.read_index(tmp_path)) == _state(index)
 
 
+def test_an_index_in_several_parts_without_superseded_rows_reloads(seed_articles, tmp_path):
+    arts = _variants(seed_articles)
+    index = StoryIndex()
+    for part in (arts[:10], arts[10:25], arts[25:]):  # one new part per save, nothing replaced
+        index.assign(part)
+        story_store.save(index, tmp_path)
+    assert len(story_store._parts(tmp_path)) == 3
+    assert _state(story_store.read_index(tmp_path)) == _state(index)
+
+
 def test_links_saved_on_both_ends_or_twice_load_once(seed_articles, tmp_path):
     index = StoryIndex()
     index.assign(_variants(seed_articles))

@@ -134,7 +134,7 @@ _factory_lock = threading.Lock()
 
 def _get_factory():
     """One fully loaded langdetect factory per process (langdetect's own global is racy),
-    its profiles held sparsely (langdetect_profiles.py: same answers, a quarter of the memory)."""
+    its profiles held sparsely (langdetect_profiles.py: same answers, a third of the memory)."""
     global _factory
     with _factory_lock:
         if _factory is None:
