@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import marshal
 import os
+import subprocess
 import sys
+import time
 
 from newsnorm import child_build
 from newsnorm.child_build import cached_build, source_key
@@ -52,3 +54,51 @@ def test_source_key_follows_the_files(tmp_path):
     assert source_key("pkg", "1.1", files=[f]) != first
     f.write_text("three")
     assert source_key("pkg", "1.0", files=[f]) != first
+
+
+def sleep_then_bytes(seconds: str) -> bytes:
+    time.sleep(float(seconds))
+    return b"late"
+
+
+def test_the_child_dies_with_the_process_that_asked(tmp_path, monkeypatch):
+    """A worker killed with -9 while its builder runs leaves no builder behind."""
+    _importable_in_child(monkeypatch)
+    mark = tmp_path / "child.pid"
+    code = ("import os, sys; sys.path[:0] = sys.argv[2].split(os.pathsep); from newsnorm import child_build; "
+            f"open({str(mark)!r}, 'w').write(''); "
+            "child_build.built_in_child('test_child_build', 'sleep_then_bytes', '30')")
+    parent = subprocess.Popen([sys.executable, "-c", code, "x", os.environ["PYTHONPATH"]])
+    deadline = time.monotonic() + 30
+    while not mark.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # the builder child is running
+    children = [p for p in _children(parent.pid)]
+    assert children, "no builder child started"
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in children)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except OSError:
+                continue
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

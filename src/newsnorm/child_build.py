@@ -26,8 +26,19 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_CODE = ("import importlib, sys; fn = getattr(importlib.import_module(sys.argv[1]), sys.argv[2]); "
-         "sys.stdout.buffer.write(fn(*sys.argv[3:]))")
+# The child dies with the process that asked (PR_SET_PDEATHSIG, Linux; then a check that this
+# parent is still the one): a run killed with -9 during start-up leaves no builder behind.
+_CODE = """
+import ctypes, importlib, os, sys
+try:
+    ctypes.CDLL("libc.so.6").prctl(1, 9)
+except Exception:
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(1)
+fn = getattr(importlib.import_module(sys.argv[2]), sys.argv[3])
+sys.stdout.buffer.write(fn(*sys.argv[4:]))
+"""
 
 
 def built_in_child(module: str, function: str, *args: str, timeout: float = 120.0) -> bytes | None:
@@ -37,8 +48,8 @@ def built_in_child(module: str, function: str, *args: str, timeout: float = 120.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
                                                       env.get("PYTHONPATH")]))
     try:
-        done = subprocess.run([sys.executable, "-c", _CODE, module, function, *args], capture_output=True,
-                              timeout=timeout, env=env, check=False, stdin=subprocess.DEVNULL)
+        done = subprocess.run([sys.executable, "-c", _CODE, str(os.getpid()), module, function, *args],
+                              capture_output=True, timeout=timeout, env=env, check=False, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 and done.stdout else None
