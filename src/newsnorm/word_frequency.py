@@ -64,14 +64,16 @@ class FrequencyTable:
         return int(self._crc.size)
 
     def frequency(self, token: str) -> float | None:
-        """wordfreq's frequency of this token (10 ** (-bucket / 100)), None if it is not listed."""
+        """wordfreq's frequency of this token, None if it is not listed."""
+        from wordfreq import cB_to_freq
+
         raw = token.encode("utf-8")
         key = zlib.crc32(raw)
         crc, offsets, data = self._crc, self._offsets, self._data
         i = int(np.searchsorted(crc, key))
         while i < crc.size and crc[i] == key:
             if data[offsets[i]:offsets[i + 1]] == raw:
-                return 10 ** (-int(self._bucket[i]) / 100)  # wordfreq's cB_to_freq
+                return cB_to_freq(-int(self._bucket[i]))  # as wordfreq's own dict holds it
             i += 1
         return None
 
