@@ -148,7 +148,10 @@ class StoryIndex:
         self._fp = Ragged(np.uint32, np.uint8)  # fingerprint keys and weight steps
         self._mass = np.empty(1024, np.float64)  # by doc, for vectorized scoring: fingerprint mass,
         self._minhash = np.empty((1024, N_MINHASH), np.uint32)  # MinHash rows,
-        self._nsh = np.empty(1024, np.int64)  # shingle counts
+        self._nsh = np.empty(1024, np.int64)  # shingle counts,
+        self._order = np.empty(1024, np.int64)  # _original_key but the article_id, as one number,
+        self._is_copy = np.empty(1024, np.uint8)  # syndicated copy, as of the last sync,
+        self._synced_label = np.empty(1024, np.int32)  # the story's label doc then (-1: never synced)
         self._links = Links()
         self.postings = Postings()
         self._parent = array("i")              # union-find over docs
@@ -164,7 +167,8 @@ class StoryIndex:
         self._dirty: set[int] = set()          # docs whose index row must be saved
         self.touched: set[int] = set()        # docs whose story may have changed since the last sync
         self._regroup_needed = False
-        self.stats = {"compared": 0, "candidates": 0}
+        self._resync_all = False              # copies: recompute every touched story whole
+        self.stats = {"compared": 0, "candidates": 0, "grown": 0}  # grown: stories synced by their newcomers
         self.stories_stale = True             # the stories table must be rewritten (story_store)
 
     def __len__(self) -> int:
@@ -209,6 +213,7 @@ class StoryIndex:
         index._mass[:n] = np.bincount(owner, weights=cols.steps, minlength=n) / WEIGHT_SCALE
         index._nsh[:n] = cols.n_shingles
         index._minhash[:n] = cols.minhash
+        index._order[:n] = _order_keys(np.array(index._published, np.int64), np.array(index._n_words, np.int64))
         hi, lo = np.maximum(src, dst), np.minimum(src, dst)
         pairs = np.unique(hi.astype(np.int64) * max(n, 1) + lo) if n else np.empty(0, np.int64)
         hi, lo = pairs // max(n, 1), (pairs % max(n, 1)).astype(np.int32)
@@ -236,6 +241,7 @@ class StoryIndex:
         self._append(aid, entry.content_sha256, entry.site_name, entry.title, entry.published, first_seen,
                      entry.flags, fp)
         self._mass[doc], self._nsh[doc], self._minhash[doc] = fp.mass, fp.n_shingles, fp.minhash
+        self._order[doc] = _order_keys(np.int64(self._published[doc]), np.int64(fp.n_words))
         orphan = self._w_orphans.pop(aid, None)
         if orphan is not None:
             self._set_written(doc, orphan)
@@ -276,11 +282,16 @@ class StoryIndex:
         self._label.append(doc)
         self._w_sid.append(_NOT_WRITTEN)
         self._w_flags.append(0)
+        self._is_copy[doc] = 0
+        self._synced_label[doc] = -1
 
     def _reserve(self, size: int) -> None:
         self._mass = np.resize(self._mass, size)
         self._nsh = np.resize(self._nsh, size)
         self._minhash = np.resize(self._minhash, (size, N_MINHASH))
+        self._order = np.resize(self._order, size)
+        self._is_copy = np.resize(self._is_copy, size)
+        self._synced_label = np.resize(self._synced_label, size)
 
     def _rebuild_postings(self) -> None:
         offsets = np.frombuffer(self._fp.offsets, np.int64).copy()
@@ -459,6 +470,7 @@ class StoryIndex:
         alive = self._alive
         self.touched.update(d for d in range(n) if alive[d])
         self._regroup_needed = False
+        self._resync_all = True
 
     def story_id_of(self, doc: int) -> str:
         return self.article_ids[self._label[self._find(doc)]]
@@ -538,18 +550,25 @@ class StoryIndex:
             self.pending.pop(art.article_id, None)
 
     def sync(self) -> dict[str, StoryState]:
-        """Recompute the touched stories; queue stored articles whose state changed. Returns the states."""
+        """Recompute the touched stories; queue stored articles whose state changed.
+
+        Returns the states of the docs whose state was recomputed: every doc added since
+        the last sync among them. A story that only grew keeps its other members' states
+        unless its id changed or a newcomer made one of them a copy (see `_grown_copies`).
+        """
         self._cut_removed()
         if self._regroup_needed:
             self._regroup()
+        whole, self._resync_all = self._resync_all, False
         states: dict[str, StoryState] = {}
         spun_codes = {c for c, f in enumerate(self._flags.values) if "spun_text" in f}
-        flag_codes, ids = self._flags.codes, self.article_ids
-        for _, docs in sorted(self.members(self.touched).items()):
-            copies = self._copies(docs)
-            sid = self.story_id_of(docs[0])
-            for d in docs:
-                bits = (flag_codes[d] in spun_codes) * _SPUN | (d in copies) * _SYNDICATED
+        flag_codes, ids, is_copy = self._flags.codes, self.article_ids, self._is_copy
+        for root, docs in sorted(self.members(self.touched).items()):
+            label = self._label[root]
+            redo = self._update_copies(docs, label, whole)
+            sid = ids[label]
+            for d in redo:
+                bits = (flag_codes[d] in spun_codes) * _SPUN | int(is_copy[d]) * _SYNDICATED
                 state = StoryState(sid, _FLAGSETS[bits])
                 states[ids[d]] = state
                 old = self._written(d)
@@ -557,16 +576,95 @@ class StoryIndex:
                     self.pending[ids[d]] = state
                 else:
                     self.pending.pop(ids[d], None)
+            self._synced_label[docs] = label
         self.touched = set()
         return states
+
+    def _update_copies(self, docs: list[int], label: int, whole: bool) -> list[int]:
+        """Bring the copy flags of one story up to date; return the docs whose state may have changed.
+
+        Since the last sync a story without removals (a removal regroups: `whole`) only
+        grew: its largest part synced then, with one label, is exact as of then.
+        """
+        mem = np.array(docs, np.int64)
+        before = self._synced_label[mem]
+        base_label = -1
+        if not whole and (before >= 0).any():
+            labels, counts = np.unique(before[before >= 0], return_counts=True)
+            base_label = int(labels[np.argmax(counts)])
+        in_base = before == base_label
+        n_base = int(in_base.sum()) if base_label >= 0 else 0
+        if n_base * 2 <= mem.size:  # mostly new: the whole story at once is cheaper
+            self._is_copy[mem] = 0
+            self._is_copy[sorted(self._copies(docs))] = 1
+            return docs
+        fresh, base = mem[~in_base], mem[in_base]
+        self.stats["grown"] += 1
+        flipped = self._grown_copies(fresh, base)
+        if label != base_label:  # a new story id: every member's row changes
+            return docs
+        return sorted(fresh.tolist() + flipped.tolist())
+
+    def _grown_copies(self, fresh: np.ndarray, base: np.ndarray) -> np.ndarray:
+        """Copy flags after `fresh` docs joined a story whose `base` flags were exact: a copy
+        stays one; an original becomes one only through a fresh doc ordered before it; each
+        fresh doc is compared with everything ordered before it. The same flags as `_copies`
+        on the whole story (the relation is symmetric). Returns the base docs that became copies."""
+        nsh, is_copy = self._nsh, self._is_copy
+        is_copy[fresh] = 0
+        fresh, base = fresh[nsh[fresh] >= 20], base[nsh[base] >= 20]  # shorter: nobody's copy or original
+        if not fresh.size:
+            return fresh
+        originals, copies = base[is_copy[base] == 0], base[is_copy[base] == 1]
+        found = np.zeros(fresh.size, bool)
+        flipped = originals[:0]
+        if originals.size:
+            similar = self._similar(fresh, originals)
+            earlier = self._before(originals, fresh)
+            found = (similar & earlier).any(axis=1)
+            flipped = originals[(similar & ~earlier).any(axis=0)]
+            is_copy[flipped] = 1
+        others = np.concatenate([fresh, copies])  # fresh first: a new text's copies often come together
+        for f in fresh[~found].tolist():
+            cand = others[self._before(others, np.array([f]))[0]]
+            for lo in range(0, cand.size, _BLOCK):
+                if self._similar(np.array([f]), cand[lo:lo + _BLOCK])[0].any():
+                    is_copy[f] = 1
+                    break
+        is_copy[fresh[found]] = 1
+        return flipped
+
+    def _similar(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """bool[len(a), len(b)]: text_resemblance >= SAME_TEXT (the numbers of `text_resemblance_many`)."""
+        out = np.empty((a.size, b.size), bool)
+        if not b.size:
+            return out
+        nb, mb = self._nsh[b][None, :], self._minhash[b]
+        step = max(1, _PAIRS // b.size)
+        for s in range(0, a.size, step):
+            rows = a[s:s + step]
+            na = self._nsh[rows][:, None]
+            j = (self._minhash[rows][:, None, :] == mb[None, :, :]).sum(axis=2) / N_MINHASH
+            inter = j * (na + nb) / (1.0 + j)
+            out[s:s + step] = np.minimum(1.0, inter / np.minimum(na, nb)) >= SAME_TEXT
+        return out
+
+    def _before(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """bool[len(b), len(a)]: a[j] is ordered before b[i] (`_original_key`; itself: not)."""
+        ka, kb = self._order[a][None, :], self._order[b][:, None]
+        out = ka < kb
+        ids = self.article_ids
+        for i, j in zip(*np.nonzero(ka == kb), strict=True):
+            out[i, j] = ids[a[j]] < ids[b[i]]
+        return out
 
     def _copies(self, docs: list[int]) -> set[int]:
         """The docs among these (one story) that repeat the wording of an earlier or fuller one."""
         if len(docs) < 2:
             return set()
-        pub, nw, ids = self._published, self._n_words, self.article_ids
-        far = date.max.toordinal()
-        ordered = sorted(docs, key=lambda d: (not pub[d], pub[d] or far, -nw[d], ids[d]))
+        order, ids = self._order, self.article_ids
+        keys = order[docs].tolist()
+        ordered = [d for _, _, d in sorted(zip(keys, (ids[d] for d in docs), docs, strict=True))]
         rows = np.array(ordered, np.int64)
         return {ordered[i] for i in _copy_positions(self._minhash[rows], self._nsh[rows])}
 
@@ -669,6 +767,14 @@ def _copy_positions(minhashes: np.ndarray, n_sh: np.ndarray) -> list[int]:
 
 
 _NO_KEYS, _NO_WEIGHTS = np.empty(0, np.uint32), np.empty(0, np.float32)
+_PAIRS = 1 << 14   # MinHash rows compared at once by `StoryIndex._similar` (a bool cube of 64 x this)
+_FAR = date.max.toordinal()
+
+
+def _order_keys(published: np.ndarray, n_words: np.ndarray) -> np.ndarray:
+    """`_original_key` but the article_id as one int64 (undated last, then date, then longest first)."""
+    return ((published == 0).astype(np.int64) << 54) | (np.where(published == 0, _FAR, published) << 32) \
+        | ((1 << 31) - 1 - n_words)
 _UNION_CHUNK = 1 << 16
 _BLOCK = 256
 
