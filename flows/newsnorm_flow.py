@@ -93,6 +93,8 @@ def newsnorm_flow(
                     break
                 pending.append((batch, process_batch_task.submit(batch, len(batch), packages_dir, max_bytes, cache)))
             if not pending:
+                if local:
+                    pool.finished()
                 return
             batch, future = pending.popleft()
             try:

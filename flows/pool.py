@@ -87,6 +87,16 @@ def shutdown() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def finished() -> None:
+    """The calling session has all its results: shut the pool down now unless another session
+    uses it. A run's last writes (the final flush, the stories table) then do not share the
+    machine's memory with idle workers (measured at 100,000 articles: ~100 MiB each)."""
+    with _lock:
+        last = _sessions == 1
+    if last:
+        shutdown()
+
+
 @contextlib.contextmanager
 def session(workers: int) -> Iterator[None]:
     """A flow's use of the pool: started unless the CLI already did, shut down at the end."""

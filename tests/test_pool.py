@@ -27,6 +27,25 @@ def test_a_session_runs_work_in_worker_processes_and_ends_them():
     assert pool.run_each(_pid, [0]) == [os.getpid()]  # closed: back to in-process
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_finished_session_ends_the_workers_before_it_closes_unless_another_uses_them():
+    with pool.session(2):
+        with pool.session(2):
+            workers = set(pool.run_each(_pid, list(range(4))))
+            pool.finished()  # the other session still runs: the pool stays
+            assert os.getpid() not in set(pool.run_each(_pid, [0]))
+        pool.finished()
+        assert pool.run_each(_pid, [0]) == [os.getpid()]  # no pool now: computed here
+        assert not any(_alive(w) for w in workers)
+
+
 def test_a_killed_worker_fails_its_call_and_the_pool_is_replaced():
     with pool.session(1):
         victim = pool.run_each(_pid, [0])[0]
