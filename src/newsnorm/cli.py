@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of, chunks_of
-from .memory import limit_arenas
+from .memory import tune_malloc
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
 
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     # Arrow's default pool keeps freed pages; the writer rewrites parts all run long (see
     # newsnorm.memory). Set before anything imports pyarrow.
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-    limit_arenas()  # before Prefect's threads start
+    tune_malloc()  # before Prefect's threads start
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

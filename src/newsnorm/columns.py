@@ -16,6 +16,18 @@ from collections.abc import Hashable, Iterable
 import numpy as np
 
 
+def sorted_unique(x: np.ndarray) -> np.ndarray:
+    """`np.unique(x)` by sorting: numpy 2.4's unique (hash-based) took 19 µs for 300 values
+    and 2.5 s for 4 million here, against 3 µs and 0.04 s. Sorts `x` in place."""
+    x.sort()
+    if x.size < 2:
+        return x
+    keep = np.empty(x.size, bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
 class Growing:
     """A numpy array with amortised appends. `view()` is the used part.
 

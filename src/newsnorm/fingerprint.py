@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .columns import sorted_unique
 from .fingerprint_data import ENTITY_STOPWORDS, NUMBER_WORDS, SCALE_WORDS, WEIGHTS
 from .word_frequency import WORD_CACHE, zipf  # wordfreq's English Zipf frequency, held compactly
 
@@ -272,7 +273,7 @@ def _minhash_joined(joined: str) -> tuple[np.ndarray, int]:
 def _signature(crcs: list[int]) -> tuple[np.ndarray, int]:
     if not crcs:
         return np.full(N_MINHASH, 0xFFFFFFFF, dtype=np.uint32), 0
-    x = np.unique(np.array(crcs, dtype=np.uint64))
+    x = sorted_unique(np.array(crcs, dtype=np.uint64))
     h = np.multiply.outer(x, _MH_A)  # wraps modulo 2**64, as intended
     h += _MH_B
     h >>= np.uint64(32)

@@ -8,6 +8,9 @@ a 100,000-article story index peaked at +1.1 GiB and kept +598 MiB until trimmed
 And glibc gives each thread that allocates an arena of its own (up to 8 per core), each
 keeping its own freed pages: the flow's process runs Prefect's threads beside the writer
 (measured, 20,000 articles: its peak 397 MiB with the default, 342 with two arenas, as fast).
+Last, glibc raises its mmap threshold each time a large block is freed (up to 32 MiB), after
+which large buffers come from the heap and stay there when freed: a fixed 1 MiB keeps them
+mapped, so freeing one hands it back (loading a 100,000-article story index: peak 652 -> 564 MiB).
 """
 
 from __future__ import annotations
@@ -16,16 +19,20 @@ import contextlib
 import ctypes
 import os
 
-MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8  # glibc's mallopt parameter
+MALLOC_SETTINGS = {  # glibc's environment variable: (mallopt parameter, value)
+    "MALLOC_ARENA_MAX": (-8, 2),
+    "MALLOC_MMAP_THRESHOLD_": (-3, 1 << 20),
+}
 
 
-def limit_arenas() -> None:
-    """At most MALLOC_ARENAS heap arenas, here and (through the environment) in the processes
-    started from here: the Prefect server, the workers. Best called before threads start."""
-    os.environ.setdefault("MALLOC_ARENA_MAX", str(MALLOC_ARENAS))
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, int(os.environ["MALLOC_ARENA_MAX"]))
+def tune_malloc() -> None:
+    """Two heap arenas and a fixed mmap threshold, here and (through the environment) in the
+    processes started from here: the Prefect server, the workers. Best called before threads
+    start. A value already in the environment wins."""
+    for name, (param, value) in MALLOC_SETTINGS.items():
+        os.environ.setdefault(name, str(value))
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            ctypes.CDLL("libc.so.6").mallopt(param, int(os.environ[name]))
 
 
 def use_system_allocator() -> None:

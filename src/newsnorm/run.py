@@ -19,7 +19,7 @@ from .batching import BATCH_FILES, batches_of, chunks_of
 from .data import Article, Quarantined
 from .discover import discover
 from .ingest import DEFAULT_MAX_BYTES
-from .memory import limit_arenas, release_memory, use_system_allocator
+from .memory import release_memory, tune_malloc, use_system_allocator
 from .pipeline import BatchResult, merge_results, process_batch
 from .translate import TranslationReport, make_translator
 from .translation_cache import TranslationCache, cache_path
@@ -175,7 +175,7 @@ def _file_sha(path: str) -> str | None:
 
 def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Progress | None = None) -> RunSummary:
     use_system_allocator()
-    limit_arenas()  # a deployment's run does not come through the CLI
+    tune_malloc()  # a deployment's run does not come through the CLI
     wh = Warehouse(cfg.warehouse)
     summary = RunSummary(run_id=_new_run_id(), warehouse=str(wh.root), started_at=datetime.now(UTC))
     with wh.locked(cfg.lock_timeout):

@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from .columns import Interned, Links, Ragged, Strings
+from .columns import Interned, Links, Ragged, Strings, sorted_unique
 from .data import Article
 from .fingerprint import (
     N_MINHASH,
@@ -191,13 +191,16 @@ class StoryIndex:
     @classmethod
     def from_columns(cls, cols: Columns, src: np.ndarray, dst: np.ndarray) -> StoryIndex:
         """An index from saved rows and their links as doc-number pairs (saved on one end or
-        both; each kept once here), without re-comparing anything."""
+        both; each kept once here), without re-comparing anything.
+
+        Consumes `cols`: each field is dropped once copied (a 100,000-article load held the
+        columns and the index side by side; see story_store.read_index)."""
         index = cls()
         n = len(cols.article_id)
         index._reserve(max(1024, n + n // 4))
         for doc, aid in enumerate(cols.article_id):
             index.doc_of[aid] = doc
-        index.article_ids = list(cols.article_id)
+        index.article_ids, cols.article_id = list(cols.article_id), []
         index._sha.extend(cols.content_sha256)
         index._title.extend(cols.title)
         for site, flags in zip(cols.site_name, cols.flags, strict=True):
@@ -205,22 +208,26 @@ class StoryIndex:
             index._flags.append(tuple(flags))
         index._published.extend(d.toordinal() if d else 0 for d in cols.published)
         index._first_seen.extend(_micros(t) for t in cols.first_seen)
+        cols.content_sha256 = cols.title = cols.site_name = cols.flags = cols.published = cols.first_seen = []
         index._alive.extend(b"\x01" * n)
         index._n_words.extend(np.asarray(cols.n_words, np.int64).tolist())
         index._fp.extend(cols.key_offsets, cols.keys, cols.steps)
-        lengths = np.diff(cols.key_offsets)
-        owner = np.repeat(np.arange(n), lengths)
-        index._mass[:n] = np.bincount(owner, weights=cols.steps, minlength=n) / WEIGHT_SCALE
+        index._mass[:n] = _row_sums(cols.steps, cols.key_offsets) / WEIGHT_SCALE
         index._nsh[:n] = cols.n_shingles
         index._minhash[:n] = cols.minhash
+        cols.keys, cols.steps, cols.minhash = _NO_KEYS, np.empty(0, np.uint8), np.empty((0, N_MINHASH), np.uint32)
         index._order[:n] = _order_keys(np.array(index._published, np.int64), np.array(index._n_words, np.int64))
-        hi, lo = np.maximum(src, dst), np.minimum(src, dst)
-        pairs = np.unique(hi.astype(np.int64) * max(n, 1) + lo) if n else np.empty(0, np.int64)
-        hi, lo = pairs // max(n, 1), (pairs % max(n, 1)).astype(np.int32)
-        bounds = np.searchsorted(hi, np.arange(n + 1))
+        pairs = np.maximum(src, dst).astype(np.int64)
+        pairs *= max(n, 1)
+        pairs += np.minimum(src, dst)
+        pairs = sorted_unique(pairs)
+        lo = (pairs % max(n, 1)).astype(np.int32)
+        bounds = np.searchsorted(pairs, np.arange(n + 1, dtype=np.int64) * max(n, 1))  # rows of the newer doc
+        del pairs
         for doc in range(n):
             index._links.append(lo[bounds[doc]:bounds[doc + 1]])
             index._new_doc_state(doc)
+        del lo, bounds
         index._regroup()
         index.touched = set()
         index._rebuild_postings()
@@ -769,6 +776,19 @@ def _copy_positions(minhashes: np.ndarray, n_sh: np.ndarray) -> list[int]:
 _NO_KEYS, _NO_WEIGHTS = np.empty(0, np.uint32), np.empty(0, np.float32)
 _PAIRS = 1 << 14   # MinHash rows compared at once by `StoryIndex._similar` (a bool cube of 64 x this)
 _FAR = date.max.toordinal()
+
+
+def _row_sums(values: np.ndarray, offsets: np.ndarray, rows: int = 1 << 13) -> np.ndarray:
+    """Sum of each CSR row as int64 (an empty row: 0), `rows` rows at a time: no int64 copy
+    or owner array as long as all the values."""
+    out = np.zeros(offsets.size - 1, np.int64)
+    for lo in range(0, out.size, rows):
+        offs = offsets[lo:lo + rows + 1]
+        filled = np.flatnonzero(np.diff(offs) > 0)
+        if filled.size:
+            chunk = values[offs[0]:offs[-1]].astype(np.int64)
+            out[lo + filled] = np.add.reduceat(chunk, offs[filled] - offs[0])
+    return out
 
 
 def _order_keys(published: np.ndarray, n_words: np.ndarray) -> np.ndarray:

@@ -188,9 +188,19 @@ def _compact_due(since_base: list[Path]) -> bool:
     return sum(rows) - base >= base // 2
 
 
-def _columns(table: pa.Table) -> tuple[Columns, np.ndarray, np.ndarray]:
-    """Part rows (row i becomes doc i), read column-wise, and their links as (doc, linked
-    doc) arrays: mapped in Arrow, so a large index never holds its links as Python strings."""
+def _links(table: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Part rows' links as (doc, linked doc) arrays (row i is doc i): mapped in Arrow, so a
+    large index never holds its links as Python strings."""
+    links = table.column("links")
+    lengths = pc.list_value_length(links).fill_null(0).to_numpy()
+    target = pc.index_in(pc.list_flatten(links), value_set=table.column("article_id")).fill_null(-1).to_numpy()
+    owner = np.repeat(np.arange(table.num_rows, dtype=np.int32), lengths)  # int32: millions of links at 100,000
+    known = target >= 0  # links to articles no longer indexed are dropped
+    return owner[known], target[known].astype(np.int32)
+
+
+def _columns(table: pa.Table) -> Columns:
+    """Part rows (row i becomes doc i), read column-wise."""
     n = table.num_rows
     keys = table.column("keys")
     lengths = pc.list_value_length(keys).fill_null(0).to_numpy()
@@ -209,12 +219,7 @@ def _columns(table: pa.Table) -> tuple[Columns, np.ndarray, np.ndarray]:
         minhash=minhash.astype(np.uint32),
     )
     columns.flags = [f or [] for f in columns.flags]
-    links = table.column("links")
-    lengths = pc.list_value_length(links).fill_null(0).to_numpy()
-    target = pc.index_in(pc.list_flatten(links), value_set=table.column("article_id")).fill_null(-1).to_numpy()
-    owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    known = target >= 0  # links to articles no longer indexed are dropped
-    return columns, owner[known], target[known].astype(np.int64)
+    return columns
 
 
 def read_index(root: Path) -> StoryIndex:
@@ -231,9 +236,11 @@ def read_index(root: Path) -> StoryIndex:
     del last
     if len(keep) < table.num_rows:  # superseded rows or tombstones: else the rows are used as they are
         table = table.take(pa.array(keep, pa.int64()))
-    columns, src, dst = _columns(table)
-    del table  # the columns are copies: the Arrow table (a third of the load's peak) can go
-    index = StoryIndex.from_columns(columns, src, dst)
+    src, dst = _links(table)
+    table = table.drop_columns(["links"])  # millions of strings at 100,000 articles: gone before the rest is read
+    columns = _columns(table)
+    del table  # the columns are copies: the Arrow table can go
+    index = StoryIndex.from_columns(columns, src, dst)  # consumes the columns
     release_memory()  # the load's temporaries were several times the index (see memory.py)
     return index
 
