@@ -52,3 +52,22 @@ def test_text_lowered_whole_shingles_as_words_lowered_one_by_one(seeds_dir):
         words = F._WORD.findall(text)
         got, want = F._minhash_joined(" ".join(words).lower()), F.minhash([w.lower() for w in words])
         assert (got[0] == want[0]).all() and got[1] == want[1], text[:40]
+
+
+def test_the_resemblance_matrix_is_the_pair_function_cell_by_cell(seed_articles):
+    """`text_resemblance_matrix` (and `_many` through it) give `text_resemblance`'s numbers,
+    texts without shingles included."""
+    texts = [a.text_en for a in seed_articles.values()] + ["", "Too short."]
+    rng = random.Random(2)
+    for t in list(texts[:5]):
+        lines = t.split("\n")
+        rng.shuffle(lines)
+        texts.append("\n".join(lines[: len(lines) // 2]))
+    fps = [F.fingerprint(t) for t in texts]
+    mh = np.stack([f.minhash for f in fps])
+    n = np.array([f.n_shingles for f in fps], np.int64)
+    assert (n == 0).any() and (n > 0).any()
+    matrix = F.text_resemblance_matrix(mh, n, mh, n)
+    for i, a in enumerate(fps):
+        assert F.text_resemblance_many(a, mh, n).tolist() == matrix[i].tolist()
+        assert [F.text_resemblance(a, b) for b in fps] == matrix[i].tolist()

@@ -327,13 +327,21 @@ def text_resemblance(a: Fingerprint, b: Fingerprint) -> float:
 # -- one against many: the same numbers as the pair functions above, in one numpy pass ------
 def text_resemblance_many(a: Fingerprint, minhashes: np.ndarray, n_shingles: np.ndarray) -> np.ndarray:
     """`text_resemblance(a, b)` for every b given by its MinHash row and shingle count."""
-    out = np.zeros(n_shingles.size, np.float64)
-    ok = n_shingles > 0
-    if not a.n_shingles or not ok.any():
+    return text_resemblance_matrix(a.minhash[None, :], np.array([a.n_shingles], np.int64),
+                                   minhashes, n_shingles)[0]
+
+
+def text_resemblance_matrix(minhash_a: np.ndarray, n_a: np.ndarray, minhash_b: np.ndarray,
+                            n_b: np.ndarray) -> np.ndarray:
+    """`text_resemblance` of every row of a against every row of b: float64[len(a), len(b)]."""
+    out = np.zeros((n_a.size, n_b.size), np.float64)
+    ra, rb = np.flatnonzero(n_a > 0), np.flatnonzero(n_b > 0)
+    if not ra.size or not rb.size:
         return out
-    j = (minhashes[ok] == a.minhash).sum(axis=1) / N_MINHASH
-    inter = j * (a.n_shingles + n_shingles[ok]) / (1.0 + j)
-    out[ok] = np.minimum(1.0, inter / np.minimum(a.n_shingles, n_shingles[ok]))
+    na, nb = n_a[ra][:, None], n_b[rb][None, :]
+    j = (minhash_a[ra][:, None, :] == minhash_b[rb][None, :, :]).sum(axis=2) / N_MINHASH
+    inter = j * (na + nb) / (1.0 + j)
+    out[np.ix_(ra, rb)] = np.minimum(1.0, inter / np.minimum(na, nb))
     return out
 
 

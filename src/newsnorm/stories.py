@@ -42,6 +42,7 @@ from .fingerprint import (
     similarity_many,
     text_resemblance,
     text_resemblance_many,
+    text_resemblance_matrix,
 )
 from .spinner import is_spun
 from .story_postings import Postings
@@ -642,18 +643,15 @@ class StoryIndex:
         return flipped
 
     def _similar(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """bool[len(a), len(b)]: text_resemblance >= SAME_TEXT (the numbers of `text_resemblance_many`)."""
+        """bool[len(a), len(b)]: text_resemblance >= SAME_TEXT, a block of rows at a time."""
         out = np.empty((a.size, b.size), bool)
         if not b.size:
             return out
-        nb, mb = self._nsh[b][None, :], self._minhash[b]
+        nb, mb = self._nsh[b], self._minhash[b]
         step = max(1, _PAIRS // b.size)
         for s in range(0, a.size, step):
             rows = a[s:s + step]
-            na = self._nsh[rows][:, None]
-            j = (self._minhash[rows][:, None, :] == mb[None, :, :]).sum(axis=2) / N_MINHASH
-            inter = j * (na + nb) / (1.0 + j)
-            out[s:s + step] = np.minimum(1.0, inter / np.minimum(na, nb)) >= SAME_TEXT
+            out[s:s + step] = text_resemblance_matrix(self._minhash[rows], self._nsh[rows], mb, nb) >= SAME_TEXT
         return out
 
     def _before(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
