@@ -30,7 +30,7 @@ def _setup() -> Path:
     os.environ["ARGOS_CHUNK_TYPE"] = "SPACY"  # the fixtures split sentences with their own spaCy pipeline
     os.environ["ARGOS_PACKAGES_DIR"] = str(tmp / "packages")
     sys.path.insert(0, str(ROOT / "src"))
-    from newsnorm.argos_backend import import_argos
+    from newsnorm.translation.argos_backend import import_argos
 
     argos = import_argos(tmp / "packages")
     for name in ("vi_en", "ko_en"):
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     import ctranslate2
     from argostranslate import translate as argos_translate
 
-    from newsnorm import argos_backend
+    from newsnorm.translation import argos_backend
 
     calls: list[int] = []
 

@@ -39,8 +39,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsnorm.data import RawArticle
-from newsnorm.pipeline import process_text
+from newsnorm.document import RawArticle
+from newsnorm.runner.work import process_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "boilerplate"

@@ -36,8 +36,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsnorm import langid
-from newsnorm.data import Segment
+from newsnorm.document import Segment
+from newsnorm.steps import langid
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FLORES = ROOT.parent / "shared" / "eval" / "flores"

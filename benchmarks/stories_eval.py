@@ -37,9 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsnorm.data import Article, RawArticle  # noqa: E402
-from newsnorm.pipeline import process_text  # noqa: E402
-from newsnorm.stories import STORY_FLAGS, StoryIndex  # noqa: E402
+from newsnorm.document import Article, RawArticle  # noqa: E402
+from newsnorm.runner.work import process_text  # noqa: E402
+from newsnorm.stories.index import STORY_FLAGS, StoryIndex  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 GOLD = ROOT / "tests" / "data" / "seeds.gold.json"
@@ -447,7 +447,7 @@ def _report_real(truth: list[str], pred: list[str], articles: list[Article]) -> 
 
 def report_timing(sizes: list[int], rng: random.Random, probes: int = 300) -> None:
     """Time per new article with N articles already indexed (fingerprint + query + link)."""
-    from newsnorm.fingerprint import fingerprint
+    from newsnorm.stories.fingerprint import fingerprint
 
     index = StoryIndex()
     now = datetime.now(UTC)
@@ -477,7 +477,7 @@ def _time_disk(index: StoryIndex) -> None:
     """Saving the whole index as one base part, and reading it back (once per run, not per article)."""
     import tempfile
 
-    from newsnorm import story_store
+    from newsnorm.stories import store as story_store
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -501,7 +501,7 @@ def _quick_article(aid: str, rng: random.Random) -> Article:
 # -- alternatives -------------------------------------------------------------------------------
 def compare(items, articles, rng: random.Random, n: int) -> None:
     """Other similarities on a sample, each at its best threshold (single-link, like the index)."""
-    from newsnorm.fingerprint import fingerprint, similarity, text_resemblance
+    from newsnorm.stories.fingerprint import fingerprint, similarity, text_resemblance
 
     sample = sorted(rng.sample(range(len(articles)), min(n, len(articles))))
     truth = [items[i][1] for i in sample]

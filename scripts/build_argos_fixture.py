@@ -218,7 +218,7 @@ VERIFY = r"""
 import json, os, sys, zipfile
 from pathlib import Path
 from argostranslate import package, translate
-from newsnorm.argos_backend import engine_for
+from newsnorm.translation.argos_backend import engine_for
 for path in sys.argv[1:]:
     package.install_from_path(path)
 engine = engine_for(Path(os.environ["ARGOS_PACKAGES_DIR"]))

@@ -56,7 +56,7 @@ def _isolated_argos(tmp_path_factory, monkeypatch):
 def install_argos_fixtures():
     """Install test-fixture Argos packages (genuine packages, tiny memorising models) into this
     test's packages folder with Argos' own install_from_path; names like "vi_en", "ja_vi"."""
-    from newsnorm.argos_backend import import_argos
+    from newsnorm.translation.argos_backend import import_argos
 
     def install(*names: str) -> Path:
         packages_dir = Path(os.environ["ARGOS_PACKAGES_DIR"])
@@ -81,8 +81,8 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_articles():
     """Every seed through the pipeline once (no Prefect), keyed by file name."""
-    from newsnorm.pipeline import process_file
-    from newsnorm.translate import NoTranslator
+    from newsnorm.runner.work import process_file
+    from newsnorm.steps.translate import NoTranslator
 
     return {p.name: process_file(p, NoTranslator()) for p in sorted(SEEDS.glob("*.txt"))}
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from newsnorm.align import align_pairs
-from newsnorm.data import Segment
-from newsnorm.langid import detect_segments
-from newsnorm.roles import assign_roles
+from newsnorm.document import Segment
+from newsnorm.steps.align import align_pairs
+from newsnorm.steps.langid import detect_segments
+from newsnorm.steps.roles import assign_roles
 
 
 def _segments(lines: list[str]) -> list[Segment]:

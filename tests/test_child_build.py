@@ -6,8 +6,8 @@ import subprocess
 import sys
 import time
 
-from newsnorm import child_build
-from newsnorm.child_build import cached_build, source_key
+from newsnorm.perf import child_build
+from newsnorm.perf.child_build import cached_build, source_key
 
 
 def table_bytes(n: str) -> bytes:
@@ -65,7 +65,7 @@ def test_the_child_dies_with_the_process_that_asked(tmp_path, monkeypatch):
     """A worker killed with -9 while its builder runs leaves no builder behind."""
     _importable_in_child(monkeypatch)
     mark = tmp_path / "child.pid"
-    code = ("import os, sys; sys.path[:0] = sys.argv[2].split(os.pathsep); from newsnorm import child_build; "
+    code = ("import os, sys; sys.path[:0] = sys.argv[2].split(os.pathsep); from newsnorm.perf import child_build; "
             f"open({str(mark)!r}, 'w').write(''); "
             "child_build.built_in_child('test_child_build', 'sleep_then_bytes', '30')")
     parent = subprocess.Popen([sys.executable, "-c", code, "x", os.environ["PYTHONPATH"]])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 
-from newsnorm.discover import discover
+from newsnorm.readers.discover import discover
 
 
 def test_recursive_regular_files_only_skipping_hidden_and_temp(tmp_path):

@@ -18,7 +18,7 @@ import pytest
 from conftest import marked_processes, subprocess_env
 
 from benchmarks.corpus import generate
-from newsnorm.run import RunConfig, execute
+from newsnorm.runner.execute import RunConfig, execute
 
 pytestmark = pytest.mark.slow
 BOOKKEEPING = ["run_id", "ingested_at"]

@@ -7,7 +7,7 @@ import zlib
 
 import numpy as np
 
-from newsnorm import fingerprint as F
+from newsnorm.stories import fingerprint as F
 
 
 def _texts(seeds_dir) -> list[str]:

@@ -27,7 +27,7 @@ def prefect_harness():
 def test_flow_runs_in_batches_and_writes_the_warehouse(prefect_harness, tmp_path, seeds_dir):
     from prefect.artifacts import Artifact
 
-    from flows.newsnorm_flow import newsnorm_flow
+    from newsnorm.orchestrate.flow import newsnorm_flow
 
     summary = newsnorm_flow(inputs=[str(seeds_dir)], warehouse=str(tmp_path / "wh"), batch_size=2)
     assert (summary.files_seen, summary.articles_written, summary.files_quarantined) == (5, 5, 0)

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from newsnorm.ingest import IngestError, decode, ingest_bytes, read_article
+from newsnorm.readers.ingest import IngestError, decode, ingest_bytes, read_article
 
 TEXT = "Seoul’s “summit” — café\nSecond line"
 

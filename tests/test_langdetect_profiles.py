@@ -5,8 +5,8 @@ from langdetect import DetectorFactory
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 
-from newsnorm import child_build, langdetect_profiles
-from newsnorm.langdetect_profiles import SparseDetector, SparseDetectorFactory
+from newsnorm.perf import child_build, langdetect_profiles
+from newsnorm.perf.langdetect_profiles import SparseDetector, SparseDetectorFactory
 
 TRICKY = ["x", "·", "Latest", "Photo: Reuters", "POST ADS 2", "toggle caption", "Share", "123", "",
           "Xin chào các bạn", "안녕하세요 여러분", "Bonjour tout le monde", "Hola amigos, ¿qué tal?",

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from newsnorm.data import Segment
-from newsnorm.langid import (
+from newsnorm.document import Segment
+from newsnorm.steps.langid import (
     _FOREIGN_WORDS,
     _NON_ENGLISH_MARKS,
     STATS,
@@ -16,7 +16,7 @@ from newsnorm.langid import (
     script_profile,
     vi_word_evidence,
 )
-from newsnorm.patterns import FOREIGN_FUNCTION_WORDS
+from newsnorm.steps.patterns import FOREIGN_FUNCTION_WORDS
 
 ENGLISH_ARTICLE = [
     "The two governments opened talks on Monday about the cost of keeping troops in the country.",

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from newsnorm.linematch import Gate, LineMatcher, fold_case
-from newsnorm.patterns import BOILERPLATE_LINES, _core
+from newsnorm.perf.linematch import Gate, LineMatcher, fold_case
+from newsnorm.steps.patterns import BOILERPLATE_LINES, _core
 
 PATTERNS = [p for ps in BOILERPLATE_LINES.values() for p in ps]
 ANCHORED = [p for p in PATTERNS if _core(p) is None]

@@ -72,7 +72,7 @@ def test_dask_runner_gives_the_same_tables_as_the_process_pool(tmp_path):
     generate(corpus, 60, seed=3)  # batches of 55 and 5 files: the first is cut into two chunks
     code = """
 import sys
-from flows.launch import run_flow
+from newsnorm.orchestrate.launch import run_flow
 if __name__ == "__main__":
     s = run_flow(runner=sys.argv[1], workers=2, inputs=[sys.argv[2]], warehouse=sys.argv[3], batch_size=55,
                  flush_every=20)

@@ -9,7 +9,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from flows import pool
+from newsnorm.orchestrate import pool
 
 
 def _pid(_: object = None) -> int:

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from newsnorm.data import Segment
-from newsnorm.patterns import AGENCIES, AGENCY_NAMES, COMPILED, TEASER_NEEDS
-from newsnorm.roles import (
+from newsnorm.document import Segment
+from newsnorm.steps.patterns import AGENCIES, AGENCY_NAMES, COMPILED, TEASER_NEEDS
+from newsnorm.steps.roles import (
     REMOVED_ROLES,
     assign_roles,
     ends_with_agency,
@@ -171,7 +171,7 @@ def test_korean_and_vietnamese_sentences_are_not_chrome(line):
 
 
 def test_glued_menu_lines_are_not_running_text():
-    from newsnorm.roles import is_paragraph_like
+    from newsnorm.steps.roles import is_paragraph_like
 
     menu = "Rankings and Research Companies Channelcast Marketing Matters Events Jobs Partner Summit News " * 2
     assert not is_paragraph_like(menu.strip())

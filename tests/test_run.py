@@ -7,8 +7,8 @@ import shutil
 import polars as pl
 import pytest
 
-from newsnorm.pipeline import BatchResult, process_batch
-from newsnorm.run import IncompleteRun, RunConfig, execute, plan_ahead
+from newsnorm.runner.execute import IncompleteRun, RunConfig, execute, plan_ahead
+from newsnorm.runner.work import BatchResult, process_batch
 
 
 def test_a_failed_batch_loses_nothing_else_and_is_retried(tmp_path, seeds_dir):

@@ -1,4 +1,4 @@
-from newsnorm.segment import split_segments
+from newsnorm.steps.segment import split_segments
 
 
 def test_one_segment_per_non_blank_line_with_its_line_number():
@@ -16,7 +16,7 @@ def test_empty_text_has_no_segments():
 def test_a_segment_pickles_to_an_equal_segment():
     import pickle
 
-    from newsnorm.data import Segment
+    from newsnorm.document import Segment
 
     seg = Segment(3, 7, "Xin chào", "vi", 0.99, "caption", "photo credit", "Hello", "argos", "translated", 2)
     assert pickle.loads(pickle.dumps(seg)) == seg

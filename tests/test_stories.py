@@ -16,13 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newsnorm import story_store
-from newsnorm.data import Article
-from newsnorm.fingerprint import fingerprint, number_features, similarity, text_resemblance
-from newsnorm.run import RunConfig, execute
-from newsnorm.spinner import spin_report
-from newsnorm.stories import SAME_STORY, SAME_TEXT, STORY_FLAGS, StoryIndex
-from newsnorm.warehouse import Warehouse
+from newsnorm.document import Article
+from newsnorm.runner.execute import RunConfig, execute
+from newsnorm.stories import store as story_store
+from newsnorm.stories.fingerprint import fingerprint, number_features, similarity, text_resemblance
+from newsnorm.stories.index import SAME_STORY, SAME_TEXT, STORY_FLAGS, StoryIndex
+from newsnorm.stories.spinner import spin_report
+from newsnorm.warehouse.store import Warehouse
 
 SPUN, PARAPHRASE = "001_f7abd28aa17c3203.txt", "000_06eacf3540ead390.txt"
 
@@ -278,14 +278,14 @@ def test_vectorized_decisions_equal_the_pair_functions(seed_articles):
     """The index scores candidates in one numpy pass; it must decide exactly as the pair functions."""
     import numpy as np
 
-    from newsnorm.fingerprint import (
+    from newsnorm.stories.fingerprint import (
         shared_mass,
         shared_mass_many,
         similarity_many,
         text_resemblance,
         text_resemblance_many,
     )
-    from newsnorm.stories import same_story, same_story_many
+    from newsnorm.stories.index import same_story, same_story_many
 
     rng = random.Random(7)
     texts = [a.text_en for a in seed_articles.values()]
@@ -516,7 +516,7 @@ def test_a_replaced_article_keeps_its_first_seen_and_written_state(seed_articles
 
 
 def test_a_story_row_read_from_columns_names_the_representative_of_its_entries(seed_articles):
-    from newsnorm.stories import representative
+    from newsnorm.stories.index import representative
 
     arts = _variants(seed_articles)
     for i, a in enumerate(arts):

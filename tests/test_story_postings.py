@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newsnorm.story_postings import POSTING_CAP, Postings
+from newsnorm.stories.postings import POSTING_CAP, Postings
 
 
 def test_postings_rebuilt_in_slices_equal_a_plain_inverted_index(monkeypatch):

@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsnorm.pipeline import process_batch
-from newsnorm.run import RunConfig, execute
-from newsnorm.translate import ArgosTranslator, NoTranslator, translate_articles
-from newsnorm.translation_cache import TranslationCache, cache_path
+from newsnorm.runner.execute import RunConfig, execute
+from newsnorm.runner.work import process_batch
+from newsnorm.steps.translate import ArgosTranslator, NoTranslator, translate_articles
+from newsnorm.translation.cache import TranslationCache, cache_path
 
 ARGOS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "argos"
 STRAY = Path(__file__).resolve().parent / "data" / "stray_foreign.txt"
@@ -55,7 +55,7 @@ def _batch(paths: list[Path], packages_dir: Path, cache: Path | None = None):
 
 
 def test_fixture_packages_say_they_are_test_fixtures():
-    from newsnorm.models import validate_package
+    from newsnorm.translation.packages import validate_package
 
     for name in ("vi_en", "ko_en", "ja_vi"):
         path = ARGOS_FIXTURES / f"translate-{name}-fixture.argosmodel"
@@ -71,7 +71,7 @@ def test_fixture_packages_say_they_are_test_fixtures():
 def test_argos_translate_and_the_batched_path_agree_on_the_fixtures(install_argos_fixtures, ct2_calls):
     from argostranslate import translate as argos_translate
 
-    from newsnorm.argos_backend import engine_for
+    from newsnorm.translation.argos_backend import engine_for
 
     packages_dir = install_argos_fixtures("vi_en", "ko_en")
     for name, lang in (("vi_en", "vi"), ("ko_en", "ko")):
@@ -218,7 +218,7 @@ def test_missing_model_then_backfill_then_nothing_then_cache(install_argos_fixtu
     cache = cache_path(wh)
     assert cache == wh / ".cache" / "translations.sqlite" and cache.is_file()
     assert TranslationCache(cache).stats() == {"translate-ko_en-fixture@0.1": 1, "translate-vi_en-fixture@0.1": 1}
-    from newsnorm.warehouse import TABLES
+    from newsnorm.warehouse.store import TABLES
 
     assert all(cache not in wh.glob(f"{table}/**/*") for table in TABLES)
 
@@ -259,8 +259,8 @@ class _OneBadText:
 
 
 def test_one_failing_text_fails_only_its_segments(tmp_path):
-    from newsnorm.ingest import read_article
-    from newsnorm.pipeline import analyse_text
+    from newsnorm.readers.ingest import read_article
+    from newsnorm.runner.work import analyse_text
 
     extra = tmp_path / "two.txt"
     extra.write_text(f"A title for the second story here\n\n{VI_PARA}\n\n"
@@ -278,8 +278,8 @@ def test_one_failing_text_fails_only_its_segments(tmp_path):
 
 
 def test_no_translator_marks_missing_model_and_keeps_the_original():
-    from newsnorm.ingest import read_article
-    from newsnorm.pipeline import analyse_text
+    from newsnorm.readers.ingest import read_article
+    from newsnorm.runner.work import analyse_text
 
     art = analyse_text(read_article(STRAY, 1 << 20))
     report = translate_articles([art], NoTranslator())

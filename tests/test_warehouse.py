@@ -8,8 +8,8 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from newsnorm.run import QuarantineError, RunConfig, execute
-from newsnorm.warehouse import SCHEMA_VERSION, SchemaMismatch, Stored, StoredIndex, Warehouse, WarehouseBusy
+from newsnorm.runner.execute import QuarantineError, RunConfig, execute
+from newsnorm.warehouse.store import SCHEMA_VERSION, SchemaMismatch, Stored, StoredIndex, Warehouse, WarehouseBusy
 
 BOOKKEEPING = {"run_id", "ingested_at"}
 
@@ -153,7 +153,7 @@ def test_no_temp_files_left_inside_tables(corpus, tmp_path):
 
 
 def test_parts_fill_in_order_and_changes_stay_in_their_part(corpus, tmp_path, monkeypatch):
-    import newsnorm.warehouse as warehouse
+    import newsnorm.warehouse.store as warehouse
 
     monkeypatch.setattr(warehouse, "PART_CAPACITY", 2)
     wh = tmp_path / "wh"

@@ -4,9 +4,9 @@ import random
 
 import wordfreq
 
-from newsnorm import child_build, word_frequency
-from newsnorm.fingerprint import _WORD, _key
-from newsnorm.word_frequency import zipf
+from newsnorm.perf import child_build, word_frequency
+from newsnorm.perf.word_frequency import zipf
+from newsnorm.stories.fingerprint import _WORD, _key
 
 
 def _words(seeds_dir) -> list[str]:

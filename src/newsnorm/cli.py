@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of, chunks_of
-from .memory import tune_malloc
+from newsnorm import __version__
+from newsnorm.perf.memory import tune_malloc
+from newsnorm.runner.batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of, chunks_of
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
 
@@ -59,10 +59,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if inputs is None:
         return EXIT_USAGE
     _use_packages_dir(args)
-    from flows.launch import start_server_early
+    from newsnorm.orchestrate.launch import start_server_early
 
     server = start_server_early()  # boots while the rest of newsnorm and Prefect import
-    from flows import pool
+    from newsnorm.orchestrate import pool
 
     if args.runner == "process":
         pool.start(args.workers or os.cpu_count() or 1)  # the workers load the pipeline meanwhile too
@@ -70,14 +70,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     with _imports_without_gc():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from newsnorm.report import print_summary
-        from newsnorm.run import IncompleteRun, QuarantineError, set_progress
-        from newsnorm.warehouse import SchemaMismatch, WarehouseBusy
+        from newsnorm.runner.execute import IncompleteRun, QuarantineError, set_progress
+        from newsnorm.runner.report import print_summary
+        from newsnorm.warehouse.store import SchemaMismatch, WarehouseBusy
 
         err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
         if args.runner == "process" and server is not None:
             _start_ahead(args, inputs)
-        from flows.launch import preload_flow_run, run_flow
+        from newsnorm.orchestrate.launch import preload_flow_run, run_flow
 
         if server is not None:
             preload_flow_run()  # the flow and what its run imports, while the server boots
@@ -132,10 +132,10 @@ def _imports_without_gc():
 def _start_ahead(args: argparse.Namespace, inputs: list[str]) -> None:
     """Hand the workers the run's first batches while Prefect's server boots (~3 s here, the
     workers idle otherwise); the flow's tasks then take these results (flows/pool.py)."""
-    from flows import pool
-    from newsnorm.pipeline import process_paths
-    from newsnorm.run import RunConfig, plan_ahead
-    from newsnorm.translation_cache import cache_path
+    from newsnorm.orchestrate import pool
+    from newsnorm.runner.execute import RunConfig, plan_ahead
+    from newsnorm.runner.work import process_paths
+    from newsnorm.translation.cache import cache_path
 
     warehouse = str(Path(args.warehouse).absolute())
     todo = plan_ahead(RunConfig(inputs=[str(Path(i).absolute()) for i in inputs], warehouse=warehouse))
@@ -159,7 +159,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         err.print(f"[red]error[/] not a cron expression: {args.cron!r} (e.g. \"0 * * * *\" for hourly)")
         return EXIT_USAGE
     _use_packages_dir(args)
-    from flows.serve import serve
+    from newsnorm.orchestrate.serve import serve
 
     params = {"inputs": [str(Path(i).absolute()) for i in inputs], "warehouse": str(Path(args.warehouse).absolute()),
               "batch_size": args.batch_size, "packages_dir": os.environ.get("ARGOS_PACKAGES_DIR")}
@@ -172,7 +172,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from newsnorm.query import connect, render
+    from newsnorm.warehouse.query import connect, render
 
     try:
         con = connect(args.warehouse)
@@ -187,7 +187,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from newsnorm import models
+    from newsnorm.translation import packages as models
 
     _use_packages_dir(args)
     console = _console()
@@ -197,7 +197,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from newsnorm import models
+    from newsnorm.translation import packages as models
 
     _use_packages_dir(args)
     return models.doctor(Path(args.warehouse), _console())

@@ -1,0 +1,3 @@
+"""The Prefect layer: the flow, its warm worker pool, the temporary server, schedules.
+
+Only this package and the CLI import Prefect."""

@@ -1,0 +1,222 @@
+"""Start a flow run: pick the task runner, own the Prefect API server's lifetime.
+
+Measured with Prefect 3.9 (../shared/FIELD-NOTES.md): without PREFECT_API_URL every Dask
+worker (or Prefect process-pool worker) starts a temporary server of its own (5-8 s each;
+newsnorm's own pool, flows/pool.py, never talks to Prefect). So, when
+no API URL is set, one temporary server is started here, its URL exported for the
+workers, and it is stopped when the run ends. On Linux the server is also told to die
+with this process, so even a kill -9 of the run leaves no server behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+RUNNERS = ("process", "thread", "dask")
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+# Pool workers yield the CPU to the flow's process and Prefect's server: while the server
+# boots they run the first batches (flows/pool.py prefetch) only on what the boot leaves
+# idle, and later the writer and the API never wait behind them. Throughput is the same:
+# the workers still get every cycle nobody else wants.
+WORKER_NICE = 10
+
+
+def worker_init() -> None:
+    """Each pool worker: die with the run (no orphans after kill -9), lower priority, load
+    langdetect and the word-frequency table once."""
+    if sys.platform.startswith("linux"):
+        _die_with_parent()
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICE)
+    from newsnorm.perf.word_frequency import table
+    from newsnorm.steps.langid import warm_up
+
+    warm_up()
+    table()
+
+
+class TemporaryServer:
+    """Prefect's temporary API server (the same uvicorn app Prefect starts, see
+    flows/server_main.py), owned by this run.
+
+    Started with a plain Popen so the CLI can launch it before its own heavy imports and
+    let both proceed at once; told to die with this process; quiet on the terminal.
+    """
+
+    def __init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.api_url = f"http://127.0.0.1:{self.port}/api"
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+                    # No block-type registration: the flow uses no blocks, and Prefect's check
+                    # for new ones imports every installed collection first (prefect-dask pulls
+                    # in dask.distributed): ~0.4 s of every start-up.
+                    "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "0",
+                    "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "0"})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "newsnorm.orchestrate.server_main",
+             "--factory", "prefect.server.api.server:create_app",
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "critical", "--lifespan", "on"],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+
+    def wait_healthy(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        restarts = 0
+        while True:
+            code = self.process.poll()
+            if code == 3 and restarts < 5:
+                # uvicorn's startup failure: the port was taken meanwhile, or another run's server
+                # was migrating the same Prefect database. As Prefect itself does: start again.
+                restarts += 1
+                time.sleep(0.5 * restarts)
+                self._start()
+                continue
+            if code is not None:
+                raise RuntimeError(f"Prefect's temporary server exited with status {code}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Prefect's temporary server was not healthy after {timeout:.0f} s")
+            time.sleep(0.1)
+
+    def stop(self, wait: bool = True) -> None:
+        """Terminate the server; with `wait=False` let it finish its shutdown (~0.16 s: uvicorn
+        and Prefect's services wind down) on its own while this process goes on or exits."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            if not wait:
+                return
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server_early() -> TemporaryServer | None:
+    """Start the temporary server now, unless the environment names an API to use."""
+    return None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
+
+
+@contextlib.contextmanager
+def prefect_api(server: TemporaryServer | None = None) -> Iterator[str | None]:
+    """Use the configured Prefect API if there is one; otherwise a temporary server for the run."""
+    import prefect.context
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    configured = os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value()
+    if configured:
+        if server is not None:  # a profile names an API after all: the early server is not needed
+            server.stop()
+        yield configured
+        return
+    server = server or TemporaryServer()
+    try:
+        server.wait_healthy()
+        os.environ["PREFECT_API_URL"] = server.api_url  # inherited by spawned workers
+        with contextlib.ExitStack() as stack:
+            # No flow-run heartbeats: they let a lasting server notice a crashed run, and this
+            # server ends with the run; the engine's heartbeat thread also holds up the end of
+            # every run by up to a second (it sleeps in 1 s steps and is joined).
+            stack.enter_context(temporary_settings({PREFECT_API_URL: server.api_url,
+                                                    PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}))
+            # Also the process-global settings, as Prefect's own test harness does: threads that
+            # Prefect starts (the process pool's event forwarder) read those, and would otherwise
+            # start a temporary server of their own that outlives this process.
+            stack.enter_context(prefect.context._temporary_global_settings_context(
+                prefect.context.get_settings_context()))
+            yield server.api_url
+            _drain_clients()
+    finally:
+        server.stop(wait=False)  # the run is recorded (clients drained); its shutdown needs no audience
+        # PREFECT_API_URL stays set: Prefect's exit handlers must not find "no API" and start
+        # a temporary server of their own.
+
+
+def _drain_clients() -> None:
+    """Send queued logs and events while the server is still up (no 'Error logging to API')."""
+    with contextlib.suppress(Exception):
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)
+    with contextlib.suppress(Exception):
+        from prefect.events.worker import EventsWorker
+
+        EventsWorker.drain_all(timeout=5)
+
+
+def task_runner(runner: str, workers: int | None = None, dask_address: str | None = None):
+    """The Prefect task runner for `runner` (process | thread | dask).
+
+    `process` and `thread` both run tasks in threads of the flow's process; with `process`
+    those hand the CPU work to the warm pool of flows/pool.py (see `processes`).
+    """
+    workers = workers or os.cpu_count() or 1
+    if runner in ("process", "thread"):
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=2 * workers)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    raise ValueError(f"unknown runner {runner!r}: choose one of {', '.join(RUNNERS)}")
+
+
+# What a flow run imports on first use (parameter serialisation pulls in FastAPI, the engines,
+# Arrow's dataset layer): imported while the temporary server boots, not after it is up.
+_PRELOAD = ("fastapi.encoders", "prefect.flow_engine", "prefect.task_engine", "prefect.utilities.visualization",
+            "prefect.concurrency.v1.context", "prefect.telemetry.run_telemetry", "pyarrow.dataset")
+
+
+def preload_flow_run() -> None:
+    """The flow and what its first run imports: the CLI calls this while the server boots."""
+    import importlib
+
+    import newsnorm.orchestrate.flow  # noqa: F401
+
+    for name in _PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
+def run_flow(runner: str = "process", workers: int | None = None, dask_address: str | None = None,
+             server: TemporaryServer | None = None, **params: Any):
+    """Run the newsnorm flow with the chosen runner against an owned or given API server."""
+    from newsnorm.orchestrate.flow import newsnorm_flow
+
+    workers = workers or os.cpu_count() or 1
+    with prefect_api(server):
+        flow = newsnorm_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
+        return flow(**params, processes=workers if runner == "process" else 0)

@@ -1,0 +1,1 @@
+"""Inputs: find the files and decode them into text."""

@@ -1,0 +1,310 @@
+"""A whole run without Prefect: plan against the warehouse, process batches, commit, report.
+
+`execute` takes a `map_batches` callable, so the same logic runs sequentially (tests,
+plain Python) or through a Prefect task runner (flows/). Only the calling process writes
+the warehouse; workers only compute.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsnorm import PIPELINE_VERSION
+from newsnorm.document import Article, Quarantined
+from newsnorm.perf.memory import release_memory, tune_malloc, use_system_allocator
+from newsnorm.readers.discover import discover
+from newsnorm.readers.ingest import DEFAULT_MAX_BYTES
+from newsnorm.runner.batching import BATCH_FILES, batches_of, chunks_of
+from newsnorm.runner.work import BatchResult, merge_results, process_batch
+from newsnorm.steps.translate import TranslationReport, make_translator
+from newsnorm.stories import store as story_store
+from newsnorm.translation.cache import TranslationCache, cache_path
+from newsnorm.warehouse.store import Warehouse, translations_json
+
+FLUSH_ARTICLES = 500
+
+MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
+Progress = Callable[[int, int], None]
+
+
+_progress_hook: Progress | None = None
+
+
+def set_progress(callback: Progress | None) -> None:
+    """Let a front end (the CLI's progress bar) follow runs started in this process.
+
+    A registry rather than a flow parameter: Prefect pickles flow context for workers,
+    and a terminal progress bar must never travel there.
+    """
+    global _progress_hook
+    _progress_hook = callback
+
+
+class QuarantineError(RuntimeError):
+    """--strict and at least one input was quarantined."""
+
+
+class IncompleteRun(RuntimeError):
+    """Some batches failed (e.g. a worker died); everything else was written."""
+
+
+@dataclass
+class RunConfig:
+    inputs: list[str]
+    warehouse: str = "warehouse"
+    batch_size: int = BATCH_FILES
+    max_bytes: int = DEFAULT_MAX_BYTES
+    packages_dir: str | None = None
+    lock_timeout: float = 60.0
+    strict: bool = False
+    prune_missing: bool = False
+    flush_every: int = FLUSH_ARTICLES
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    files_seen: int = 0
+    files_new: int = 0
+    files_changed: int = 0
+    files_unchanged: int = 0
+    files_backfilled: int = 0
+    files_quarantined: int = 0
+    files_removed: int = 0
+    files_failed: int = 0
+    articles_written: int = 0
+    segments_written: int = 0
+    lines_langid: int = 0
+    lines_langdetect: int = 0
+    langs: Counter = field(default_factory=Counter)
+    translations: Counter = field(default_factory=Counter)
+    missing_models: Counter = field(default_factory=Counter)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    translator_packages: list[str] = field(default_factory=list)
+    translation: TranslationReport = field(default_factory=TranslationReport)  # new entries not kept
+    cache_stored: int = 0
+    status: str = "running"
+
+    @property
+    def seconds(self) -> float:
+        end = self.finished_at or datetime.now(UTC)
+        return (end - self.started_at).total_seconds()
+
+
+def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str | None = None) -> MapBatches:
+    def run(batches: list[list[str]]) -> Iterator[BatchResult]:
+        translator = make_translator(packages_dir)
+        for b in batches:
+            yield merge_results([process_batch(c, translator, max_bytes, translation_cache)
+                                 for c in chunks_of(b)])
+
+    return run
+
+
+def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary) -> list[str]:
+    """Which files need processing: new, changed, or waiting for a model that is now installed.
+
+    An unchanged article is backfilled only when one of the very languages it lacked a
+    model for can now be translated, so an unchanged input writes nothing new.
+    """
+    index = wh.index()
+    quarantined = wh.quarantined()
+    waiting: dict[str, set[str]] | None = None
+    todo = []
+    for f in files:
+        stored = index.get(f)
+        sha = _file_sha(f)
+        if sha is not None and (f, sha) in quarantined:
+            summary.files_unchanged += 1
+        elif stored is None:
+            summary.files_new += 1
+            todo.append(f)
+        elif sha is None or stored.content_sha256 != sha or stored.pipeline_version != PIPELINE_VERSION:
+            summary.files_changed += 1
+            todo.append(f)
+        elif "missing_translation_model" in stored.flags and translator_langs:
+            if waiting is None:
+                waiting = wh.waiting_languages()
+            if waiting.get(stored.article_id, set()) & translator_langs:
+                summary.files_backfilled += 1
+                todo.append(f)
+            else:
+                summary.files_unchanged += 1
+        else:
+            summary.files_unchanged += 1
+    return todo
+
+
+def plan_ahead(cfg: RunConfig) -> list[str]:
+    """A guess at `plan`'s list, made without the lock, the translator or hashing what is
+    stored: the inputs the warehouse has never seen (less those quarantined as they are).
+    Exact for a new warehouse, or one that only gains files. The CLI starts this work while
+    Prefect boots; a wrong guess costs only the work started."""
+    try:
+        wh = Warehouse(cfg.warehouse)
+        files, _ = discover(cfg.inputs, exclude=wh.root)
+        stored = set(wh.read("articles", columns=["source_path"]).column("source_path").to_pylist())
+        quarantined = wh.quarantined()
+        held = {path for path, _ in quarantined}
+        return [f for f in files if f not in stored and not (f in held and (f, _file_sha(f)) in quarantined)]
+    except Exception:  # a guess: any trouble here is execute()'s to report
+        return []
+
+
+def _file_sha(path: str) -> str | None:
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Progress | None = None) -> RunSummary:
+    use_system_allocator()
+    tune_malloc()  # a deployment's run does not come through the CLI
+    wh = Warehouse(cfg.warehouse)
+    summary = RunSummary(run_id=_new_run_id(), warehouse=str(wh.root), started_at=datetime.now(UTC))
+    with wh.locked(cfg.lock_timeout):
+        wh.init()
+        files, problems = discover(cfg.inputs, exclude=wh.root)
+        summary.warnings.extend(f"input skipped: {p}" for p in problems)
+        summary.files_seen = len(files)
+        translator = make_translator(cfg.packages_dir)
+        summary.translator_packages = list(getattr(translator, "packages", []))
+        todo = plan(files, wh, translator.languages(), summary)
+        if cfg.prune_missing:
+            stored = set(wh.manifest())
+            summary.files_removed = wh.remove_articles(stored - set(files))
+        cache = TranslationCache(cache_path(wh.root))
+        mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))
+        progress = progress or _progress_hook
+        done = 0
+        if progress:
+            progress(0, len(todo))
+        pending: list[Article] = []
+        quarantine: list[Quarantined] = []
+        for result in mapper(batches_of(todo, cfg.batch_size)):
+            _store_translations(cache, summary, result)
+            _account(summary, result)
+            pending.extend(result.articles)
+            quarantine.extend(result.quarantined)
+            done += len(result.articles) + len(result.quarantined) + len(result.failed)
+            if len(pending) >= cfg.flush_every:
+                _flush(wh, pending, summary)
+                pending = []
+            if progress:
+                progress(done, len(todo))
+        _flush(wh, pending, summary)
+        story_store.settle(wh, final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
+        wh.add_quarantine(quarantine, summary.run_id)
+        summary.finished_at = datetime.now(UTC)
+        summary.status = "completed"
+        if summary.files_failed:
+            summary.status = "incomplete"
+        elif cfg.strict and summary.files_quarantined:
+            summary.status = "failed"
+        _warnings(summary, cfg)
+        wh.add_run(run_row(summary, cfg))
+    if summary.status == "failed":
+        raise QuarantineError(f"{summary.files_quarantined} input(s) quarantined and --strict is set")
+    if summary.status == "incomplete":
+        raise IncompleteRun(
+            f"{summary.files_failed} input(s) in failed batches were not processed (the rest "
+            f"was written; the next run retries them): {'; '.join(summary.errors[:3])}"
+        )
+    return summary
+
+
+def _new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+
+
+def _account(summary: RunSummary, result: BatchResult) -> None:
+    summary.lines_langid += result.lines
+    summary.lines_langdetect += result.langdetect_calls
+    summary.errors.extend(result.errors)
+    summary.files_failed += len(result.failed)
+    for q in result.quarantined:
+        summary.files_quarantined += 1
+        summary.quarantined.append((q.source_path, q.error))
+    for art in result.articles:
+        for s in art.segments:
+            summary.langs[s.lang] += 1
+            if s.translation_status == "missing_model":
+                summary.missing_models[s.lang] += 1
+            elif s.translation_source in ("publisher", "glossary") and s.lang not in ("en", "und"):
+                summary.translations[s.translation_source] += 1
+    summary.translation.merge(result.translation)
+    summary.translations.update(result.translation.by_source())  # argos, cache, missing_model, failed
+
+
+def _store_translations(cache: TranslationCache, summary: RunSummary, result: BatchResult) -> None:
+    """Workers only read the cache; their new translations are written here, by the flow's process."""
+    try:
+        summary.cache_stored += cache.store(result.translation.new)
+    except sqlite3.Error as exc:  # a cache is an optimisation: the run goes on, a later run redoes the work
+        summary.warnings.append(f"translation cache {cache.path} not updated: {exc}")
+    result.translation.new = []
+
+
+def _flush(wh: Warehouse, articles: list[Article], summary: RunSummary) -> None:
+    if not articles:
+        return
+    story_store.prepare(wh, articles)  # stories: story_id and story flags set, index saved, before the write
+    summary.segments_written += wh.write_articles(articles, summary.run_id)
+    story_store.settle(wh)  # stories: stored articles whose story changed get their new id
+    summary.articles_written += len(articles)
+    wh.clear_quarantine({a.source_path for a in articles})
+    release_memory()
+
+
+def _warnings(summary: RunSummary, cfg: RunConfig) -> None:
+    for lang, n in sorted(summary.missing_models.items()):
+        summary.warnings.append(
+            f"{n} {lang} segment(s) not translated: no Argos package {lang}->en. "
+            f"Install one: newsnorm models install {lang}  (offline: newsnorm models install --from FILE.argosmodel)"
+        )
+    if summary.files_quarantined:
+        summary.warnings.append(
+            f"{summary.files_quarantined} input(s) quarantined; see: newsnorm query "
+            f"\"select source_path, error from quarantine where run_id = '{summary.run_id}'\""
+        )
+    summary.warnings.extend(summary.translation.notes())
+    summary.warnings.extend(f"translation error: {e}" for e in summary.errors[:20])
+
+
+def run_row(summary: RunSummary, cfg: RunConfig) -> dict:
+    return {
+        "run_id": summary.run_id,
+        "started_at": summary.started_at,
+        "finished_at": summary.finished_at,
+        "status": summary.status,
+        "inputs": [str(i) for i in cfg.inputs],
+        "files_seen": summary.files_seen,
+        "files_written": summary.articles_written,
+        "files_unchanged": summary.files_unchanged,
+        "files_quarantined": summary.files_quarantined,
+        "files_failed": summary.files_failed,
+        "segments_written": summary.segments_written,
+        "lines_langid": summary.lines_langid,
+        "lines_langdetect": summary.lines_langdetect,
+        "translations": translations_json(summary.translations),
+        "translator_packages": summary.translator_packages,
+        "warnings": summary.warnings,
+        "pipeline_version": PIPELINE_VERSION,
+    }

@@ -1,0 +1,172 @@
+"""One file through every step, and a batch of files: plain functions, no Prefect.
+
+The Prefect flow maps `process_batch` over batches; tests and other orchestrators can
+call the same functions directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsnorm.document import Article, Quarantined, RawArticle
+from newsnorm.readers.ingest import DEFAULT_MAX_BYTES, IngestError, read_article, sha256_hex
+from newsnorm.steps import langid
+from newsnorm.steps.align import align_pairs
+from newsnorm.steps.compose import compose_text_en
+from newsnorm.steps.metadata import extract_metadata
+from newsnorm.steps.roles import assign_roles
+from newsnorm.steps.segment import split_segments
+from newsnorm.steps.translate import NoTranslator, TranslationReport, Translator, make_translator, translate_articles
+from newsnorm.stories.index import story_features
+from newsnorm.translation.cache import TranslationCache
+
+
+def article_id_for(path: str) -> str:
+    """Stable id from the source path: the same file keeps its id across runs and edits."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:16]
+
+
+def process_text(raw: RawArticle, translator: Translator | None = None, errors: list[str] | None = None) -> Article:
+    article = analyse_text(raw)
+    translate_articles([article], translator or NoTranslator(), errors)
+    finish_article(article)
+    return article
+
+
+def analyse_text(raw: RawArticle) -> Article:
+    """Every step before translation: segments, languages, roles, publisher pairs."""
+    segments = split_segments(raw.text)
+    primary = langid.detect_segments(segments)
+    assign_roles(segments)
+    align_pairs(segments)
+    article = Article(
+        article_id=article_id_for(raw.path),
+        source_path=raw.path,
+        content_sha256=raw.sha256,
+        segments=segments,
+        primary_lang=primary,
+        langs=sorted({s.lang for s in segments if s.lang != "und"}),
+    )
+    return article
+
+
+def finish_article(article: Article) -> None:
+    """Every step after translation: metadata and flags, the English text."""
+    extract_metadata(article)
+    article.text_en = compose_text_en(article)
+    article.story_features = story_features(article.text_en)
+
+
+@dataclass
+class BatchResult:
+    articles: list[Article] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # inputs of a batch that crashed; retried next run
+    langdetect_calls: int = 0
+    lines: int = 0
+    translation: TranslationReport = field(default_factory=TranslationReport)
+
+
+def process_file(path: Path, translator: Translator | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 errors: list[str] | None = None) -> Article | Quarantined:
+    """Never raises for bad input: what cannot be processed comes back as Quarantined."""
+    raw = _read(path, max_bytes)
+    if isinstance(raw, Quarantined):
+        return raw
+    try:
+        return process_text(raw, translator, errors)
+    except Exception as exc:  # a bug on one odd input must not take the run down
+        return _failed(raw, exc)
+
+
+def _read(path: Path, max_bytes: int) -> RawArticle | Quarantined:
+    try:
+        return read_article(path, max_bytes)
+    except IngestError as exc:
+        return _quarantine(path, str(exc))
+    except OSError as exc:
+        return _quarantine(path, f"unreadable: {exc.strerror or exc}")
+
+
+def _analyse_file(path: Path, max_bytes: int) -> tuple[RawArticle, Article] | Quarantined:
+    raw = _read(path, max_bytes)
+    if isinstance(raw, Quarantined):
+        return raw
+    try:
+        return RawArticle(raw.path, raw.sha256, "", raw.size), analyse_text(raw)  # text not kept twice
+    except Exception as exc:  # a bug on one odd input must not take the run down
+        return _failed(raw, exc)
+
+
+def _failed(raw: RawArticle, exc: Exception) -> Quarantined:
+    return Quarantined(raw.path, raw.sha256, raw.size, f"processing failed: {type(exc).__name__}: {exc}")
+
+
+def _quarantine(path: Path, reason: str) -> Quarantined:
+    try:
+        data = path.read_bytes() if path.stat().st_size <= DEFAULT_MAX_BYTES * 10 else b""
+        sha = sha256_hex(data) if data else _sha256_file(path)
+        size = path.stat().st_size
+    except OSError:
+        sha, size = "", 0
+    return Quarantined(str(path), sha, size, reason)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def process_batch(paths: list[str], translator: Translator | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES, cache_path: str | None = None) -> BatchResult:
+    """Analyse every file, translate the whole batch at once (dedup, cache, batched), finish.
+
+    `cache_path` is the warehouse's translation cache: read here, never written (new
+    translations travel back in `result.translation.new`; the flow's process stores them).
+    """
+    result = BatchResult()
+    calls0, lines0 = langid.STATS.langdetect_calls, langid.STATS.lines
+    analysed: list[tuple[RawArticle, Article]] = []
+    for p in paths:
+        out = _analyse_file(Path(p), max_bytes)
+        if isinstance(out, Quarantined):
+            result.quarantined.append(out)
+        else:
+            analysed.append(out)
+    result.translation = translate_articles([a for _, a in analysed], translator or NoTranslator(),
+                                            result.errors, TranslationCache(cache_path))
+    for raw, art in analysed:
+        try:
+            finish_article(art)
+            result.articles.append(art)
+        except Exception as exc:  # a bug on one odd input must not take the run down
+            result.quarantined.append(_failed(raw, exc))
+    result.langdetect_calls = langid.STATS.langdetect_calls - calls0
+    result.lines = langid.STATS.lines - lines0
+    return result
+
+
+def merge_results(results: list[BatchResult]) -> BatchResult:
+    """One batch's result from its chunks' results, in order."""
+    merged = BatchResult()
+    for r in results:
+        merged.articles.extend(r.articles)
+        merged.quarantined.extend(r.quarantined)
+        merged.errors.extend(r.errors)
+        merged.failed.extend(r.failed)
+        merged.langdetect_calls += r.langdetect_calls
+        merged.lines += r.lines
+        merged.translation.merge(r.translation)
+    return merged
+
+
+def process_paths(paths: list[str], packages_dir: str | None, max_bytes: int = DEFAULT_MAX_BYTES,
+                  cache_path: str | None = None) -> BatchResult:
+    """`process_batch` with the translator built where it runs (a pool worker), from plain arguments."""
+    return process_batch(paths, make_translator(packages_dir), max_bytes, cache_path)

@@ -1,0 +1,552 @@
+"""Role of each segment: title, heading, byline, body, caption, credit or boilerplate.
+
+Every non-body decision carries a reason (`Segment.reason`), so nothing is removed from
+the article text without a recorded why. Phrases live in patterns.py; this module holds
+the structural rules (position, adjacency, repetition).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from newsnorm.document import Segment
+from newsnorm.perf.linematch import fold_case
+from newsnorm.steps.langid import count_letters
+from newsnorm.steps.patterns import (
+    AGENCY_NAMES,
+    COMPILED,
+    CONTRIBUTION_NEEDS,
+    CREDIT_INLINE_COLONS,
+    CREDIT_INLINE_ENDS,
+    TEASER_NEEDS,
+)
+
+REMOVED_ROLES = frozenset({"boilerplate", "credit", "byline"})
+CONTENT_ROLES = frozenset({"title", "heading", "body", "caption"})
+
+_WIDE = re.compile("[\u3040-\U0010ffff]")
+# Line-level tests are pure functions of the text and asked several times per line.
+_CACHE_LINES = 4096
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_BULLET = re.compile(r"^[•·\-–—*▪►◦‣○●]\s")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_DATE = re.compile(
+    r"\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|"
+    r"\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]* \d{4})\b",
+    re.IGNORECASE,
+)
+_DATE_LINE_SIGN = re.compile(
+    r"[|•·]|\b(by|updated|published|posted|modified|last|press|news|bureau|staff|reporter|writer|correspondent|"
+    r"desk|wire|min read|ET|EST|EDT|PT|PST|PDT|GMT|UTC|BST|CET|IST|KST|ICT|am|pm|a\.m|p\.m)\b",
+    re.IGNORECASE,
+)
+_AGO = re.compile(
+    r"\b\d+ ?(s|m|h|d|w|y|sec|min|mins|hr|hrs|seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago\b",
+    re.IGNORECASE,
+)
+_BYLINE_SEPARATOR = re.compile(r"[|•·,/]|\s[-–—]\s|\b(for|and|of)\b")
+_TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
+_REPEATS = re.compile(r"^repeats seq (\d+)$")
+_CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
+_TERMINAL = (".", ",", ";", ":", "!", "…", "\"", "”", "’", "'", ")")
+BODY_MIN_WORDS = 20
+# The article's text block (see main_block): running text is a line of at least this many
+# characters that ends like a sentence, or any line this long; other lines cost this much.
+PARAGRAPH_MIN_CHARS = 50
+LONG_LINE_CHARS = 150
+SHORT_LINE_COST = 50
+LINK_LIST_COST = 20
+GLUED_CAPITALISED_SHARE = 0.6
+# End-of-article and comment markers count once this share of the page's running text (or
+# this much) is above them.
+COMMENTS_AFTER_SHARE = 0.3
+COMMENTS_AFTER_CHARS = 1500
+# An author line this far into the page's running text starts another story.
+NEXT_STORY_AFTER_CHARS = 1500
+# A comment's own text and the name and date lines over it, at most.
+COMMENT_MAX_PARAGRAPHS = 6
+COMMENT_HEADER_LINES = 3
+_CLAUSE_END = (".", ",", ";", ":", "!")
+_SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
+# How running text ends; "다" ends a Korean declarative sentence that often has no stop.
+_SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
+TITLE_MAX_WORDS = 30
+TITLE_WINDOW = 6
+# At most this many links under one link-list label.
+LINK_LIST_MAX = 10
+HEADING_MAX_WORDS = 14
+DATE_LINE_MAX_WORDS = 14
+
+
+@lru_cache(maxsize=_CACHE_LINES)
+def _word_list(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text))
+
+
+def words(text: str) -> int:
+    return len(_word_list(text))
+
+
+def letters(text: str) -> int:
+    return count_letters(text)
+
+
+# Where str.lower() is not one character for one (İ -> i + dot) or looks at the neighbours
+# (a final Σ -> ς): elsewhere lower-casing the words is lower-casing the line.
+_CONTEXT_LOWER = ("İ", "Σ")
+
+
+def norm_key(text: str) -> str:
+    """The line's words in lower case: what two copies of a line share."""
+    if text.isascii() or not any(ch in text for ch in _CONTEXT_LOWER):
+        return " ".join(_word_list(text)).lower()  # the words this line was already split into
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def is_boilerplate_phrase(text: str) -> bool:
+    anchored, gate, anywhere = COMPILED["boilerplate"]
+    if anchored.match(text) or gate.search(text.lower()) and anywhere.match(text):
+        return True
+    return TEASER_NEEDS in text and bool(COMPILED["teaser"].match(text))
+
+
+def is_photo_credit(text: str) -> bool:
+    if words(text) > 25:
+        return False
+    if COMPILED["credit_line"].match(text) or COMPILED["credit_phrase"].match(text):
+        return True
+    if "/" in text and COMPILED["credit_slash"].match(text):
+        return True
+    return ends_with_agency(text) and bool(
+        COMPILED["credit_agency_only"].match(text) or COMPILED["credit_name_agency"].match(text)
+    )
+
+
+_LAST_WORD_CHAR = re.compile(r".*\w", re.DOTALL)
+
+
+def ends_with_agency(text: str) -> bool:
+    """Does the line end with an agency's name (trailing punctuation aside)? Both agency
+    credit patterns need it, and the test is far cheaper than their backtracking."""
+    m = _LAST_WORD_CHAR.match(text)
+    return m is not None and text[: m.end()].endswith(AGENCY_NAMES)
+
+
+def is_contribution(text: str) -> bool:
+    return (words(text) <= 40 and CONTRIBUTION_NEEDS in fold_case(text)
+            and bool(COMPILED["contribution"].match(text)))
+
+
+def has_inline_credit(text: str) -> bool:
+    """Searched only where it can end: on a line that closes a bracket or has a colon."""
+    if not (text.rstrip().endswith(CREDIT_INLINE_ENDS) or any(c in text for c in CREDIT_INLINE_COLONS)):
+        return False
+    return bool(COMPILED["credit_inline"].search(text))
+
+
+def strip_inline_credit(text: str) -> str:
+    return COMPILED["credit_inline"].sub("", text).strip()
+
+
+def is_byline(text: str) -> bool:
+    n = words(text)
+    if n == 0 or n > 10 or text.endswith("."):
+        return False
+    if COMPILED["byline_prefix"].match(text):
+        return True
+    return bool(_TIME.search(text) or _DATE.search(text) or COMPILED["corrupted_token"].search(text))
+
+
+def _adjacent(a: Segment, b: Segment) -> bool:
+    return b.line_start == a.line_start + 1
+
+
+def _set(seg: Segment, role: str, reason: str | None) -> None:
+    seg.role, seg.reason = role, reason
+
+
+def assign_roles(segments: list[Segment]) -> None:
+    """Set `role` and `reason` on each segment, in place."""
+    n = len(segments)
+    if not n:
+        return
+    for seg in segments:
+        seg.role, seg.reason = "body", None
+        if letters(seg.text) < 2:
+            _set(seg, "boilerplate", "no text")
+        elif is_photo_credit(seg.text):
+            _set(seg, "credit", "photo credit")
+        elif is_contribution(seg.text):
+            _set(seg, "credit", "contribution line")
+        elif is_boilerplate_phrase(seg.text):
+            _set(seg, "boilerplate", "boilerplate phrase")
+
+    _caption_controls(segments)
+    _link_lists(segments)
+    _author_box(segments)
+    _breadcrumb_titles(segments)
+    _duplicates(segments)
+    _tail(segments)
+    _captions(segments)
+    block = main_block(segments)
+    body_start = next(
+        (i for i, s in enumerate(segments) if s.role == "body" and words(s.text) >= BODY_MIN_WORDS), n
+    )
+    if block is not None:
+        # A clean article keeps its first long line as the start; a page with chrome, its block.
+        body_start = min(body_start, block[0]) if block[0] < TITLE_WINDOW else block[0]
+    _byline(segments, body_start)
+    _title(segments, body_start)
+    if block is not None:
+        _outside_block(segments, block)
+    _date_lines(segments)
+    _headings(segments)
+
+
+def text_size(text: str) -> int:
+    """Characters, CJK counted twice: a Korean or Japanese line says as much in half the length."""
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
+
+
+def is_paragraph_like(text: str) -> bool:
+    """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
+    return running_size(text) > 0
+
+
+@lru_cache(maxsize=_CACHE_LINES)
+def running_size(text: str) -> int:
+    """The line's `text_size` if it is running text (see is_paragraph_like), else 0: one
+    lookup for the rules that ask both, several times per line."""
+    size = text_size(text)
+    if size < PARAGRAPH_MIN_CHARS:
+        return 0
+    if text.rstrip().endswith(_SENTENCE_END):
+        return size
+    return size if size >= LONG_LINE_CHARS and not is_glued_links(text) else 0
+
+
+def is_glued_links(text: str) -> bool:
+    """A long line of capitalised words and no sentence inside: menu items or headlines a
+    naive scraper glued together ("Rankings and Research Companies Channelcast Events ...")."""
+    tokens = [w for w in _WORD.findall(text) if w[:1].isalpha()]
+    if len(tokens) < 8 or ". " in text or ", " in text:
+        return False
+    return sum(w[:1].isupper() for w in tokens) >= GLUED_CAPITALISED_SHARE * len(tokens)
+
+
+def block_weight(seg: Segment) -> int:
+    """What a line adds to a text block: running text its size beyond a threshold (also when
+    a teaser above already said it), anything else (menus, headlines of other stories,
+    widgets) a fixed cost."""
+    repeated_text = _REPEATS.match(seg.reason or "") is not None
+    if seg.reason and seg.reason.startswith("link list"):
+        return -LINK_LIST_COST
+    if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
+        return -SHORT_LINE_COST
+    size = running_size(seg.text)
+    if not size:
+        # Free: a bullet or number typed into the text (the article's own list; menus get
+        # theirs from CSS), a bare address the author typed out, a short sentence ("Webb
+        # emerged, naked.").
+        return 0 if _TYPED_ITEM.match(seg.text) or is_short_sentence(seg.text) else -SHORT_LINE_COST
+    return size - PARAGRAPH_MIN_CHARS
+
+
+def is_short_sentence(text: str) -> bool:
+    return words(text) >= 3 and text.rstrip().endswith(_SHORT_SENTENCE_END) and not text[:1].islower()
+
+
+def _after_enough_text(segments: list[Segment]) -> list[bool]:
+    """Per line: is a good part of the page's running text above it? (Comments can outweigh
+    the article, so not "most".) End-of-article and comment markers count only there: a
+    `Comments` link under the lead or `TRENDING:` in the site's header is no end."""
+    sizes = [running_size(s.text) if s.role == "body" else 0 for s in segments]
+    total, seen, out = sum(sizes), 0, []
+    for size in sizes:
+        out.append(total > 0 and seen >= min(COMMENTS_AFTER_SHARE * total, COMMENTS_AFTER_CHARS))
+        seen += size
+    return out
+
+
+def comments_start(segments: list[Segment]) -> int:
+    """Index of the line that opens the readers' comments, else len(segments): a comments
+    heading, a `Jane says:` line, or the header (name, date) of the first comment that has a
+    `Reply` under it."""
+    enough = _after_enough_text(segments)
+    n = len(segments)
+    heading, header, control = COMPILED["comments"], COMPILED["comment_header"], COMPILED["comment_action"]
+    marker = next((i for i, s in enumerate(segments)
+                   if enough[i] and (heading.match(s.text) or header.match(s.text))), n)
+    action = next((i for i, s in enumerate(segments[:marker]) if enough[i] and control.match(s.text)), n)
+    return min(marker, _first_comment_header(segments, action)) if action < n else marker
+
+
+def _first_comment_header(segments: list[Segment], action: int) -> int:
+    """Walk up from a comment's `Reply` over its text to the short lines (name, date) that head
+    it (a header has a date, time or `3 hours ago`); without one close above, the comments
+    start at the control itself."""
+    i = action
+    text_lines = 0
+    while i > 0 and is_paragraph_like(segments[i - 1].text) and text_lines < COMMENT_MAX_PARAGRAPHS:
+        i -= 1
+        text_lines += 1
+    header, stamped = 0, False
+    while i > 0 and not is_paragraph_like(segments[i - 1].text) and header < COMMENT_HEADER_LINES:
+        i -= 1
+        header += 1
+        stamped = stamped or bool(_DATE.search(segments[i].text) or _TIME.search(segments[i].text)
+                                  or _AGO.search(segments[i].text))
+    return i if stamped else action
+
+
+def next_story_start(segments: list[Segment], end: int) -> int:
+    """Index of an author line (`By Jane Doe`, `Jane Doe | Nov 19, 2019 9:02 AM`) that comes
+    after a good deal of running text: a page that loads the next story under this one
+    starts it there. len(segments) when there is none. An embedded post's signature
+    (`— Jane (@jane) November 18, 2019`) is part of the article and no such line."""
+    seen = 0
+    for i, seg in enumerate(segments[:end]):
+        t = seg.text
+        if seen >= NEXT_STORY_AFTER_CHARS and seg.role == "body" and is_byline(t) and "@" not in t \
+                and not t.startswith(("—", "–", "-")):
+            return i
+        if seg.role == "body":
+            seen += running_size(t)
+    return len(segments)
+
+
+def main_block(segments: list[Segment]) -> tuple[int, int] | None:
+    """The article's text on a page: the run of lines with the largest total weight (a
+    maximum-sum subarray), so menus and lists of links before and after it fall outside,
+    and it stops where the comments start; it never runs across the author line of the
+    next story. None when the page has no running text at all."""
+    best, best_span = 0, None
+    total, start = 0, 0
+    end = comments_start(segments)
+    barrier = next_story_start(segments, end)
+    for i, seg in enumerate(segments[:end]):
+        if i == barrier:
+            total = 0  # the text block never spans two stories
+            continue
+        w = block_weight(seg)
+        if total <= 0:
+            total, start = 0, i
+        total += w
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span
+
+
+def _outside_block(segments: list[Segment], block: tuple[int, int]) -> None:
+    """Lines before and after the article's text are page chrome (the title and byline
+    before it were found first, and a heading right above the text stays); captions and
+    credits keep their roles."""
+    first, last = block
+    lead = segments[first - 1] if first > 0 else None
+    _keep_repeats_inside(segments, block)
+    for i, seg in enumerate(segments):
+        if first <= i <= last or seg.role not in ("body", "heading") or seg is lead and _heading_shaped(seg):
+            continue
+        where = "before" if i < first else "after"
+        _set(seg, "boilerplate", f"{where} the article's text block (seq {segments[first if i < first else last].seq})")
+
+
+def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> None:
+    """A teaser above the article repeats its first paragraph: the copy inside the text block
+    is the one to keep, the one outside it is chrome."""
+    first, last = block
+    position = {s.seq: i for i, s in enumerate(segments)}
+    for seg in segments[first : last + 1]:
+        m = _REPEATS.match(seg.reason or "")
+        if seg.role == "boilerplate" and m and int(m.group(1)) in position and is_paragraph_like(seg.text) \
+                and not is_boilerplate_phrase(seg.text):
+            i = position[int(m.group(1))]
+            original = segments[i]
+            if not first <= i <= last:
+                _set(seg, "body", None)
+                _set(original, "boilerplate", f"repeats seq {seg.seq} inside the article's text")
+
+
+def _heading_shaped(seg: Segment) -> bool:
+    t = seg.text
+    return 1 <= words(t) <= HEADING_MAX_WORDS and not t.endswith(_TERMINAL) and not is_byline(t)
+
+
+def _caption_controls(segments: list[Segment]) -> None:
+    """A short `... caption` line next to a caption toggle is a control too (e.g. spun text)."""
+    for i, seg in enumerate(segments):
+        if seg.role != "boilerplate" or not _CAPTION_CONTROL.match(seg.text):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(segments):
+                other = segments[j]
+                if other.role == "body" and words(other.text) <= 3 and other.text.lower().endswith("caption"):
+                    _set(other, "boilerplate", "caption control")
+
+
+def _link_lists(segments: list[Segment]) -> None:
+    """Under a label such as `Related stories` or `Don't miss`, the short lines that follow
+    (up to the next running text) are links to other stories, wherever the widget sits."""
+    n = len(segments)
+    i = 0
+    while i < n:
+        label = segments[i]
+        i += 1
+        if words(label.text) > 6 or not COMPILED["link_list_label"].match(label.text):
+            continue
+        if label.role in ("body", "boilerplate"):
+            _set(label, "boilerplate", "link list label")
+        j = i
+        while j < n and j - i < LINK_LIST_MAX and _link_item(segments[j]):
+            if segments[j].role == "body":
+                _set(segments[j], "boilerplate", f"link list (label seq {label.seq})")
+            j += 1
+        i = j
+
+
+def _author_box(segments: list[Segment]) -> None:
+    """`About Jane Doe` with a paragraph under it that names her, once the article's text is
+    under way: the author's bio box."""
+    enough = _after_enough_text(segments)
+    for i, (label, bio) in enumerate(zip(segments, segments[1:], strict=False)):
+        m = COMPILED["author_box"].match(label.text)
+        if m and enough[i] and bio.role == "body" and m.group("name").split()[-1] in bio.text:
+            _set(label, "boilerplate", "author box")
+            _set(bio, "boilerplate", f"author's bio (seq {label.seq})")
+
+
+def _link_item(seg: Segment) -> bool:
+    """A line a link list holds: a headline (no sentence) or chrome already known."""
+    if seg.role in ("boilerplate", "credit"):
+        return True
+    t = seg.text
+    return (2 <= words(t) <= TITLE_MAX_WORDS and not is_paragraph_like(t) and not is_short_sentence(t)
+            and not t.endswith(_CLAUSE_END))
+
+
+def _breadcrumb_titles(segments: list[Segment]) -> None:
+    """`US NewsSouth Korea and ...` followed by the bare title: the glued line is navigation."""
+    for i, seg in enumerate(segments[:6]):
+        if seg.role != "body":
+            continue
+        for other in segments[i + 1 : i + 4]:
+            t = other.text
+            if len(t) >= 20 and len(seg.text) > len(t) and seg.text.endswith(t):
+                _set(seg, "boilerplate", f"navigation glued to the title (seq {other.seq})")
+                break
+
+
+def _duplicates(segments: list[Segment]) -> None:
+    seen: dict[str, Segment] = {}
+    for seg in segments:
+        key = norm_key(seg.text)
+        if not key:
+            continue
+        first = seen.get(key)
+        if first is None:
+            seen[key] = seg
+        elif first.role == "credit":
+            _set(seg, "credit", f"repeats credit seq {first.seq}")
+        else:
+            _set(seg, "boilerplate", f"repeats seq {first.seq}")
+
+
+def _tail(segments: list[Segment]) -> None:
+    """After an end-of-article marker in the last part of the page, short lines are chrome."""
+    n = len(segments)
+    start = None
+    enough = _after_enough_text(segments)
+    for i, seg in enumerate(segments):
+        if i >= n * 0.5 and enough[i] and COMPILED["tail"].match(seg.text):
+            start = i
+            break
+    if start is None:
+        return
+    marker = segments[start]
+    if marker.role != "boilerplate":
+        _set(marker, "boilerplate", "end-of-article marker")
+    for seg in segments[start + 1 :]:
+        if seg.role not in ("boilerplate", "credit") and words(seg.text) < 25:
+            _set(seg, "boilerplate", f"after end-of-article marker (seq {marker.seq})")
+
+
+def _captions(segments: list[Segment]) -> None:
+    for i, seg in enumerate(segments):
+        if seg.role != "body":
+            continue
+        nxt = segments[i + 1] if i + 1 < len(segments) else None
+        if has_inline_credit(seg.text) and words(seg.text) <= 80:
+            _set(seg, "caption", "ends with a photo credit")
+        elif nxt is not None and nxt.reason == "photo credit" and _adjacent(seg, nxt) and words(seg.text) <= 80:
+            _set(seg, "caption", f"followed by credit seq {nxt.seq}")
+
+
+def _above_text(segments: list[Segment], body_start: int) -> list[Segment]:
+    """Where the headline and byline are: the first lines of a clean article, or on a page
+    with site chrome the few lines right above its text."""
+    if body_start <= TITLE_WINDOW:
+        return segments[:body_start]
+    return segments[body_start - TITLE_WINDOW : body_start]
+
+
+def _byline(segments: list[Segment], body_start: int) -> None:
+    for seg in _above_text(segments, body_start):
+        if seg.role == "body" and is_byline(seg.text):
+            _set(seg, "byline", "author and date line before the body")
+            return
+
+
+def _title(segments: list[Segment], body_start: int) -> None:
+    """The headline: on a clean article one of the first lines; on a page with site chrome
+    above the text, the longest headline-shaped line in the few lines above it."""
+    window = [s for s in _above_text(segments, body_start) if s.role == "body"]
+    if body_start <= TITLE_WINDOW:
+        candidates, reason = window[:2], "first headline-like line before the body"
+    else:
+        candidates = sorted(window, key=lambda s: -words(s.text))
+        reason = "longest headline-like line above the text"
+    for seg in candidates:
+        n = words(seg.text)
+        if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")) and not is_byline(seg.text):
+            _set(seg, "title", reason)
+            return
+
+
+def is_date_line(text: str) -> bool:
+    """A short line that stamps a date and time or a date and who or where (`Nov 18, 2019 at
+    9:24 pm ET`, `Associated Press November 19, 2019`, `Updated : 19 November 2019 | Delhi`):
+    the publication line of this or another story, not a sentence of it. A bare date stays
+    (a table of fixtures has those)."""
+    if words(text) > DATE_LINE_MAX_WORDS or text.endswith(_SHORT_SENTENCE_END[:3]) or not _DATE.search(text):
+        return False
+    return bool(_TIME.search(text) or _DATE_LINE_SIGN.search(text))
+
+
+def is_author_line(text: str) -> bool:
+    """`By Jane Doe | Example Media`, `By Jane Doe, Staff Writer`: a byline with a second part
+    (a bare `By The Numbers` may be a heading)."""
+    return is_byline(text) and bool(COMPILED["byline_prefix"].match(text)) and bool(_BYLINE_SEPARATOR.search(text))
+
+
+def _date_lines(segments: list[Segment]) -> None:
+    for seg in segments:
+        if seg.role in ("body", "heading") and (is_date_line(seg.text) or is_author_line(seg.text)):
+            _set(seg, "boilerplate", "date or author line")
+
+
+def _headings(segments: list[Segment]) -> None:
+    for i, seg in enumerate(segments):
+        if seg.role != "body":
+            continue
+        t = seg.text
+        n = words(t)
+        if not (1 <= n <= HEADING_MAX_WORDS) or t.endswith(_TERMINAL) or _BULLET.match(t):
+            continue
+        if t[0] in "\"“‘'«(":
+            continue
+        following = next((s for s in segments[i + 1 :] if s.role not in ("boilerplate", "credit")), None)
+        if following is None or following.role in ("title", "heading"):
+            continue
+        _set(seg, "heading", "short unpunctuated line before content")

@@ -1,0 +1,1 @@
+"""Translation machinery: Argos packages, the Argos engine, the translation cache."""

@@ -1,0 +1,492 @@
+"""The Parquet warehouse: schemas, atomic copy-on-write parts, index of what is stored, lock.
+
+Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and DuckDB):
+
+    wh/articles/part=NNNNNN/data.parquet   articles in ingestion order, PART_CAPACITY per part
+    wh/segments/part=NNNNNN/data.parquet   the segments of the same articles
+    wh/runs/runs.parquet                   one row per run
+    wh/quarantine/quarantine.parquet       inputs that could not be processed
+    wh/stories/stories.parquet             one row per story (story_store.py)
+    wh/.story_index/                       the story index (not a table; story_store.py)
+    wh/.cache/translations.sqlite          translation cache (not a table; translation_cache.py)
+    wh/.tmp/                               temporary files (never *.parquet, outside the tables)
+    wh/.lock                               held by the one run that writes
+
+Files are only ever created or replaced, never deleted (a reader that listed a file
+must still find it). A write goes to .tmp, is fsynced and renamed over the old file
+(os.replace), so readers see the old or the new file, never a half-written one. New
+articles fill the newest part, then open the next; a changed article is replaced inside
+the part that holds it (copy-on-write of that one part). So a run rewrites the open
+part and the parts of changed articles, never the whole warehouse. Segments are written
+before articles: the articles row (with its content hash) is the commit record, so a
+crash in between leaves an article that the next run redoes.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from newsnorm import PIPELINE_VERSION
+from newsnorm.atomic import atomic_write
+from newsnorm.document import Article, Quarantined
+from newsnorm.stories.columns import Interned, Strings
+
+SCHEMA_VERSION = "1"
+PART_CAPACITY = 2000
+
+ARTICLES = pa.schema([
+    ("article_id", pa.string()),
+    ("source_path", pa.string()),
+    ("content_sha256", pa.string()),
+    ("title", pa.string()),
+    ("site_name", pa.string()),
+    ("author", pa.string()),
+    ("published", pa.date32()),
+    ("dateline", pa.string()),
+    ("primary_lang", pa.string()),
+    ("langs", pa.list_(pa.string())),
+    ("text_en", pa.string()),
+    ("n_segments", pa.int32()),
+    ("n_foreign", pa.int32()),
+    ("n_translated", pa.int32()),
+    ("n_boilerplate", pa.int32()),
+    ("story_id", pa.string()),
+    ("flags", pa.list_(pa.string())),
+    ("run_id", pa.string()),
+    ("ingested_at", pa.timestamp("us", tz="UTC")),
+    ("pipeline_version", pa.string()),
+])
+
+SEGMENTS = pa.schema([
+    ("article_id", pa.string()),
+    ("seq", pa.int32()),
+    ("line_start", pa.int32()),
+    ("role", pa.string()),
+    ("role_reason", pa.string()),
+    ("text", pa.string()),
+    ("lang", pa.string()),
+    ("lang_prob", pa.float64()),
+    ("text_en", pa.string()),
+    ("translation_source", pa.string()),
+    ("translation_status", pa.string()),
+    ("pair_seq", pa.int32()),
+])
+
+RUNS = pa.schema([
+    ("run_id", pa.string()),
+    ("started_at", pa.timestamp("us", tz="UTC")),
+    ("finished_at", pa.timestamp("us", tz="UTC")),
+    ("status", pa.string()),
+    ("inputs", pa.list_(pa.string())),
+    ("files_seen", pa.int64()),
+    ("files_written", pa.int64()),
+    ("files_unchanged", pa.int64()),
+    ("files_quarantined", pa.int64()),
+    ("files_failed", pa.int64()),
+    ("segments_written", pa.int64()),
+    ("lines_langid", pa.int64()),
+    ("lines_langdetect", pa.int64()),
+    ("translations", pa.string()),  # JSON: counts by translation source
+    ("translator_packages", pa.list_(pa.string())),
+    ("warnings", pa.list_(pa.string())),
+    ("pipeline_version", pa.string()),
+])
+
+QUARANTINE = pa.schema([
+    ("source_path", pa.string()),
+    ("sha256", pa.string()),
+    ("size", pa.int64()),
+    ("error", pa.string()),
+    ("run_id", pa.string()),
+    ("quarantined_at", pa.timestamp("us", tz="UTC")),
+])
+
+# Stories (issue 8): one row per story; written whole by story_store from the story index.
+STORIES = pa.schema([
+    ("story_id", pa.string()),
+    ("n_copies", pa.int32()),
+    ("n_sites", pa.int32()),
+    ("sites", pa.list_(pa.string())),
+    ("first_seen", pa.timestamp("us", tz="UTC")),
+    ("first_published", pa.date32()),
+    ("representative_id", pa.string()),
+    ("representative_title", pa.string()),
+    ("representative_reason", pa.string()),
+    ("article_ids", pa.list_(pa.string())),
+])
+
+TABLES = {"articles": ARTICLES, "segments": SEGMENTS, "runs": RUNS, "quarantine": QUARANTINE, "stories": STORIES}
+
+
+class WarehouseBusy(RuntimeError):
+    """Another run holds the warehouse lock."""
+
+
+class SchemaMismatch(RuntimeError):
+    """The warehouse was written by an incompatible version of newsnorm."""
+
+
+def _with_meta(schema: pa.Schema, table: str) -> pa.Schema:
+    return schema.with_metadata({
+        b"newsnorm.table": table.encode(),
+        b"newsnorm.schema_version": SCHEMA_VERSION.encode(),
+    })
+
+
+def article_rows(articles: Iterable[Article], run_id: str, now: datetime) -> tuple[pa.Table, pa.Table]:
+    a_cols: dict[str, list] = {f.name: [] for f in ARTICLES}
+    s_cols: dict[str, list] = {f.name: [] for f in SEGMENTS}
+    for art in articles:
+        segs = art.segments
+        row = {
+            "article_id": art.article_id, "source_path": art.source_path, "content_sha256": art.content_sha256,
+            "title": art.title, "site_name": art.site_name, "author": art.author, "published": art.published,
+            "dateline": art.dateline, "primary_lang": art.primary_lang, "langs": art.langs, "text_en": art.text_en,
+            "n_segments": len(segs),
+            "n_foreign": sum(1 for s in segs if s.lang not in ("en", "und")),
+            "n_translated": sum(1 for s in segs if s.translation_status in ("translated", "publisher")),
+            "n_boilerplate": sum(1 for s in segs if s.role == "boilerplate"),
+            "story_id": art.story_id, "flags": art.flags, "run_id": run_id, "ingested_at": now,
+            "pipeline_version": PIPELINE_VERSION,
+        }
+        for k, v in row.items():
+            a_cols[k].append(v)
+        for s in segs:
+            for k, v in (
+                ("article_id", art.article_id), ("seq", s.seq), ("line_start", s.line_start), ("role", s.role),
+                ("role_reason", s.reason), ("text", s.text), ("lang", s.lang), ("lang_prob", s.lang_prob),
+                ("text_en", s.text_en), ("translation_source", s.translation_source),
+                ("translation_status", s.translation_status), ("pair_seq", s.pair_seq),
+            ):
+                s_cols[k].append(v)
+    return pa.table(a_cols, schema=ARTICLES), pa.table(s_cols, schema=SEGMENTS)
+
+
+@dataclass(slots=True)
+class Stored:
+    """What the warehouse holds for one article: enough to plan a run without reading text."""
+
+    article_id: str
+    part: int
+    content_sha256: str
+    pipeline_version: str
+    flags: list[str]
+    langs: list[str]
+
+
+class StoredIndex(MutableMapping[str, Stored]):
+    """source_path -> Stored, held column-wise (columns.py): the writer keeps one entry per
+    article for a whole run, and a Stored object with its strings and lists cost ~800 bytes.
+    A Stored is made when one is read; a replaced or removed row stays behind, unused."""
+
+    def __init__(self) -> None:
+        self._row: dict[str, int] = {}
+        self._article_id: list[str] = []
+        self._part = array("i")
+        self._sha = Strings()
+        self._version = Interned()
+        self._flags = Interned()  # tuples
+        self._langs = Interned()  # tuples
+        self._sizes: dict[int, int] = {}  # part -> rows it holds
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._row
+
+    def __getitem__(self, path: str) -> Stored:
+        r = self._row[path]
+        return Stored(self._article_id[r], self._part[r], self._sha[r] or "", self._version[r],
+                      list(self._flags[r]), list(self._langs[r]))
+
+    def __setitem__(self, path: str, s: Stored) -> None:
+        self.add(path, s.article_id, s.part, s.content_sha256, s.pipeline_version, s.flags, s.langs)
+
+    def add(self, path: str, article_id: str, part: int, sha: str, version: str, flags: list[str],
+            langs: list[str]) -> None:
+        if path in self._row:
+            del self[path]
+        self._row[path] = len(self._article_id)
+        self._article_id.append(article_id)
+        self._part.append(part)
+        self._sha.append(sha)
+        self._version.append(version)
+        self._flags.append(tuple(flags))
+        self._langs.append(tuple(langs))
+        self._sizes[part] = self._sizes.get(part, 0) + 1
+
+    def __delitem__(self, path: str) -> None:
+        part = self._part[self._row.pop(path)]
+        self._sizes[part] -= 1
+
+    def part_sizes(self) -> dict[int, int]:
+        """Part -> rows it holds."""
+        return {p: n for p, n in self._sizes.items() if n}
+
+    def parts_flagged(self, flag: str) -> set[int]:
+        codes = {c for c, flags in enumerate(self._flags.values) if flag in flags}
+        fc, part = self._flags.codes, self._part
+        return {part[r] for r in self._row.values() if fc[r] in codes} if codes else set()
+
+    def parts_of(self, article_ids: set[str]) -> set[int | None]:
+        """The parts holding these articles; None among them if one of them is not indexed."""
+        ids, part, found = self._article_id, self._part, set()
+        parts: set[int | None] = set()
+        for r in self._row.values():
+            if ids[r] in article_ids:
+                parts.add(part[r])
+                found.add(ids[r])
+        if len(found) < len(article_ids):
+            parts.add(None)
+        return parts
+
+
+class Warehouse:
+    def __init__(self, root: Path | str):
+        self.root = Path(root).absolute()
+        self.tmp = self.root / ".tmp"
+        self._index: StoredIndex | None = None  # source_path -> Stored
+
+    # -- files -------------------------------------------------------------------------
+    def path(self, table: str, part: int | None = None) -> Path:
+        if part is None:
+            return self.root / table / f"{table}.parquet"
+        return self.root / table / f"part={part:06d}" / "data.parquet"
+
+    def parts(self) -> list[int]:
+        d = self.root / "articles"
+        return sorted(int(p.name[5:]) for p in d.glob("part=*") if p.name[5:].isdigit()) if d.is_dir() else []
+
+    def _paths(self, table: str) -> list[Path]:
+        if table in ("articles", "segments"):
+            return [self.path(table, p) for p in self.parts()]
+        return [self.path(table)]
+
+    def init(self) -> None:
+        """Create the folders and a zero-row file per table so every reader works from day one."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.tmp.mkdir(exist_ok=True)
+        for stale in self.tmp.iterdir():  # leftovers of a crashed write; never part of a table
+            stale.unlink(missing_ok=True)
+        for table, schema in TABLES.items():
+            paths = self._paths(table) or [self.path(table, 0) if table in ("articles", "segments") else None]
+            for p in paths:
+                if p.exists():
+                    self._check_schema(p, table)
+                else:
+                    self._write(p, schema.empty_table(), table)
+
+    def _check_schema(self, p: Path, table: str) -> None:
+        """Refuse, with a message, anything this version would misread."""
+        schema = pq.read_schema(p)
+        version = (schema.metadata or {}).get(b"newsnorm.schema_version", b"?").decode()
+        if version != SCHEMA_VERSION:
+            raise SchemaMismatch(
+                f"{p} has schema version {version}, this newsnorm writes version {SCHEMA_VERSION}: "
+                f"write to a new --warehouse, or rebuild this one from its inputs"
+            )
+        if schema.names != TABLES[table].names:
+            raise SchemaMismatch(f"{p} has columns {schema.names}, expected {TABLES[table].names}: "
+                                 f"the file was not written by this version of newsnorm")
+
+    def _write(self, dest: Path, table: pa.Table, name: str) -> None:
+        table = table.cast(_with_meta(TABLES[name], name))
+        atomic_write(dest, lambda tmp: pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024),
+                     self.tmp)
+
+    def read(self, table: str, part: int | None = None, columns: list[str] | None = None) -> pa.Table:
+        paths = [self.path(table, part)] if part is not None else self._paths(table)
+        parts = [pq.read_table(p, columns=columns) for p in paths if p.exists()]
+        if not parts:
+            schema = TABLES[table]
+            if columns is not None:
+                schema = pa.schema([schema.field(c) for c in columns])
+            return schema.empty_table()
+        return pa.concat_tables([p.replace_schema_metadata(None) for p in parts])
+
+
+    # -- lock ----------------------------------------------------------------------------
+    @contextmanager
+    def locked(self, timeout: float = 60.0):
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.root / ".lock"))
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout as exc:
+            raise WarehouseBusy(
+                f"another newsnorm run is writing {self.root} (waited {timeout:g} s for {self.root / '.lock'}); "
+                f"try again when it has finished, or raise --lock-timeout"
+            ) from exc
+        try:
+            yield self
+        finally:
+            lock.release()
+
+    # -- reads for planning ----------------------------------------------------------------
+    def index(self) -> StoredIndex:
+        """source_path -> what is stored for it (read once per run, then kept up to date)."""
+        if self._index is None:
+            index = StoredIndex()
+            cols = ["article_id", "source_path", "content_sha256", "pipeline_version", "flags", "langs"]
+            for part in self.parts():
+                t = self.read("articles", part, columns=cols)
+                for aid, path, sha, ver, flags, langs in zip(*(t.column(c).to_pylist() for c in cols), strict=True):
+                    index.add(path, aid, part, sha, ver, flags or [], langs or [])
+            self._index = index
+        return self._index
+
+    def manifest(self) -> dict[str, tuple[str, str, list[str]]]:
+        """source_path -> (content_sha256, pipeline_version, flags) of what is stored."""
+        return {p: (s.content_sha256, s.pipeline_version, s.flags) for p, s in self.index().items()}
+
+    def waiting_languages(self) -> dict[str, set[str]]:
+        """article_id -> languages of its segments still waiting for a translation model."""
+        parts = sorted(self.index().parts_flagged("missing_translation_model"))
+        out: dict[str, set[str]] = {}
+        for part in parts:
+            t = self.read("segments", part, columns=["article_id", "lang", "translation_status"])
+            t = t.filter(pc.equal(t.column("translation_status"), "missing_model"))
+            for aid, lang in zip(t.column("article_id").to_pylist(), t.column("lang").to_pylist(), strict=True):
+                out.setdefault(aid, set()).add(lang)
+        return out
+
+    def quarantined(self) -> set[tuple[str, str]]:
+        t = self.read("quarantine", columns=["source_path", "sha256"])
+        return set(zip(t.column("source_path").to_pylist(), t.column("sha256").to_pylist(), strict=True))
+
+    # -- writes ----------------------------------------------------------------------------
+    def _placement(self, articles: list[Article]) -> dict[int, list[Article]]:
+        """Changed articles stay in their part; new ones fill the newest part, then the next."""
+        index = self.index()
+        sizes = index.part_sizes()
+        open_part = max(self.parts(), default=0)
+        placed: dict[int, list[Article]] = {}
+        for art in articles:
+            stored = index.get(art.source_path)
+            if stored is not None:
+                part = stored.part
+            else:
+                if sizes.get(open_part, 0) >= PART_CAPACITY:
+                    open_part += 1
+                part = open_part
+                sizes[part] = sizes.get(part, 0) + 1
+            placed.setdefault(part, []).append(art)
+        return placed
+
+    def write_articles(self, articles: list[Article], run_id: str, now: datetime | None = None) -> int:
+        """Add or replace these articles' rows, part by part. Returns segments written."""
+        if not articles:
+            return 0
+        now = now or datetime.now(UTC)
+        n_segments = 0
+        index = self.index()
+        for part, arts in sorted(self._placement(articles).items()):
+            new_a, new_s = article_rows(arts, run_id, now)
+            ids = pa.array(sorted({a.article_id for a in arts}), pa.string())
+            for name, new, keys in (
+                ("segments", new_s, [("article_id", "ascending"), ("seq", "ascending")]),
+                ("articles", new_a, [("article_id", "ascending")]),
+            ):
+                old = self.read(name, part)
+                replaced = pc.is_in(old.column("article_id"), value_set=ids)
+                keep = old.filter(pc.invert(replaced)) if pc.any(replaced).as_py() else old  # no copy when only adding
+                self._write(self.path(name, part), pa.concat_tables([keep, new]).sort_by(keys), name)
+                del old, keep
+            n_segments += new_s.num_rows
+            for a in arts:
+                index.add(a.source_path, a.article_id, part, a.content_sha256, PIPELINE_VERSION, a.flags, a.langs)
+        return n_segments
+
+    def remove_articles(self, source_paths: set[str]) -> int:
+        """Explicit deletes only (the caller asks for them); returns rows removed."""
+        index = self.index()
+        gone = [index[p] for p in sorted(source_paths) if p in index]
+        for part in sorted({s.part for s in gone}):
+            value_set = pa.array([s.article_id for s in gone if s.part == part], pa.string())
+            for name in ("segments", "articles"):
+                old = self.read(name, part)
+                kept = old.filter(pc.invert(pc.is_in(old.column("article_id"), value_set=value_set)))
+                self._write(self.path(name, part), kept, name)
+        for p in source_paths:
+            index.pop(p, None)
+        return len(gone)
+
+    def add_quarantine(self, items: list[Quarantined], run_id: str, now: datetime | None = None) -> None:
+        if not items:
+            return
+        now = now or datetime.now(UTC)
+        old = self.read("quarantine")
+        new = pa.table({
+            "source_path": [q.source_path for q in items], "sha256": [q.sha256 for q in items],
+            "size": [q.size for q in items], "error": [q.error for q in items],
+            "run_id": [run_id] * len(items), "quarantined_at": [now] * len(items),
+        }, schema=QUARANTINE)
+        replaced = pa.array([q.source_path for q in items], pa.string())
+        keep = old.filter(pc.invert(pc.is_in(old.column("source_path"), value_set=replaced)))
+        merged = pa.concat_tables([keep, new]).sort_by([("source_path", "ascending")])
+        self._write(self.path("quarantine"), merged, "quarantine")
+
+    def clear_quarantine(self, source_paths: set[str]) -> None:
+        """A file that now processes cleanly leaves the quarantine."""
+        old = self.read("quarantine")
+        if not source_paths or not old.num_rows:
+            return
+        mask = pc.is_in(old.column("source_path"), value_set=pa.array(sorted(source_paths), pa.string()))
+        if pc.any(mask).as_py():
+            self._write(self.path("quarantine"), old.filter(pc.invert(mask)), "quarantine")
+
+    def add_run(self, row: dict) -> None:
+        old = self.read("runs")
+        new = pa.Table.from_pylist([row], schema=RUNS)
+        self._write(self.path("runs"), pa.concat_tables([old, new]).sort_by([("started_at", "ascending")]), "runs")
+
+    # -- stories (issue 8) -------------------------------------------------------------------
+    def write_stories(self, table: pa.Table) -> None:
+        self._write(self.path("stories"), table, "stories")
+
+    def update_story_fields(self, changes: dict[str, tuple[str, list[str]]], owned: frozenset[str]) -> int:
+        """Set story_id and the `owned` flags of stored articles (a merge can relabel old rows).
+
+        Rewrites only the articles files that hold such rows (found through the index, and
+        checked by their article_id column); segments are untouched. Returns rows changed.
+        """
+        n = 0
+        parts = self.index().parts_of(set(changes))
+        # only the parts the index places these rows in; any row it does not know: every part
+        paths = self._paths("articles") if None in parts else [self.path("articles", p) for p in sorted(parts)]
+        for path in paths:
+            if not changes or not path.exists():
+                continue
+            ids = pq.read_table(path, columns=["article_id"]).column("article_id").to_pylist()
+            if changes.keys().isdisjoint(ids):
+                continue
+            t = pq.read_table(path).replace_schema_metadata(None)
+            sids, flags = t.column("story_id").to_pylist(), t.column("flags").to_pylist()
+            for i, aid in enumerate(ids):
+                if aid in changes:
+                    sids[i] = changes[aid][0]
+                    flags[i] = sorted((set(flags[i] or []) - owned) | set(changes[aid][1]))
+                    n += 1
+            t = t.set_column(t.schema.get_field_index("story_id"), "story_id", pa.array(sids, pa.string()))
+            t = t.set_column(t.schema.get_field_index("flags"), "flags", pa.array(flags, pa.list_(pa.string())))
+            self._write(path, t, "articles")
+        return n
+
+
+def translations_json(counts: dict[str, int]) -> str:
+    return json.dumps(dict(sorted(counts.items())))
