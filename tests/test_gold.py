@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newsnorm.steps.roles import REMOVED_ROLES
+from newsnorm.steps.roles_data import REMOVED_ROLES
 
 VI_OR_KO = re.compile(r"[\uac00-\ud7a3]|[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđơư]")
 

@@ -11,12 +11,12 @@ from newsnorm.steps.langid import (
     STATS,
     _script_of,
     classify,
-    count_letters,
     detect_segments,
     script_profile,
     vi_word_evidence,
 )
 from newsnorm.steps.patterns import FOREIGN_FUNCTION_WORDS
+from newsnorm.steps.text import count_letters
 
 ENGLISH_ARTICLE = [
     "The two governments opened talks on Monday about the cost of keeping troops in the country.",

@@ -8,22 +8,21 @@ import re
 import pytest
 
 from newsnorm.document import Segment
+from newsnorm.reasons import LINK_LIST_CODES, Code
 from newsnorm.steps.patterns import AGENCIES, AGENCY_NAMES, COMPILED, TEASER_NEEDS
 from newsnorm.steps.roles import (
-    REMOVED_ROLES,
     assign_roles,
     ends_with_agency,
-    has_inline_credit,
     is_boilerplate_phrase,
     is_contribution,
     is_paragraph_like,
     is_photo_credit,
     main_block,
-    norm_key,
     running_size,
     text_size,
-    words,
 )
+from newsnorm.steps.roles_data import REMOVED_ROLES
+from newsnorm.steps.text import has_inline_credit, norm_key, words
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to expand the bus network, adding four routes to the northern suburbs.",
@@ -52,7 +51,8 @@ def test_menus_and_related_links_around_the_text_are_chrome():
     assert _kept(segs) == [title, *PARAGRAPHS]
     assert next(s for s in segs if s.text == title).role == "title"
     related = [s for s in segs if s.text in RELATED[2:]]
-    assert all(s.reason and ("text block" in s.reason or "link list" in s.reason) for s in related)
+    chrome = {Code.BEFORE_TEXT_BLOCK, Code.AFTER_TEXT_BLOCK, *LINK_LIST_CODES}
+    assert all(s.reason and s.reason.code in chrome for s in related)
 
 
 def test_main_block_spans_the_running_text():
@@ -242,9 +242,9 @@ def test_a_link_list_under_a_label_inside_the_article_does_not_cut_it():
 def test_a_link_list_stops_at_a_line_that_ends_a_clause():
     segs = _page(["Council expands bus network", *PARAGRAPHS[:2], "Related stories", RELATED[0],
                   "Here is what changes:", *PARAGRAPHS[2:]])
-    reasons = {s.text: s.reason or "" for s in segs}
-    assert reasons[RELATED[0]].startswith("link list")
-    assert not reasons["Here is what changes:"].startswith("link list")
+    codes = {s.text: s.reason and s.reason.code for s in segs}
+    assert codes[RELATED[0]] in LINK_LIST_CODES
+    assert codes["Here is what changes:"] not in LINK_LIST_CODES
 
 
 def test_date_lines_inside_the_article_are_chrome_but_a_bare_date_stays():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from newsnorm.reasons import Reason
+
 
 @dataclass(slots=True)
 class RawArticle:
@@ -22,7 +24,7 @@ class Segment:
     lang: str = "und"
     lang_prob: float = 0.0
     role: str = "body"
-    reason: str | None = None
+    reason: Reason | None = None  # why it has its role (a code); rendered when rows are written
     text_en: str | None = None
     translation_source: str | None = None
     translation_status: str = "not_needed"

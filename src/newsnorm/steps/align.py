@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 from newsnorm.document import Segment
-from newsnorm.steps.roles import REMOVED_ROLES, has_inline_credit, words
+from newsnorm.reasons import Code, reason
+from newsnorm.steps.roles_data import REMOVED_ROLES
+from newsnorm.steps.text import has_inline_credit, words
 
 _NUMBER = re.compile(r"\d+")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]{2,}\b")
@@ -49,9 +51,9 @@ def align_pairs(segments: list[Segment]) -> int:
             continue
         if b.role == "caption" or a.role == "caption":
             a.role = b.role = "caption"
-            a.reason = b.reason = "publisher caption pair"
+            a.reason = b.reason = reason(Code.PUBLISHER_CAPTION_PAIR)
         elif b.role in REMOVED_ROLES:
-            a.role, a.reason = b.role, f"publisher pair with seq {b.seq}"
+            a.role, a.reason = b.role, reason(Code.PUBLISHER_PAIR, b.seq)
         a.pair_seq, b.pair_seq = b.seq, a.seq
         a.translation_source = a.translation_status = "publisher"
         found += 1

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from newsnorm.document import Article
-from newsnorm.steps.roles import CONTENT_ROLES, norm_key
+from newsnorm.steps.roles_data import CONTENT_ROLES
+from newsnorm.steps.text import norm_key
 
 
 def compose_text_en(article: Article) -> str:

@@ -11,7 +11,6 @@ another language's function words (then langdetect names that language).
 from __future__ import annotations
 
 import re
-import string
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from newsnorm.steps.patterns import (
     NAME_PARTICLES,
     VI_LETTERS,
 )
+from newsnorm.steps.text import ascii_letters
 
 VI_SPECIFIC = frozenset(VI_LETTERS)
 # Tone marks (grave, acute, tilde, hook above, dot below); a Vietnamese syllable has one.
@@ -91,31 +91,11 @@ def _script_of(ch: str) -> str:
 
 
 _NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
-# Non-ASCII characters that are no letter (curly quotes, dashes, digits of other scripts): few.
-_NON_ASCII_NON_LETTER = re.compile(r"[^\w\x00-\x7f]|[^\D\x00-\x7f]")
-
-
-_ASCII_LETTERS = string.ascii_letters.encode()
-
-
-def _ascii_letters(text: str) -> tuple[int, int]:
-    """ASCII letters (exactly [A-Za-z]) and ASCII characters in the text, counted in C."""
-    ascii_part = text.encode("ascii", "ignore")
-    return len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS)), len(ascii_part)
-
-
-def count_letters(text: str) -> int:
-    """Letters (`[^\\W\\d_]`), without a regex match per letter: the ASCII letters, plus the
-    non-ASCII characters less the few of those that are no letter."""
-    letters, n_ascii = _ascii_letters(text)
-    if n_ascii == len(text):
-        return letters
-    return letters + len(text) - n_ascii - len(_NON_ASCII_NON_LETTER.findall(text))
 
 
 def script_profile(text: str) -> dict[str, int]:
     """Letters per script. Regex-counted: this runs on every line, so no Python loop over ASCII."""
-    latin, n_ascii = _ascii_letters(text)
+    latin, n_ascii = ascii_letters(text)
     other = _NON_ASCII_LETTER.findall(text) if n_ascii < len(text) else []
     if not latin and not other:
         return {}

@@ -6,8 +6,9 @@ import re
 from datetime import date, datetime
 
 from newsnorm.document import Article, Segment
+from newsnorm.reasons import REPEAT_CODES
 from newsnorm.steps.patterns import COMPILED, SITE_FROM_LINE_NEEDLES
-from newsnorm.steps.roles import words
+from newsnorm.steps.text import words
 
 _NAME_WORD = re.compile(r"^[A-Z][\w'’.\-]*$")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d/%m/%Y")
@@ -110,12 +111,13 @@ def extract_metadata(article: Article) -> None:
         flags.add("missing_translation_model")
     if any(s.translation_status == "failed" for s in segs):
         flags.add("translation_failed")
-    if any(s.role == "boilerplate" and s.reason and s.reason.startswith("repeats") and _is_caption_like(s, segs)
-           for s in segs):
+    if any(s.role == "boilerplate" and s.reason is not None and s.reason.code in REPEAT_CODES
+           and _is_caption_like(s, segs) for s in segs):
         flags.add("duplicate_caption")
     article.flags = sorted(flags)
 
 
 def _is_caption_like(seg: Segment, segs: list[Segment]) -> bool:
-    m = re.search(r"seq (\d+)", seg.reason or "")
-    return bool(m) and segs[int(m.group(1))].role == "caption"
+    """Does the line this one repeats hold a caption?"""
+    seq = seg.reason.seq if seg.reason is not None else None
+    return seq is not None and segs[seq].role == "caption"

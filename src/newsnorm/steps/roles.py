@@ -12,23 +12,13 @@ from functools import lru_cache
 
 from newsnorm.document import Segment
 from newsnorm.perf.linematch import fold_case
-from newsnorm.steps.langid import count_letters
-from newsnorm.steps.patterns import (
-    AGENCY_NAMES,
-    COMPILED,
-    CONTRIBUTION_NEEDS,
-    CREDIT_INLINE_COLONS,
-    CREDIT_INLINE_ENDS,
-    TEASER_NEEDS,
-)
-
-REMOVED_ROLES = frozenset({"boilerplate", "credit", "byline"})
-CONTENT_ROLES = frozenset({"title", "heading", "body", "caption"})
+from newsnorm.reasons import LINK_LIST_CODES, Code, Reason, reason
+from newsnorm.steps.patterns import AGENCY_NAMES, COMPILED, CONTRIBUTION_NEEDS, TEASER_NEEDS
+from newsnorm.steps.text import WORD, count_letters, has_inline_credit, norm_key, words
 
 _WIDE = re.compile("[\u3040-\U0010ffff]")
 # Line-level tests are pure functions of the text and asked several times per line.
 _CACHE_LINES = 4096
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _BULLET = re.compile(r"^[•·\-–—*▪►◦‣○●]\s")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 _DATE = re.compile(
@@ -48,7 +38,6 @@ _AGO = re.compile(
 )
 _BYLINE_SEPARATOR = re.compile(r"[|•·,/]|\s[-–—]\s|\b(for|and|of)\b")
 _TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.)]\s|https?://\S+$)")
-_REPEATS = re.compile(r"^repeats seq (\d+)$")
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
 _TERMINAL = (".", ",", ";", ":", "!", "…", "\"", "”", "’", "'", ")")
 BODY_MIN_WORDS = 20
@@ -80,29 +69,8 @@ HEADING_MAX_WORDS = 14
 DATE_LINE_MAX_WORDS = 14
 
 
-@lru_cache(maxsize=_CACHE_LINES)
-def _word_list(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(text))
-
-
-def words(text: str) -> int:
-    return len(_word_list(text))
-
-
 def letters(text: str) -> int:
     return count_letters(text)
-
-
-# Where str.lower() is not one character for one (İ -> i + dot) or looks at the neighbours
-# (a final Σ -> ς): elsewhere lower-casing the words is lower-casing the line.
-_CONTEXT_LOWER = ("İ", "Σ")
-
-
-def norm_key(text: str) -> str:
-    """The line's words in lower case: what two copies of a line share."""
-    if text.isascii() or not any(ch in text for ch in _CONTEXT_LOWER):
-        return " ".join(_word_list(text)).lower()  # the words this line was already split into
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def is_boilerplate_phrase(text: str) -> bool:
@@ -139,17 +107,6 @@ def is_contribution(text: str) -> bool:
             and bool(COMPILED["contribution"].match(text)))
 
 
-def has_inline_credit(text: str) -> bool:
-    """Searched only where it can end: on a line that closes a bracket or has a colon."""
-    if not (text.rstrip().endswith(CREDIT_INLINE_ENDS) or any(c in text for c in CREDIT_INLINE_COLONS)):
-        return False
-    return bool(COMPILED["credit_inline"].search(text))
-
-
-def strip_inline_credit(text: str) -> str:
-    return COMPILED["credit_inline"].sub("", text).strip()
-
-
 def is_byline(text: str) -> bool:
     n = words(text)
     if n == 0 or n > 10 or text.endswith("."):
@@ -163,8 +120,13 @@ def _adjacent(a: Segment, b: Segment) -> bool:
     return b.line_start == a.line_start + 1
 
 
-def _set(seg: Segment, role: str, reason: str | None) -> None:
-    seg.role, seg.reason = role, reason
+def _set(seg: Segment, role: str, code: Code | None, seq: int | None = None) -> None:
+    seg.role, seg.reason = role, None if code is None else reason(code, seq)
+
+
+def _code(seg: Segment) -> Code | None:
+    r: Reason | None = seg.reason
+    return None if r is None else r.code
 
 
 def assign_roles(segments: list[Segment]) -> None:
@@ -175,13 +137,13 @@ def assign_roles(segments: list[Segment]) -> None:
     for seg in segments:
         seg.role, seg.reason = "body", None
         if letters(seg.text) < 2:
-            _set(seg, "boilerplate", "no text")
+            _set(seg, "boilerplate", Code.NO_TEXT)
         elif is_photo_credit(seg.text):
-            _set(seg, "credit", "photo credit")
+            _set(seg, "credit", Code.PHOTO_CREDIT)
         elif is_contribution(seg.text):
-            _set(seg, "credit", "contribution line")
+            _set(seg, "credit", Code.CONTRIBUTION)
         elif is_boilerplate_phrase(seg.text):
-            _set(seg, "boilerplate", "boilerplate phrase")
+            _set(seg, "boilerplate", Code.BOILERPLATE_PHRASE)
 
     _caption_controls(segments)
     _link_lists(segments)
@@ -230,7 +192,7 @@ def running_size(text: str) -> int:
 def is_glued_links(text: str) -> bool:
     """A long line of capitalised words and no sentence inside: menu items or headlines a
     naive scraper glued together ("Rankings and Research Companies Channelcast Events ...")."""
-    tokens = [w for w in _WORD.findall(text) if w[:1].isalpha()]
+    tokens = [w for w in WORD.findall(text) if w[:1].isalpha()]
     if len(tokens) < 8 or ". " in text or ", " in text:
         return False
     return sum(w[:1].isupper() for w in tokens) >= GLUED_CAPITALISED_SHARE * len(tokens)
@@ -240,8 +202,9 @@ def block_weight(seg: Segment) -> int:
     """What a line adds to a text block: running text its size beyond a threshold (also when
     a teaser above already said it), anything else (menus, headlines of other stories,
     widgets) a fixed cost."""
-    repeated_text = _REPEATS.match(seg.reason or "") is not None
-    if seg.reason and seg.reason.startswith("link list"):
+    code = _code(seg)
+    repeated_text = code is Code.REPEATS
+    if code in LINK_LIST_CODES:
         return -LINK_LIST_COST
     if seg.role == "credit" or seg.role == "boilerplate" and not repeated_text:
         return -SHORT_LINE_COST
@@ -349,8 +312,10 @@ def _outside_block(segments: list[Segment], block: tuple[int, int]) -> None:
     for i, seg in enumerate(segments):
         if first <= i <= last or seg.role not in ("body", "heading") or seg is lead and _heading_shaped(seg):
             continue
-        where = "before" if i < first else "after"
-        _set(seg, "boilerplate", f"{where} the article's text block (seq {segments[first if i < first else last].seq})")
+        if i < first:
+            _set(seg, "boilerplate", Code.BEFORE_TEXT_BLOCK, segments[first].seq)
+        else:
+            _set(seg, "boilerplate", Code.AFTER_TEXT_BLOCK, segments[last].seq)
 
 
 def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> None:
@@ -359,14 +324,14 @@ def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> Non
     first, last = block
     position = {s.seq: i for i, s in enumerate(segments)}
     for seg in segments[first : last + 1]:
-        m = _REPEATS.match(seg.reason or "")
-        if seg.role == "boilerplate" and m and int(m.group(1)) in position and is_paragraph_like(seg.text) \
-                and not is_boilerplate_phrase(seg.text):
-            i = position[int(m.group(1))]
+        r = seg.reason
+        if seg.role == "boilerplate" and r is not None and r.code is Code.REPEATS and r.seq in position \
+                and is_paragraph_like(seg.text) and not is_boilerplate_phrase(seg.text):
+            i = position[r.seq]
             original = segments[i]
             if not first <= i <= last:
                 _set(seg, "body", None)
-                _set(original, "boilerplate", f"repeats seq {seg.seq} inside the article's text")
+                _set(original, "boilerplate", Code.REPEATS_INSIDE_TEXT, seg.seq)
 
 
 def _heading_shaped(seg: Segment) -> bool:
@@ -383,7 +348,7 @@ def _caption_controls(segments: list[Segment]) -> None:
             if 0 <= j < len(segments):
                 other = segments[j]
                 if other.role == "body" and words(other.text) <= 3 and other.text.lower().endswith("caption"):
-                    _set(other, "boilerplate", "caption control")
+                    _set(other, "boilerplate", Code.CAPTION_CONTROL)
 
 
 def _link_lists(segments: list[Segment]) -> None:
@@ -397,11 +362,11 @@ def _link_lists(segments: list[Segment]) -> None:
         if words(label.text) > 6 or not COMPILED["link_list_label"].match(label.text):
             continue
         if label.role in ("body", "boilerplate"):
-            _set(label, "boilerplate", "link list label")
+            _set(label, "boilerplate", Code.LINK_LIST_LABEL)
         j = i
         while j < n and j - i < LINK_LIST_MAX and _link_item(segments[j]):
             if segments[j].role == "body":
-                _set(segments[j], "boilerplate", f"link list (label seq {label.seq})")
+                _set(segments[j], "boilerplate", Code.LINK_LIST, label.seq)
             j += 1
         i = j
 
@@ -413,8 +378,8 @@ def _author_box(segments: list[Segment]) -> None:
     for i, (label, bio) in enumerate(zip(segments, segments[1:], strict=False)):
         m = COMPILED["author_box"].match(label.text)
         if m and enough[i] and bio.role == "body" and m.group("name").split()[-1] in bio.text:
-            _set(label, "boilerplate", "author box")
-            _set(bio, "boilerplate", f"author's bio (seq {label.seq})")
+            _set(label, "boilerplate", Code.AUTHOR_BOX)
+            _set(bio, "boilerplate", Code.AUTHOR_BIO, label.seq)
 
 
 def _link_item(seg: Segment) -> bool:
@@ -434,7 +399,7 @@ def _breadcrumb_titles(segments: list[Segment]) -> None:
         for other in segments[i + 1 : i + 4]:
             t = other.text
             if len(t) >= 20 and len(seg.text) > len(t) and seg.text.endswith(t):
-                _set(seg, "boilerplate", f"navigation glued to the title (seq {other.seq})")
+                _set(seg, "boilerplate", Code.GLUED_NAVIGATION, other.seq)
                 break
 
 
@@ -448,9 +413,9 @@ def _duplicates(segments: list[Segment]) -> None:
         if first is None:
             seen[key] = seg
         elif first.role == "credit":
-            _set(seg, "credit", f"repeats credit seq {first.seq}")
+            _set(seg, "credit", Code.REPEATS_CREDIT, first.seq)
         else:
-            _set(seg, "boilerplate", f"repeats seq {first.seq}")
+            _set(seg, "boilerplate", Code.REPEATS, first.seq)
 
 
 def _tail(segments: list[Segment]) -> None:
@@ -466,10 +431,10 @@ def _tail(segments: list[Segment]) -> None:
         return
     marker = segments[start]
     if marker.role != "boilerplate":
-        _set(marker, "boilerplate", "end-of-article marker")
+        _set(marker, "boilerplate", Code.END_MARKER)
     for seg in segments[start + 1 :]:
         if seg.role not in ("boilerplate", "credit") and words(seg.text) < 25:
-            _set(seg, "boilerplate", f"after end-of-article marker (seq {marker.seq})")
+            _set(seg, "boilerplate", Code.AFTER_END_MARKER, marker.seq)
 
 
 def _captions(segments: list[Segment]) -> None:
@@ -478,9 +443,9 @@ def _captions(segments: list[Segment]) -> None:
             continue
         nxt = segments[i + 1] if i + 1 < len(segments) else None
         if has_inline_credit(seg.text) and words(seg.text) <= 80:
-            _set(seg, "caption", "ends with a photo credit")
-        elif nxt is not None and nxt.reason == "photo credit" and _adjacent(seg, nxt) and words(seg.text) <= 80:
-            _set(seg, "caption", f"followed by credit seq {nxt.seq}")
+            _set(seg, "caption", Code.INLINE_CREDIT)
+        elif nxt is not None and _code(nxt) is Code.PHOTO_CREDIT and _adjacent(seg, nxt) and words(seg.text) <= 80:
+            _set(seg, "caption", Code.FOLLOWED_BY_CREDIT, nxt.seq)
 
 
 def _above_text(segments: list[Segment], body_start: int) -> list[Segment]:
@@ -494,7 +459,7 @@ def _above_text(segments: list[Segment], body_start: int) -> list[Segment]:
 def _byline(segments: list[Segment], body_start: int) -> None:
     for seg in _above_text(segments, body_start):
         if seg.role == "body" and is_byline(seg.text):
-            _set(seg, "byline", "author and date line before the body")
+            _set(seg, "byline", Code.BYLINE)
             return
 
 
@@ -503,14 +468,14 @@ def _title(segments: list[Segment], body_start: int) -> None:
     above the text, the longest headline-shaped line in the few lines above it."""
     window = [s for s in _above_text(segments, body_start) if s.role == "body"]
     if body_start <= TITLE_WINDOW:
-        candidates, reason = window[:2], "first headline-like line before the body"
+        candidates, code = window[:2], Code.TITLE_FIRST
     else:
         candidates = sorted(window, key=lambda s: -words(s.text))
-        reason = "longest headline-like line above the text"
+        code = Code.TITLE_LONGEST
     for seg in candidates:
         n = words(seg.text)
         if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")) and not is_byline(seg.text):
-            _set(seg, "title", reason)
+            _set(seg, "title", code)
             return
 
 
@@ -533,7 +498,7 @@ def is_author_line(text: str) -> bool:
 def _date_lines(segments: list[Segment]) -> None:
     for seg in segments:
         if seg.role in ("body", "heading") and (is_date_line(seg.text) or is_author_line(seg.text)):
-            _set(seg, "boilerplate", "date or author line")
+            _set(seg, "boilerplate", Code.DATE_OR_AUTHOR_LINE)
 
 
 def _headings(segments: list[Segment]) -> None:
@@ -549,4 +514,4 @@ def _headings(segments: list[Segment]) -> None:
         following = next((s for s in segments[i + 1 :] if s.role not in ("boilerplate", "credit")), None)
         if following is None or following.role in ("title", "heading"):
             continue
-        _set(seg, "heading", "short unpunctuated line before content")
+        _set(seg, "heading", Code.HEADING)

@@ -23,7 +23,8 @@ from typing import Protocol
 
 from newsnorm.document import Article, Segment
 from newsnorm.steps.patterns import UI_GLOSSARY
-from newsnorm.steps.roles import CONTENT_ROLES, strip_inline_credit
+from newsnorm.steps.roles_data import CONTENT_ROLES
+from newsnorm.steps.text import strip_inline_credit
 from newsnorm.translation.cache import CacheEntry, TranslationCache, text_key
 
 log = logging.getLogger(__name__)

@@ -40,6 +40,7 @@ from filelock import FileLock, Timeout
 from newsnorm import PIPELINE_VERSION
 from newsnorm.atomic import atomic_write
 from newsnorm.document import Article, Quarantined
+from newsnorm.reasons import render
 from newsnorm.stories.columns import Interned, Strings
 
 SCHEMA_VERSION = "1"
@@ -165,7 +166,7 @@ def article_rows(articles: Iterable[Article], run_id: str, now: datetime) -> tup
         for s in segs:
             for k, v in (
                 ("article_id", art.article_id), ("seq", s.seq), ("line_start", s.line_start), ("role", s.role),
-                ("role_reason", s.reason), ("text", s.text), ("lang", s.lang), ("lang_prob", s.lang_prob),
+                ("role_reason", render(s.reason)), ("text", s.text), ("lang", s.lang), ("lang_prob", s.lang_prob),
                 ("text_en", s.text_en), ("translation_source", s.translation_source),
                 ("translation_status", s.translation_status), ("pair_seq", s.pair_seq),
             ):
