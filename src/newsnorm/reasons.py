@@ -2,8 +2,8 @@
 
 The steps set and compare codes; the sentence a person reads in `segments.role_reason` is
 rendered from `SENTENCES` only where rows are written, so rewording a sentence changes no
-decision. A `Reason` is interned (one object per code and seq) and pickles as two small
-ints: every segment crosses from a pool worker to the writer.
+decision. A `Reason` is interned (one object per code and seq) and pickles small: every
+segment crosses from a pool worker to the writer.
 """
 
 from __future__ import annotations
@@ -84,9 +84,6 @@ WITH_SEQ = frozenset(code for code, sentence in SENTENCES.items() if "{seq}" in 
 REPEAT_CODES = frozenset({Code.REPEATS, Code.REPEATS_CREDIT, Code.REPEATS_INSIDE_TEXT})
 LINK_LIST_CODES = frozenset({Code.LINK_LIST_LABEL, Code.LINK_LIST})
 
-_CODES: tuple[Code, ...] = tuple(Code)
-_INDEX = {code: i for i, code in enumerate(_CODES)}
-
 
 @dataclass(frozen=True, slots=True)
 class Reason:
@@ -97,8 +94,9 @@ class Reason:
     seq: int | None = None
 
     def __reduce__(self) -> tuple:
-        """Pickled as (code index, seq): a few bytes, and one object per reason on load."""
-        return (_from_index, (_INDEX[self.code], self.seq))
+        """Pickled as a call of the interning `reason` (its cache answers in C on load); the
+        code is one enum per stream, and a repeated Reason is a memo reference."""
+        return (reason, (self.code,) if self.seq is None else (self.code, self.seq))
 
 
 @lru_cache(maxsize=65536)
@@ -107,10 +105,6 @@ def reason(code: Code, seq: int | None = None) -> Reason:
     if (seq is not None) != (code in WITH_SEQ):
         raise ValueError(f"reason {code!s}: seq {'required' if seq is None else 'not expected'}")
     return Reason(code, seq)
-
-
-def _from_index(index: int, seq: int | None) -> Reason:
-    return reason(_CODES[index], seq)
 
 
 @lru_cache(maxsize=65536)
