@@ -1,8 +1,9 @@
 """Role of each segment: title, heading, byline, body, caption, credit or boilerplate.
 
-Every non-body decision carries a reason (`Segment.reason`), so nothing is removed from
-the article text without a recorded why. Phrases live in patterns.py; this module holds
-the structural rules (position, adjacency, repetition).
+Every non-body decision carries a reason (`Segment.reason`, a code from newsnorm.reasons),
+so nothing is removed from the article text without a recorded why; rules that look at an
+earlier decision compare its code, never its sentence. Phrases live in patterns.py; this
+module holds the structural rules (position, adjacency, repetition).
 """
 
 from __future__ import annotations
