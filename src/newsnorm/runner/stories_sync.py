@@ -45,6 +45,7 @@ class StoriesSync:
         self.folder = IndexFolder(wh.root / INDEX_DIR, wh.tmp)
         self._index: StoryIndex | None = None
         self._stories_at: float | None = None  # when the stories table was last written (monotonic)
+        self._stories_stale = True  # the stories table must be rewritten
         wh.ensure_table(NAME, STORIES)
 
     @property
@@ -54,7 +55,7 @@ class StoriesSync:
             index = self._load()
             path, parts = self.wh.path(NAME), self.folder.parts()
             # an index part newer than the stories table: a run died between the two writes
-            index.stories_stale = not path.exists() or bool(parts) and parts[-1].stat().st_mtime > path.stat().st_mtime
+            self._stories_stale = not path.exists() or bool(parts) and parts[-1].stat().st_mtime > path.stat().st_mtime
             self._index = index
         return self._index
 
@@ -122,13 +123,13 @@ class StoriesSync:
         one at most every STORIES_EVERY_S (it is O(all stories); a crash meanwhile leaves it
         behind the articles table until the next run, which finds that out and rebuilds it)."""
         if self.folder.save(index):
-            index.stories_stale = True
+            self._stories_stale = True
         last = self._stories_at
         if not final and last is not None and time.monotonic() - last < STORIES_EVERY_S:
             return
         path = self.wh.path(NAME)
         rows = pq.ParquetFile(path).metadata.num_rows if path.exists() else -1
-        if index.stories_stale or rows != len(index.components()):
+        if self._stories_stale or rows != len(index.components()):
             self.wh.write_table(NAME, stories_table(index))
-            index.stories_stale = False
+            self._stories_stale = False
         self._stories_at = time.monotonic()

@@ -55,16 +55,9 @@ from newsnorm.stories.params import (
 from newsnorm.stories.postings import Postings
 from newsnorm.stories.rows import EPOCH, NO_TIME, Columns, Entry, StoryState, entry_for, micros
 from newsnorm.stories.table import representative_reason
+from newsnorm.stories.written import FLAGSETS, SPUN, SYNDICATED, Written
 
-_SPUN, _SYNDICATED = 1, 2  # story flags as bits
-_FLAGSETS = [frozenset(), frozenset({"spun_text"}), frozenset({"syndicated_copy"}),
-             frozenset({"spun_text", "syndicated_copy"})]
-_NOT_WRITTEN, _OTHER_ID = -1, -2  # written story id: no row yet / a string no indexed article has
 _NO_KEYS, _NO_WEIGHTS = np.empty(0, np.uint32), np.empty(0, np.float32)
-
-
-def _bits(flags: frozenset[str] | set[str]) -> int:
-    return ("spun_text" in flags) * _SPUN | ("syndicated_copy" in flags) * _SYNDICATED
 
 
 class StoryIndex:
@@ -94,10 +87,7 @@ class StoryIndex:
         self._links = Links()
         self.postings = Postings()
         self._groups = Groups()                # docs partitioned into stories (union-find)
-        self._w_sid = array("i")               # what the articles table holds, by doc: story id as
-        self._w_other: dict[int, str] = {}     # a doc number (or _OTHER_ID: the string here, or _NOT_WRITTEN)
-        self._w_flags = bytearray()            # ... and story flags as bits
-        self._w_orphans: dict[str, StoryState] = {}  # written states of articles not indexed now
+        self._written_rows = Written()         # what the articles table holds (story id and flags)
         self._removed: list[int] = []          # docs removed whose links are not cut yet
         self.pending: dict[str, StoryState] = {}  # stored articles whose row must change
         self._dirty: set[int] = set()          # docs whose index row must be saved
@@ -105,7 +95,6 @@ class StoryIndex:
         self._regroup_needed = False
         self._resync_all = False              # copies: recompute every touched story whole
         self.stats = {"compared": 0, "candidates": 0, "grown": 0}  # grown: stories synced by their newcomers
-        self.stories_stale = True             # the stories table must be rewritten (story_store)
 
     def __len__(self) -> int:
         return len(self.doc_of)
@@ -185,7 +174,7 @@ class StoryIndex:
                      entry.flags, fp)
         self._mass[doc], self._nsh[doc], self._minhash[doc] = fp.mass, fp.n_shingles, fp.minhash
         self._copies.order[doc] = order_keys(np.int64(self._published[doc]), np.int64(fp.n_words))
-        orphan = self._w_orphans.pop(aid, None)
+        orphan = self._written_rows.orphans.pop(aid, None)
         if orphan is not None:
             self._set_written(doc, orphan)
         neighbours = self._neighbours(fp, doc)
@@ -220,8 +209,7 @@ class StoryIndex:
     def _new_doc_state(self, doc: int) -> None:
         """A new doc is its own story (union-find root, circular member list of one), not yet written."""
         self._groups.append(doc)
-        self._w_sid.append(_NOT_WRITTEN)
-        self._w_flags.append(0)
+        self._written_rows.new_doc()
         self._copies.new_doc(doc)
 
     def _reserve(self, size: int) -> None:
@@ -243,7 +231,7 @@ class StoryIndex:
         self._alive[doc] = 0
         state = self._written(doc)
         if state is not None:
-            self._w_orphans[article_id] = state
+            self._written_rows.orphans[article_id] = state
         self._removed.append(doc)
         self._dirty.add(doc)
         self._regroup_needed = True
@@ -398,33 +386,23 @@ class StoryIndex:
 
     # -- what the articles table holds ---------------------------------------------------
     def _written(self, doc: int) -> StoryState | None:
-        sid = self._w_sid[doc]
-        if sid == _NOT_WRITTEN:
-            return None
-        return StoryState(self._w_other[doc] if sid == _OTHER_ID else self.article_ids[sid],
-                          _FLAGSETS[self._w_flags[doc]])
+        return self._written_rows.get(doc, self.article_ids)
 
     def _set_written(self, doc: int, state: StoryState) -> None:
-        sid = self.doc_of.get(state.story_id)
-        self._w_other.pop(doc, None)
-        if sid is None:
-            sid = _OTHER_ID
-            self._w_other[doc] = state.story_id
-        self._w_sid[doc] = sid
-        self._w_flags[doc] = _bits(state.flags)
+        self._written_rows.set(doc, state, self.doc_of)
 
     def set_written(self, article_id: str, state: StoryState) -> None:
         """The articles table holds this state for this article."""
         doc = self.doc_of.get(article_id)
         if doc is None:
-            self._w_orphans[article_id] = state
+            self._written_rows.orphans[article_id] = state
         else:
             self._set_written(doc, state)
 
     @property
     def written(self) -> dict[str, StoryState]:
         """What the articles table holds, by article_id (built on demand: for tests and tools)."""
-        out = dict(self._w_orphans)
+        out = dict(self._written_rows.orphans)
         for aid, doc in self.doc_of.items():
             state = self._written(doc)
             if state is not None:
@@ -488,8 +466,8 @@ class StoryIndex:
             is_copy = copies.is_copy
             sid = ids[label]
             for d in redo:
-                bits = (flag_codes[d] in spun_codes) * _SPUN | int(is_copy[d]) * _SYNDICATED
-                state = StoryState(sid, _FLAGSETS[bits])
+                bits = (flag_codes[d] in spun_codes) * SPUN | int(is_copy[d]) * SYNDICATED
+                state = StoryState(sid, FLAGSETS[bits])
                 states[ids[d]] = state
                 old = self._written(d)
                 if old is not None and old != state:
