@@ -18,14 +18,14 @@ import pytest
 
 from newsnorm.document import Article
 from newsnorm.runner.execute import RunConfig, execute
-from newsnorm.runner.stories_sync import INDEX_DIR, StoriesSync, _combine_flags
+from newsnorm.runner.stories_sync import INDEX_DIR, StoriesSync, replace_story_flags
 from newsnorm.stories import store as story_store
 from newsnorm.stories.fingerprint import fingerprint, number_features, similarity, text_resemblance
 from newsnorm.stories.index import StoryIndex
 from newsnorm.stories.params import SAME_STORY, SAME_TEXT, STORY_FLAGS
 from newsnorm.stories.spinner import spin_report
 from newsnorm.stories.store import IndexFolder
-from newsnorm.warehouse.store import Warehouse
+from newsnorm.warehouse.store import SchemaMismatch, Warehouse
 
 SPUN, PARAPHRASE = "001_f7abd28aa17c3203.txt", "000_06eacf3540ead390.txt"
 
@@ -223,7 +223,7 @@ def test_stale_story_ids_in_articles_are_repaired(corpus, tmp_path):
     before = _stored(wh)
     w = Warehouse(wh)
     w.update_article_columns({aid: {"story_id": "stale", "flags": []} for aid in _ids(w)},
-                             combine={"flags": _combine_flags})
+                             combine={"flags": replace_story_flags})
     assert {v[0] for v in _stored(wh).values()} == {"stale"}
     _run([corpus], wh)
     assert _stored(wh) == before
@@ -341,6 +341,16 @@ def test_a_stories_table_left_behind_by_a_crash_is_rebuilt(corpus, tmp_path):
     mtime = path.stat().st_mtime_ns
     _run([corpus], wh)  # unchanged now: the table is not written again
     assert path.stat().st_mtime_ns == mtime
+
+
+def test_a_stories_table_with_other_columns_is_refused_with_a_clear_message(corpus, tmp_path):
+    wh = tmp_path / "wh"
+    _run([corpus], wh)
+    path = Warehouse(wh).path("stories")
+    t = pq.read_table(path)
+    pq.write_table(t.drop_columns(["sites"]).replace_schema_metadata(t.schema.metadata), path)
+    with pytest.raises(SchemaMismatch, match="has columns"):
+        _run([corpus], wh)
 
 
 def test_an_unchanged_rerun_does_not_load_the_story_index(corpus, tmp_path, monkeypatch):

@@ -24,14 +24,14 @@ from newsnorm.stories.params import STORY_FLAGS
 from newsnorm.stories.rows import STORED_COLUMNS, Entry, stored_entries
 from newsnorm.stories.store import IndexFolder
 from newsnorm.stories.table import NAME, STORIES, stories_table
-from newsnorm.warehouse.store import Warehouse
+from newsnorm.warehouse.store import SCHEMA_VERSION, Warehouse
 
 INDEX_DIR = ".story_index"
 STORIES_EVERY_S = 30.0  # the stories table is rebuilt whole: during a run, at most this often
 _SETTLED = "settled"
 
 
-def _combine_flags(old, new) -> list[str]:
+def replace_story_flags(old, new) -> list[str]:
     """A stored row's flags with the story flags replaced (the other flags are not the index's)."""
     return sorted((set(old or []) - STORY_FLAGS) | set(new))
 
@@ -42,7 +42,7 @@ class StoriesSync:
 
     def __init__(self, wh: Warehouse) -> None:
         self.wh = wh
-        self.folder = IndexFolder(wh.root / INDEX_DIR, wh.tmp)
+        self.folder = IndexFolder(wh.root / INDEX_DIR, wh.tmp, {b"newsnorm.schema_version": SCHEMA_VERSION.encode()})
         self._index: StoryIndex | None = None
         self._stories_at: float | None = None  # when the stories table was last written (monotonic)
         self._stories_stale = True  # the stories table must be rewritten
@@ -91,7 +91,7 @@ class StoriesSync:
         if updates:
             self.wh.update_article_columns(
                 {a: {"story_id": s.story_id, "flags": sorted(s.flags)} for a, s in updates.items()},
-                combine={"flags": _combine_flags})
+                combine={"flags": replace_story_flags})
             index.mark_written(updates)
         self._save(index, final)
         if final:

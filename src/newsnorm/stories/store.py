@@ -35,7 +35,6 @@ PARTS_BEFORE_COMPACT = 16
 BASE_SLICE = 10_000  # rows of a compacted base built and written at a time
 _BASE = b"newsnorm.story_index.base"
 _VERSION = b"newsnorm.story_index.version"
-PART_SCHEMA_VERSION = b"1"  # recorded in each part; loaders go by FINGERPRINT_VERSION
 
 PART = pa.schema([
     ("article_id", pa.string()),
@@ -75,7 +74,7 @@ def _atomic_write(tables: Iterable[pa.Table], dest: Path, tmp_dir: Path) -> None
     atomic_write(dest, write, tmp_dir)
 
 
-def _table(index: StoryIndex, docs: list[int], base: bool) -> pa.Table:
+def _table(index: StoryIndex, docs: list[int], base: bool, meta: dict[bytes, bytes]) -> pa.Table:
     """These docs' rows, built column-wise. A row lists its links to older docs only: each
     link is then saved once, in the row of the doc that made it (the loader makes links
     symmetric, and also reads parts written when rows listed both ends)."""
@@ -99,8 +98,8 @@ def _table(index: StoryIndex, docs: list[int], base: bool) -> pa.Table:
         "links": pa.array([sorted(ids[o] for o in index.down_links(d)) for d in docs], pa.list_(pa.string())),
     }
     return pa.table(cols, schema=PART).replace_schema_metadata({
-        b"newsnorm.table": b"story_index", b"newsnorm.schema_version": PART_SCHEMA_VERSION,
-        _VERSION: FINGERPRINT_VERSION.encode(), _BASE: b"1" if base else b"0",
+        **meta, b"newsnorm.table": b"story_index", _VERSION: FINGERPRINT_VERSION.encode(),
+        _BASE: b"1" if base else b"0",
     })
 
 
@@ -109,9 +108,10 @@ class IndexFolder:
 
     Parts are never rewritten, so each part's footer is read once per IndexFolder (one per run)."""
 
-    def __init__(self, folder: Path | str, tmp: Path | str) -> None:
+    def __init__(self, folder: Path | str, tmp: Path | str, meta: dict[bytes, bytes] | None = None) -> None:
         self.folder = Path(folder)
         self.tmp = Path(tmp)
+        self.meta = dict(meta or {})  # more Parquet metadata for every part (the owner's schema version)
         self._part_info: dict[Path, tuple[bool, bool, int]] = {}
 
     def parts(self) -> list[Path]:
@@ -130,7 +130,7 @@ class IndexFolder:
             docs = sorted((d for d in range(index.n_docs) if index.is_alive(d)), key=lambda d: index.article_ids[d])
             # a slice of the rows at a time: at 100,000 articles the whole base as one Arrow table
             # (and the columns gathered for it) was the writer's highest peak
-            slices = (_table(index, docs[i:i + BASE_SLICE], base=True)
+            slices = (_table(index, docs[i:i + BASE_SLICE], base=True, meta=self.meta)
                       for i in range(0, max(len(docs), 1), BASE_SLICE))
             _atomic_write(slices, dest, self.tmp)
             for old in parts:
@@ -142,7 +142,8 @@ class IndexFolder:
                 aid = index.article_ids[d]
                 if index.is_alive(d) or aid not in index.doc_of:
                     latest[aid] = d
-            _atomic_write([_table(index, [latest[a] for a in sorted(latest)], base=False)], dest, self.tmp)
+            rows = [latest[a] for a in sorted(latest)]
+            _atomic_write([_table(index, rows, base=False, meta=self.meta)], dest, self.tmp)
         index.dirty = set()
         return True
 
