@@ -119,7 +119,7 @@ class StoryIndex:
         both; each kept once here), without re-comparing anything.
 
         Consumes `cols`: each field is dropped once copied (a 100,000-article load held the
-        columns and the index side by side; see story_store.read_index)."""
+        columns and the index side by side; see store.IndexFolder.read)."""
         index = cls()
         n = len(cols.article_id)
         index._reserve(max(1024, n + n // 4))
