@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsnorm.document import Article, RawArticle  # noqa: E402
 from newsnorm.runner.work import process_text  # noqa: E402
-from newsnorm.stories.index import STORY_FLAGS, StoryIndex  # noqa: E402
+from newsnorm.stories.index import StoryIndex  # noqa: E402
+from newsnorm.stories.params import STORY_FLAGS  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 GOLD = ROOT / "tests" / "data" / "seeds.gold.json"
@@ -477,17 +478,17 @@ def _time_disk(index: StoryIndex) -> None:
     """Saving the whole index as one base part, and reading it back (once per run, not per article)."""
     import tempfile
 
-    from newsnorm.stories import store as story_store
+    from newsnorm.stories.store import IndexFolder
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        folder = IndexFolder(Path(tmp) / "index", Path(tmp) / "tmp")
         index.dirty = set(range(len(index.entries)))
         t0 = time.perf_counter()
-        story_store.save(index, root)
+        folder.save(index)
         t_save = time.perf_counter() - t0
-        size = sum(p.stat().st_size for p in (root / story_store.INDEX_DIR).glob("*.parquet"))
+        size = sum(p.stat().st_size for p in folder.parts())
         t0 = time.perf_counter()
-        loaded = story_store.read_index(root)
+        loaded = folder.read()
         t_load = time.perf_counter() - t0
     print(f"index on disk: {len(loaded)} articles, {size / 1e6:.1f} MB; save {t_save:.1f} s, load {t_load:.1f} s")
 

@@ -18,11 +18,14 @@ import pytest
 
 from newsnorm.document import Article
 from newsnorm.runner.execute import RunConfig, execute
+from newsnorm.runner.stories_sync import INDEX_DIR, StoriesSync, replace_story_flags
 from newsnorm.stories import store as story_store
 from newsnorm.stories.fingerprint import fingerprint, number_features, similarity, text_resemblance
-from newsnorm.stories.index import SAME_STORY, SAME_TEXT, STORY_FLAGS, StoryIndex
+from newsnorm.stories.index import StoryIndex
+from newsnorm.stories.params import SAME_STORY, SAME_TEXT, STORY_FLAGS
 from newsnorm.stories.spinner import spin_report
-from newsnorm.warehouse.store import Warehouse
+from newsnorm.stories.store import IndexFolder
+from newsnorm.warehouse.store import SchemaMismatch, Warehouse
 
 SPUN, PARAPHRASE = "001_f7abd28aa17c3203.txt", "000_06eacf3540ead390.txt"
 
@@ -181,7 +184,7 @@ def test_rerun_writes_nothing_and_a_lost_index_is_rebuilt_identically(corpus, tm
     wh = tmp_path / "wh"
     _run([corpus], wh)
     before = _stored(wh)
-    index_dir = wh / story_store.INDEX_DIR
+    index_dir = wh / INDEX_DIR
     parts = sorted(index_dir.iterdir())
     assert _run([corpus], wh).articles_written == 0
     assert sorted(index_dir.iterdir()) == parts
@@ -195,14 +198,18 @@ def test_loaded_index_answers_like_the_one_built_in_memory(seed_articles, tmp_pa
     names = sorted(seed_articles)
     built = StoryIndex()
     built.assign(_fresh(seed_articles, names[:3]))
-    story_store.save(built, tmp_path)
-    loaded = story_store.read_index(tmp_path)
+    _folder(tmp_path).save(built)
+    loaded = _folder(tmp_path).read()
     late_built, late_loaded = _fresh(seed_articles, names[3:]), _fresh(seed_articles, names[3:])
     built.assign(late_built)
     loaded.assign(late_loaded)
     assert [(a.story_id, a.flags) for a in late_built] == [(a.story_id, a.flags) for a in late_loaded]
     assert built.pending == loaded.pending
     assert _links(built) == _links(loaded)
+
+
+def _folder(tmp_path) -> IndexFolder:
+    return IndexFolder(tmp_path / "index", tmp_path / "tmp")
 
 
 def _links(index: StoryIndex) -> dict[str, set[str]]:
@@ -215,7 +222,8 @@ def test_stale_story_ids_in_articles_are_repaired(corpus, tmp_path):
     _run([corpus], wh)
     before = _stored(wh)
     w = Warehouse(wh)
-    w.update_story_fields({aid: ("stale", []) for aid in _ids(w)}, STORY_FLAGS)
+    w.update_article_columns({aid: {"story_id": "stale", "flags": []} for aid in _ids(w)},
+                             combine={"flags": replace_story_flags})
     assert {v[0] for v in _stored(wh).values()} == {"stale"}
     _run([corpus], wh)
     assert _stored(wh) == before
@@ -241,7 +249,7 @@ def test_stories_table_counts_copies_and_names_the_least_damaged_one(corpus, tmp
     # the index is no table: none of its files is read by a table glob
     for table in ("articles", "segments", "runs", "quarantine", "stories"):
         files = {p.parent.name for p in (wh / table).rglob("*.parquet")}
-        assert story_store.INDEX_DIR not in files
+        assert INDEX_DIR not in files
 
 
 # -- the benchmark, small -----------------------------------------------------------------------
@@ -275,7 +283,8 @@ def test_pruning_a_member_relabels_the_rest_of_its_story(corpus, tmp_path):
 
 
 def test_vectorized_decisions_equal_the_pair_functions(seed_articles):
-    """The index scores candidates in one numpy pass; it must decide exactly as the pair functions."""
+    """The index scores candidates in one numpy pass, from its columns; it must decide exactly as
+    the pair functions (reference.py)."""
     import numpy as np
 
     from newsnorm.stories.fingerprint import (
@@ -285,7 +294,8 @@ def test_vectorized_decisions_equal_the_pair_functions(seed_articles):
         text_resemblance,
         text_resemblance_many,
     )
-    from newsnorm.stories.index import same_story, same_story_many
+    from newsnorm.stories.reference import same_story
+    from newsnorm.stories.rows import Entry
 
     rng = random.Random(7)
     texts = [a.text_en for a in seed_articles.values()]
@@ -297,13 +307,17 @@ def test_vectorized_decisions_equal_the_pair_functions(seed_articles):
     texts += ["", "too short"]
     fps = [fingerprint(t) for t in texts]
     minhashes, n_sh = np.stack([f.minhash for f in fps]), np.array([f.n_shingles for f in fps])
+    index = StoryIndex()
+    for i, fp in enumerate(fps):
+        index.add(Entry(article_id=f"{i:016x}", content_sha256="", fp=fp))
+    docs = np.arange(len(fps), dtype=np.int64)
     decided = 0
     for a in fps:
         shared = shared_mass_many(a, fps)
         assert text_resemblance_many(a, minhashes, n_sh).tolist() == [text_resemblance(a, b) for b in fps]
         assert shared.tolist() == [shared_mass(a, b) for b in fps]
         assert similarity_many(a, fps, shared).tolist() == [similarity(a, b) for b in fps]
-        many = same_story_many(a, fps)
+        many = index.same_story_docs(a, docs)
         assert many == [same_story(a, b) for b in fps]
         decided += sum(many)
     assert len(fps) < decided < len(fps) ** 2  # both answers occur
@@ -319,7 +333,7 @@ def test_a_stories_table_left_behind_by_a_crash_is_rebuilt(corpus, tmp_path):
     i = good.schema.get_field_index("n_copies")
     stale = good.set_column(i, "n_copies", pa.array([0] * good.num_rows, good.schema.field(i).type))
     Warehouse(wh)._write(path, stale, "stories")  # as many rows as stories, but from an earlier flush
-    newest = sorted((wh / story_store.INDEX_DIR).glob("part-*.parquet"))[-1]
+    newest = sorted((wh / INDEX_DIR).glob("part-*.parquet"))[-1]
     os.utime(newest)  # the dead run saved index parts after the last completed run ...
     os.utime(path, (newest.stat().st_mtime - 60, newest.stat().st_mtime - 60))  # ... but not the table
     _run([corpus], wh)
@@ -329,14 +343,24 @@ def test_a_stories_table_left_behind_by_a_crash_is_rebuilt(corpus, tmp_path):
     assert path.stat().st_mtime_ns == mtime
 
 
+def test_a_stories_table_with_other_columns_is_refused_with_a_clear_message(corpus, tmp_path):
+    wh = tmp_path / "wh"
+    _run([corpus], wh)
+    path = Warehouse(wh).path("stories")
+    t = pq.read_table(path)
+    pq.write_table(t.drop_columns(["sites"]).replace_schema_metadata(t.schema.metadata), path)
+    with pytest.raises(SchemaMismatch, match="has columns"):
+        _run([corpus], wh)
+
+
 def test_an_unchanged_rerun_does_not_load_the_story_index(corpus, tmp_path, monkeypatch):
     wh = tmp_path / "wh"
     _run([corpus], wh)
 
-    def refuse(_wh):
+    def refuse(_sync):
         raise AssertionError("story index loaded")
 
-    monkeypatch.setattr(story_store, "load", refuse)
+    monkeypatch.setattr(StoriesSync, "_load", refuse)
     _run([corpus], wh)  # nothing written since the last completed run: no load
     os.utime(Warehouse(wh).path("articles", 0))  # a write after it (a run that died, say)
     with pytest.raises(AssertionError, match="story index loaded"):
@@ -462,8 +486,8 @@ def test_a_saved_index_reloads_to_the_same_state(seed_articles, tmp_path):
     index.assign(arts[20:])
     index.remove(arts[7].article_id)  # a tombstone, and links cut from both ends
     index.sync()
-    story_store.save(index, tmp_path)
-    loaded = story_store.read_index(tmp_path)
+    _folder(tmp_path).save(index)
+    loaded = _folder(tmp_path).read()
     assert _state(loaded) == _state(index)
 
 
@@ -473,12 +497,13 @@ def test_a_base_written_in_slices_reloads_to_the_same_state(seed_articles, tmp_p
     index.remove(index.article_ids[4])
     index.sync()
     monkeypatch.setattr(story_store, "BASE_SLICE", 7)
-    monkeypatch.setattr(story_store, "_compact_due", lambda since_base: True)
-    story_store.save(index, tmp_path)
-    part = story_store._parts(tmp_path)[-1]
+    monkeypatch.setattr(IndexFolder, "_compact_due", lambda self, since_base: True)
+    folder = _folder(tmp_path)
+    folder.save(index)
+    part = folder.parts()[-1]
     assert pq.ParquetFile(part).metadata.num_row_groups == -(-len(index) // 7) > 1
-    assert story_store._info(part)[0]  # a base
-    assert _state(story_store.read_index(tmp_path)) == _state(index)
+    assert folder.info(part)[0]  # a base
+    assert _state(_folder(tmp_path).read()) == _state(index)
 
 
 def test_an_index_in_several_parts_without_superseded_rows_reloads(seed_articles, tmp_path):
@@ -486,9 +511,9 @@ def test_an_index_in_several_parts_without_superseded_rows_reloads(seed_articles
     index = StoryIndex()
     for part in (arts[:10], arts[10:25], arts[25:]):  # one new part per save, nothing replaced
         index.assign(part)
-        story_store.save(index, tmp_path)
-    assert len(story_store._parts(tmp_path)) == 3
-    assert _state(story_store.read_index(tmp_path)) == _state(index)
+        _folder(tmp_path).save(index)
+    assert len(_folder(tmp_path).parts()) == 3
+    assert _state(_folder(tmp_path).read()) == _state(index)
 
 
 def test_links_saved_on_both_ends_or_twice_load_once(seed_articles, tmp_path):
@@ -515,8 +540,28 @@ def test_a_replaced_article_keeps_its_first_seen_and_written_state(seed_articles
     assert index._written(doc) == index.written[changed.article_id]
 
 
+def test_copy_flags_kept_batch_by_batch_equal_the_pair_reference(seed_articles):
+    """Copies.update (vectorised, from newcomers only) flags exactly the docs the plain pair
+    version (reference.syndicated_copies) finds in each whole story."""
+    from newsnorm.stories.reference import syndicated_copies
+
+    arts = _variants(seed_articles)
+    rng = random.Random(3)
+    arts += [_art(f"w{i:03d}", "\n".join(a.text_en.split("\n")[:-1]) or a.text_en) for i, a in enumerate(arts[:12])]
+    rng.shuffle(arts)
+    index = StoryIndex()
+    for lo in range(0, len(arts), 7):
+        index.assign(arts[lo:lo + 7])
+        index.mark_written(dict(index.pending))
+    flagged = {a for a, s in index.written.items() if "syndicated_copy" in s.flags}
+    expected = set()
+    for docs in index.components().values():
+        expected |= syndicated_copies([index.entry(d) for d in docs])
+    assert flagged == expected and len(expected) >= 5
+
+
 def test_a_story_row_read_from_columns_names_the_representative_of_its_entries(seed_articles):
-    from newsnorm.stories.index import representative
+    from newsnorm.stories.reference import representative
 
     arts = _variants(seed_articles)
     for i, a in enumerate(arts):

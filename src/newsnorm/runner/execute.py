@@ -20,9 +20,9 @@ from newsnorm.perf.memory import release_memory, tune_malloc, use_system_allocat
 from newsnorm.readers.discover import discover
 from newsnorm.readers.ingest import DEFAULT_MAX_BYTES
 from newsnorm.runner.batching import BATCH_FILES, batches_of, chunks_of
+from newsnorm.runner.stories_sync import StoriesSync
 from newsnorm.runner.work import BatchResult, merge_results, process_batch
 from newsnorm.steps.translate import TranslationReport, make_translator
-from newsnorm.stories import store as story_store
 from newsnorm.translation.cache import TranslationCache, cache_path
 from newsnorm.warehouse.store import Warehouse, translations_json
 
@@ -181,6 +181,7 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
     summary = RunSummary(run_id=_new_run_id(), warehouse=str(wh.root), started_at=datetime.now(UTC))
     with wh.locked(cfg.lock_timeout):
         wh.init()
+        stories = StoriesSync(wh)  # the story index of this run
         files, problems = discover(cfg.inputs, exclude=wh.root)
         summary.warnings.extend(f"input skipped: {p}" for p in problems)
         summary.files_seen = len(files)
@@ -205,12 +206,12 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             quarantine.extend(result.quarantined)
             done += len(result.articles) + len(result.quarantined) + len(result.failed)
             if len(pending) >= cfg.flush_every:
-                _flush(wh, pending, summary)
+                _flush(wh, stories, pending, summary)
                 pending = []
             if progress:
                 progress(done, len(todo))
-        _flush(wh, pending, summary)
-        story_store.settle(wh, final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
+        _flush(wh, stories, pending, summary)
+        stories.settle(final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
         wh.add_quarantine(quarantine, summary.run_id)
         summary.finished_at = datetime.now(UTC)
         summary.status = "completed"
@@ -262,12 +263,12 @@ def _store_translations(cache: TranslationCache, summary: RunSummary, result: Ba
     result.translation.new = []
 
 
-def _flush(wh: Warehouse, articles: list[Article], summary: RunSummary) -> None:
+def _flush(wh: Warehouse, stories: StoriesSync, articles: list[Article], summary: RunSummary) -> None:
     if not articles:
         return
-    story_store.prepare(wh, articles)  # stories: story_id and story flags set, index saved, before the write
+    stories.prepare(articles)  # stories: story_id and story flags set, index saved, before the write
     summary.segments_written += wh.write_articles(articles, summary.run_id)
-    story_store.settle(wh)  # stories: stored articles whose story changed get their new id
+    stories.settle()  # stories: stored articles whose story changed get their new id
     summary.articles_written += len(articles)
     wh.clear_quarantine({a.source_path for a in articles})
     release_memory()

@@ -19,7 +19,7 @@ from newsnorm.steps.metadata import extract_metadata
 from newsnorm.steps.roles import assign_roles
 from newsnorm.steps.segment import split_segments
 from newsnorm.steps.translate import NoTranslator, TranslationReport, Translator, make_translator, translate_articles
-from newsnorm.stories.index import story_features
+from newsnorm.stories.features import story_features
 from newsnorm.translation.cache import TranslationCache
 
 

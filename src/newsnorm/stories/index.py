@@ -10,121 +10,54 @@ merged story takes the smaller id) and that a story's id moves when a member wit
 smaller article_id joins: `StoryIndex` reports such changes for rows already written.
 
 New articles are compared with an inverted index over their rarer features, never with
-every article (story_postings.py): each feature's posting list is read only up to
+every article (postings.py): each feature's posting list is read only up to
 POSTING_CAP entries (a feature in thousands of articles tells no story apart), and only
-the best TOP_CANDIDATES are scored exactly. The index lives in the warehouse
-(story_store.py) and is a cache: it can always be rebuilt from `articles.text_en`.
+the best TOP_CANDIDATES are scored exactly. The index is saved in a folder it is given
+(store.py) and is a cache: it can always be rebuilt from `articles.text_en`.
 
-The index is held column-wise (columns.py): per field one buffer for all articles,
-numbered by doc in the order they were added; no Python object per article. An `Entry`
-is made on demand where one article is needed whole.
+This module is the coordinator: the fields are held column-wise (columns.py: per field
+one buffer for all articles, numbered by doc in the order they were added; no Python
+object per article), stories are a partition of docs (groups.py), copy flags are kept
+by copies.py, thresholds are named in params.py. An `Entry` (rows.py) is made on demand
+where one article is needed whole. The per-pair versions of the decisions made here
+vectorised live in reference.py, for the tests.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
 from newsnorm.document import Article
 from newsnorm.stories.columns import Interned, Links, Ragged, Strings, sorted_unique
+from newsnorm.stories.copies import Copies, order_keys
 from newsnorm.stories.fingerprint import (
     N_MINHASH,
     WEIGHT_SCALE,
     Fingerprint,
-    fingerprint,
-    shared_mass,
-    shared_mass_many,
-    similarity,
     similarity_many,
-    text_resemblance,
     text_resemblance_many,
-    text_resemblance_matrix,
+)
+from newsnorm.stories.groups import Groups
+from newsnorm.stories.params import (
+    CANDIDATE_SHARE,
+    DAMAGE,
+    MIN_SHARED,
+    MIN_SHINGLES,
+    SAME_STORY,
+    SAME_TEXT,
+    STORY_FLAGS,
+    TOP_CANDIDATES,
 )
 from newsnorm.stories.postings import Postings
-from newsnorm.stories.spinner import is_spun
+from newsnorm.stories.rows import EPOCH, NO_TIME, Columns, Entry, StoryState, entry_for, micros
+from newsnorm.stories.table import representative_reason
+from newsnorm.stories.written import FLAGSETS, SPUN, SYNDICATED, Written
 
-SAME_STORY = 0.45          # similarity at or above which two articles report the same story
-MIN_SHARED = 12.0          # ... and they must share at least this much feature weight
-SAME_TEXT = 0.8            # share of the shorter wording found in the longer: a syndicated copy
-TOP_CANDIDATES = 64        # candidates scored exactly per new article
-STORY_FLAGS = frozenset({"spun_text", "syndicated_copy"})
-
-# How much each flag damages a copy when choosing a story's representative (data, not code).
-DAMAGE: dict[str, int] = {
-    "spun_text": 100, "missing_translation_model": 40, "translation_failed": 40, "corrupted_token": 10,
-    "no_title": 5, "corrupted_date": 3, "duplicate_caption": 1,
-}
-
-
-@dataclass(slots=True)
-class Entry:
-    """One article as the index takes it in (`add`) and hands it out (`entry`).
-
-    The index itself keeps these fields column-wise (columns.py): an object per
-    article cost about 4 KB, most of a 100,000-article run's memory.
-    """
-
-    article_id: str
-    content_sha256: str
-    fp: Fingerprint
-    site_name: str | None = None
-    title: str | None = None
-    published: date | None = None
-    first_seen: datetime | None = None
-    flags: list[str] = field(default_factory=list)  # the article's own flags, spun_text included
-    links: list[int] = field(default_factory=list)  # same-story neighbours (doc numbers), when handed out
-    alive: bool = True
-
-
-@dataclass(slots=True)
-class StoryState:
-    """What the articles table should hold for one article."""
-
-    story_id: str
-    flags: frozenset[str]  # the subset of STORY_FLAGS that applies
-
-
-@dataclass(slots=True)
-class Columns:
-    """Saved rows handed to `StoryIndex.from_columns` (row i becomes doc i)."""
-
-    article_id: list[str]
-    content_sha256: list[str]
-    site_name: list[str | None]
-    title: list[str | None]
-    published: list[date | None]
-    first_seen: list[datetime | None]
-    flags: list[list[str]]
-    n_words: np.ndarray
-    n_shingles: np.ndarray
-    key_offsets: np.ndarray  # rows + 1, into keys and steps
-    keys: np.ndarray         # uint32
-    steps: np.ndarray        # uint8: weights in steps of 1/WEIGHT_SCALE
-    minhash: np.ndarray      # (rows, N_MINHASH) uint32
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_NO_TIME = -(2**63)
-_SPUN, _SYNDICATED = 1, 2  # story flags as bits
-_FLAGSETS = [frozenset(), frozenset({"spun_text"}), frozenset({"syndicated_copy"}),
-             frozenset({"spun_text", "syndicated_copy"})]
-_NOT_WRITTEN, _OTHER_ID = -1, -2  # written story id: no row yet / a string no indexed article has
-
-
-def _micros(t: datetime | None) -> int:
-    if t is None:
-        return _NO_TIME
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return (t - _EPOCH) // timedelta(microseconds=1)
-
-
-def _bits(flags: frozenset[str] | set[str]) -> int:
-    return ("spun_text" in flags) * _SPUN | ("syndicated_copy" in flags) * _SYNDICATED
+_NO_KEYS, _NO_WEIGHTS = np.empty(0, np.uint32), np.empty(0, np.float32)
 
 
 class StoryIndex:
@@ -141,7 +74,7 @@ class StoryIndex:
         self._site = Interned()
         self._title = Strings()
         self._published = array("i")          # date ordinal, 0 = none
-        self._first_seen = array("q")         # microseconds since the epoch (UTC), _NO_TIME = none
+        self._first_seen = array("q")         # microseconds since the epoch (UTC), NO_TIME = none
         self._flags = Interned()              # sorted tuple of the article's own flags
         self._damage_by_code: list[int] = []  # damage() of each distinct flag tuple
         self._alive = bytearray()
@@ -150,19 +83,11 @@ class StoryIndex:
         self._mass = np.empty(1024, np.float64)  # by doc, for vectorized scoring: fingerprint mass,
         self._minhash = np.empty((1024, N_MINHASH), np.uint32)  # MinHash rows,
         self._nsh = np.empty(1024, np.int64)  # shingle counts,
-        self._order = np.empty(1024, np.int64)  # _original_key but the article_id, as one number,
-        self._is_copy = np.empty(1024, np.uint8)  # syndicated copy, as of the last sync,
-        self._synced_label = np.empty(1024, np.int32)  # the story's label doc then (-1: never synced)
+        self._copies = Copies()                # by doc: order key, copy flag and story label as of the last sync
         self._links = Links()
         self.postings = Postings()
-        self._parent = array("i")              # union-find over docs
-        self._size = array("i")                # by root: docs in the component (dead ones too)
-        self._next = array("i")                # circular list of each component's docs
-        self._label = array("i")               # by root: the doc whose article_id is the story id
-        self._w_sid = array("i")               # what the articles table holds, by doc: story id as
-        self._w_other: dict[int, str] = {}     # a doc number (or _OTHER_ID: the string here, or _NOT_WRITTEN)
-        self._w_flags = bytearray()            # ... and story flags as bits
-        self._w_orphans: dict[str, StoryState] = {}  # written states of articles not indexed now
+        self._groups = Groups()                # docs partitioned into stories (union-find)
+        self._written_rows = Written()         # what the articles table holds (story id and flags)
         self._removed: list[int] = []          # docs removed whose links are not cut yet
         self.pending: dict[str, StoryState] = {}  # stored articles whose row must change
         self._dirty: set[int] = set()          # docs whose index row must be saved
@@ -170,7 +95,6 @@ class StoryIndex:
         self._regroup_needed = False
         self._resync_all = False              # copies: recompute every touched story whole
         self.stats = {"compared": 0, "candidates": 0, "grown": 0}  # grown: stories synced by their newcomers
-        self.stories_stale = True             # the stories table must be rewritten (story_store)
 
     def __len__(self) -> int:
         return len(self.doc_of)
@@ -195,7 +119,7 @@ class StoryIndex:
         both; each kept once here), without re-comparing anything.
 
         Consumes `cols`: each field is dropped once copied (a 100,000-article load held the
-        columns and the index side by side; see story_store.read_index)."""
+        columns and the index side by side; see store.IndexFolder.read)."""
         index = cls()
         n = len(cols.article_id)
         index._reserve(max(1024, n + n // 4))
@@ -208,7 +132,7 @@ class StoryIndex:
             index._site.append(site)
             index._flags.append(tuple(flags))
         index._published.extend(d.toordinal() if d else 0 for d in cols.published)
-        index._first_seen.extend(_micros(t) for t in cols.first_seen)
+        index._first_seen.extend(micros(t) for t in cols.first_seen)
         cols.content_sha256 = cols.title = cols.site_name = cols.flags = cols.published = cols.first_seen = []
         index._alive.extend(b"\x01" * n)
         index._n_words.extend(np.asarray(cols.n_words, np.int64).tolist())
@@ -217,7 +141,7 @@ class StoryIndex:
         index._nsh[:n] = cols.n_shingles
         index._minhash[:n] = cols.minhash
         cols.keys, cols.steps, cols.minhash = _NO_KEYS, np.empty(0, np.uint8), np.empty((0, N_MINHASH), np.uint32)
-        index._order[:n] = _order_keys(np.array(index._published, np.int64), np.array(index._n_words, np.int64))
+        index._copies.order[:n] = order_keys(np.array(index._published, np.int64), np.array(index._n_words, np.int64))
         pairs = np.maximum(src, dst).astype(np.int64)
         pairs *= max(n, 1)
         pairs += np.minimum(src, dst)
@@ -242,21 +166,21 @@ class StoryIndex:
         old = self.doc_of.get(aid)
         if old is not None:
             seen = self._first_seen[old]
-            first_seen = first_seen if seen == _NO_TIME else _EPOCH + timedelta(microseconds=seen)
+            first_seen = first_seen if seen == NO_TIME else EPOCH + timedelta(microseconds=seen)
             self.remove(aid)
         doc = self.n_docs
         fp = entry.fp
         self._append(aid, entry.content_sha256, entry.site_name, entry.title, entry.published, first_seen,
                      entry.flags, fp)
         self._mass[doc], self._nsh[doc], self._minhash[doc] = fp.mass, fp.n_shingles, fp.minhash
-        self._order[doc] = _order_keys(np.int64(self._published[doc]), np.int64(fp.n_words))
-        orphan = self._w_orphans.pop(aid, None)
+        self._copies.order[doc] = order_keys(np.int64(self._published[doc]), np.int64(fp.n_words))
+        orphan = self._written_rows.orphans.pop(aid, None)
         if orphan is not None:
             self._set_written(doc, orphan)
         neighbours = self._neighbours(fp, doc)
         self._links.append(np.array(neighbours, np.int32))
         for other in neighbours:
-            self._union(doc, other)
+            self._groups.union(doc, other, self.article_ids)
         self.postings.add(doc, fp.keys)
         if self.postings.delta_docs >= Postings.MERGE_EVERY:
             self._rebuild_postings()
@@ -273,7 +197,7 @@ class StoryIndex:
         self._site.append(site)
         self._title.append(title)
         self._published.append(published.toordinal() if published else 0)
-        self._first_seen.append(_micros(first_seen))
+        self._first_seen.append(micros(first_seen))
         self._flags.append(tuple(flags))
         self._alive.append(1)
         self._n_words.append(fp.n_words)
@@ -284,22 +208,15 @@ class StoryIndex:
 
     def _new_doc_state(self, doc: int) -> None:
         """A new doc is its own story (union-find root, circular member list of one), not yet written."""
-        self._parent.append(doc)
-        self._size.append(1)
-        self._next.append(doc)
-        self._label.append(doc)
-        self._w_sid.append(_NOT_WRITTEN)
-        self._w_flags.append(0)
-        self._is_copy[doc] = 0
-        self._synced_label[doc] = -1
+        self._groups.append(doc)
+        self._written_rows.new_doc()
+        self._copies.new_doc(doc)
 
     def _reserve(self, size: int) -> None:
         self._mass = np.resize(self._mass, size)
         self._nsh = np.resize(self._nsh, size)
         self._minhash = np.resize(self._minhash, (size, N_MINHASH))
-        self._order = np.resize(self._order, size)
-        self._is_copy = np.resize(self._is_copy, size)
-        self._synced_label = np.resize(self._synced_label, size)
+        self._copies.reserve(size)
 
     def _rebuild_postings(self) -> None:
         offsets = np.frombuffer(self._fp.offsets, np.int64).copy()
@@ -314,7 +231,7 @@ class StoryIndex:
         self._alive[doc] = 0
         state = self._written(doc)
         if state is not None:
-            self._w_orphans[article_id] = state
+            self._written_rows.orphans[article_id] = state
         self._removed.append(doc)
         self._dirty.add(doc)
         self._regroup_needed = True
@@ -336,7 +253,7 @@ class StoryIndex:
         cand = np.flatnonzero(np.bincount(docs))
         approx = np.bincount(docs, weights=weights)[cand]
         score = approx / np.sqrt(np.maximum(self._mass[cand] * fp.mass, 1e-9))
-        keep = np.flatnonzero((score >= SAME_STORY * 0.5) & (approx >= MIN_SHARED * 0.5))
+        keep = np.flatnonzero((score >= SAME_STORY * CANDIDATE_SHARE) & (approx >= MIN_SHARED * CANDIDATE_SHARE))
         keep = keep[np.lexsort((cand[keep], -score[keep]))][:TOP_CANDIDATES]
         self.stats["candidates"] += int(cand.size)
         alive = self._alive
@@ -344,14 +261,14 @@ class StoryIndex:
         self.stats["compared"] += len(others)
         if not others:
             return []
-        same = self._same_story(fp, np.array(others, np.int64))
+        same = self.same_story_docs(fp, np.array(others, np.int64))
         return [c for c, ok in zip(others, same, strict=True) if ok]
 
-    def _same_story(self, a: Fingerprint, docs: np.ndarray) -> list[bool]:
+    def same_story_docs(self, a: Fingerprint, docs: np.ndarray) -> list[bool]:
         """`same_story(a, fingerprint of d)` for these docs, read from the columns (same numbers)."""
         n_sh = self._nsh[docs]
         copy = text_resemblance_many(a, self._minhash[docs], n_sh) >= SAME_TEXT
-        copy &= np.minimum(a.n_shingles, n_sh) >= 20
+        copy &= np.minimum(a.n_shingles, n_sh) >= MIN_SHINGLES
         shared = np.zeros(docs.size, np.float64)
         if a.keys.size:
             pos, lengths = self._fp.gather(docs)
@@ -383,7 +300,7 @@ class StoryIndex:
         return Entry(
             article_id=self.article_ids[doc], content_sha256=self.sha_of(doc), fp=self.fingerprint_of(doc, features),
             site_name=self._site[doc], title=self._title[doc], published=date.fromordinal(pub) if pub else None,
-            first_seen=None if seen == _NO_TIME else _EPOCH + timedelta(microseconds=seen),
+            first_seen=None if seen == NO_TIME else EPOCH + timedelta(microseconds=seen),
             flags=list(self._flags[doc]), links=self._links.of(doc) if links else [], alive=bool(self._alive[doc]),
         )
 
@@ -412,7 +329,7 @@ class StoryIndex:
             article_id=[self.article_ids[d] for d in docs], content_sha256=[self.sha_of(d) for d in docs],
             site_name=[self._site[d] for d in docs], title=[self._title[d] for d in docs],
             published=[date.fromordinal(p) if p else None for p in (self._published[d] for d in docs)],
-            first_seen=[None if t == _NO_TIME else _EPOCH + timedelta(microseconds=t) for t in seen],
+            first_seen=[None if t == NO_TIME else EPOCH + timedelta(microseconds=t) for t in seen],
             flags=[list(self._flags[d]) for d in docs], n_words=np.array([self._n_words[d] for d in docs], np.int32),
             n_shingles=self._nsh[rows].astype(np.int32), key_offsets=np.concatenate([[0], np.cumsum(lengths)]),
             keys=self._fp.columns[0].view()[pos], steps=self._fp.columns[1].view()[pos], minhash=self._minhash[rows],
@@ -427,112 +344,65 @@ class StoryIndex:
             hurt.append(sum(DAMAGE.get(f, 0) for f in values[len(hurt)]))
         best = min(docs, key=lambda d: (hurt[codes[d]], -nw[d], ids[d]))
         sites = sorted({s for s in (self._site[d] for d in docs) if s})
-        seen = [t for t in (self._first_seen[d] for d in docs) if t != _NO_TIME]
+        seen = [t for t in (self._first_seen[d] for d in docs) if t != NO_TIME]
         published = [p for p in (self._published[d] for d in docs) if p]
         return {
             "n_copies": len(docs), "n_sites": len(sites), "sites": sites,
-            "first_seen": _EPOCH + timedelta(microseconds=min(seen)) if seen else None,
+            "first_seen": EPOCH + timedelta(microseconds=min(seen)) if seen else None,
             "first_published": date.fromordinal(min(published)) if published else None,
             "representative_id": ids[best], "representative_title": self._title[best],
-            "representative_reason": _reason(values[codes[best]], nw[best],
+            "representative_reason": representative_reason(values[codes[best]], nw[best],
                                              [values[codes[d]] for d in docs if d != best]),
         }
 
     # -- components ----------------------------------------------------------------------
-    def _find(self, d: int) -> int:
-        parent = self._parent
-        root = d
-        while parent[root] != root:
-            root = parent[root]
-        while parent[d] != root:
-            parent[d], d = root, parent[d]
-        return root
-
-    def _union(self, a: int, b: int) -> None:
-        ra, rb = self._find(a), self._find(b)
-        if ra == rb:
-            return
-        size = self._size
-        if size[ra] < size[rb]:
-            ra, rb = rb, ra
-        self._parent[rb] = ra
-        size[ra] += size[rb]
-        nxt = self._next
-        nxt[ra], nxt[rb] = nxt[rb], nxt[ra]  # splice the two circular member lists
-        la, lb = self._label[ra], self._label[rb]
-        if self.article_ids[lb] < self.article_ids[la]:
-            self._label[ra] = lb
-
     def _regroup(self) -> None:
         """Recompute components from the links after removals (one may have split a story)."""
         self._cut_removed()
         n = self.n_docs
-        self._parent = array("i", range(n))
-        self._size = array("i", [1]) * n
-        self._next = array("i", range(n))
-        self._label = array("i", range(n))
         hi, lo = self._links.pairs()
-        for s in range(0, hi.size, _UNION_CHUNK):  # millions of links: never all as Python ints at once
-            for a, b in zip(hi[s:s + _UNION_CHUNK].tolist(), lo[s:s + _UNION_CHUNK].tolist(), strict=True):
-                self._union(a, b)
+        self._groups = Groups.from_pairs(n, hi, lo, self.article_ids)
         alive = self._alive
         self.touched.update(d for d in range(n) if alive[d])
         self._regroup_needed = False
         self._resync_all = True
 
     def story_id_of(self, doc: int) -> str:
-        return self.article_ids[self._label[self._find(doc)]]
-
-    def _component(self, root: int) -> list[int]:
-        out, d, nxt = [root], self._next[root], self._next
-        while d != root:
-            out.append(d)
-            d = nxt[d]
-        return out
+        return self.article_ids[self._groups.label_of(doc)]
 
     def members(self, docs: Iterable[int]) -> dict[int, list[int]]:
         """Root -> alive members, for the components containing these docs."""
         out = {}
         alive = self._alive
-        for r in {self._find(d) for d in docs}:
-            live = sorted(d for d in self._component(r) if alive[d])
+        groups = self._groups
+        for r in {groups.find(d) for d in docs}:
+            live = sorted(d for d in groups.component(r) if alive[d])
             if live:
                 out[r] = live
         return out
 
     def components(self) -> dict[int, list[int]]:
-        parent = self._parent
-        return self.members(d for d in range(self.n_docs) if parent[d] == d)
+        return self.members(self._groups.roots())
 
     # -- what the articles table holds ---------------------------------------------------
     def _written(self, doc: int) -> StoryState | None:
-        sid = self._w_sid[doc]
-        if sid == _NOT_WRITTEN:
-            return None
-        return StoryState(self._w_other[doc] if sid == _OTHER_ID else self.article_ids[sid],
-                          _FLAGSETS[self._w_flags[doc]])
+        return self._written_rows.get(doc, self.article_ids)
 
     def _set_written(self, doc: int, state: StoryState) -> None:
-        sid = self.doc_of.get(state.story_id)
-        self._w_other.pop(doc, None)
-        if sid is None:
-            sid = _OTHER_ID
-            self._w_other[doc] = state.story_id
-        self._w_sid[doc] = sid
-        self._w_flags[doc] = _bits(state.flags)
+        self._written_rows.set(doc, state, self.doc_of)
 
     def set_written(self, article_id: str, state: StoryState) -> None:
         """The articles table holds this state for this article."""
         doc = self.doc_of.get(article_id)
         if doc is None:
-            self._w_orphans[article_id] = state
+            self._written_rows.orphans[article_id] = state
         else:
             self._set_written(doc, state)
 
     @property
     def written(self) -> dict[str, StoryState]:
         """What the articles table holds, by article_id (built on demand: for tests and tools)."""
-        out = dict(self._w_orphans)
+        out = dict(self._written_rows.orphans)
         for aid, doc in self.doc_of.items():
             state = self._written(doc)
             if state is not None:
@@ -557,12 +427,30 @@ class StoryIndex:
             self.set_written(art.article_id, state)
             self.pending.pop(art.article_id, None)
 
+    def reconcile(self, ids: list[str], shas: list[str], story_ids: list[str | None], flags: list[list[str] | None],
+                  fetch: Callable[[list[str]], list[Entry]]) -> None:
+        """Bring a loaded index in line with the stored articles rows (the commit record; columns
+        article_id, content_sha256, story_id, flags): entries whose article did not land (or changed
+        since) are dropped, articles the index lacks are indexed from `fetch(their ids)`, and rows
+        whose story_id or story flags disagree are queued in `pending`."""
+        sha = dict(zip(ids, shas, strict=True))
+        for aid in [a for a, d in self.doc_of.items() if sha.get(a) != self.sha_of(d)]:
+            self.remove(aid)
+        missing = sorted(set(sha) - set(self.doc_of))
+        if missing:
+            for entry in fetch(missing):
+                self.add(entry)
+        for aid, sid, fl in zip(ids, story_ids, flags, strict=True):
+            self.set_written(aid, StoryState(sid or "", frozenset(set(fl or []) & STORY_FLAGS)))
+        self.touched = set(self.doc_of.values())
+        self.sync()
+
     def sync(self) -> dict[str, StoryState]:
         """Recompute the touched stories; queue stored articles whose state changed.
 
         Returns the states of the docs whose state was recomputed: every doc added since
         the last sync among them. A story that only grew keeps its other members' states
-        unless its id changed or a newcomer made one of them a copy (see `_grown_copies`).
+        unless its id changed or a newcomer made one of them a copy (see `Copies.update`).
         """
         self._cut_removed()
         if self._regroup_needed:
@@ -570,108 +458,24 @@ class StoryIndex:
         whole, self._resync_all = self._resync_all, False
         states: dict[str, StoryState] = {}
         spun_codes = {c for c, f in enumerate(self._flags.values) if "spun_text" in f}
-        flag_codes, ids, is_copy = self._flags.codes, self.article_ids, self._is_copy
+        flag_codes, ids, copies = self._flags.codes, self.article_ids, self._copies
         for root, docs in sorted(self.members(self.touched).items()):
-            label = self._label[root]
-            redo = self._update_copies(docs, label, whole)
+            label = self._groups.label[root]
+            redo, grown = copies.update(docs, label, whole, self._nsh, self._minhash, ids)
+            self.stats["grown"] += grown
+            is_copy = copies.is_copy
             sid = ids[label]
             for d in redo:
-                bits = (flag_codes[d] in spun_codes) * _SPUN | int(is_copy[d]) * _SYNDICATED
-                state = StoryState(sid, _FLAGSETS[bits])
+                bits = (flag_codes[d] in spun_codes) * SPUN | int(is_copy[d]) * SYNDICATED
+                state = StoryState(sid, FLAGSETS[bits])
                 states[ids[d]] = state
                 old = self._written(d)
                 if old is not None and old != state:
                     self.pending[ids[d]] = state
                 else:
                     self.pending.pop(ids[d], None)
-            self._synced_label[docs] = label
         self.touched = set()
         return states
-
-    def _update_copies(self, docs: list[int], label: int, whole: bool) -> list[int]:
-        """Bring the copy flags of one story up to date; return the docs whose state may have changed.
-
-        Since the last sync a story without removals (a removal regroups: `whole`) only
-        grew: its largest part synced then, with one label, is exact as of then.
-        """
-        mem = np.array(docs, np.int64)
-        before = self._synced_label[mem]
-        base_label = -1
-        if not whole and (before >= 0).any():
-            labels, counts = np.unique(before[before >= 0], return_counts=True)
-            base_label = int(labels[np.argmax(counts)])
-        in_base = before == base_label
-        n_base = int(in_base.sum()) if base_label >= 0 else 0
-        if n_base * 2 <= mem.size:  # mostly new: the whole story at once is cheaper
-            self._is_copy[mem] = 0
-            self._is_copy[sorted(self._copies(docs))] = 1
-            return docs
-        fresh, base = mem[~in_base], mem[in_base]
-        self.stats["grown"] += 1
-        flipped = self._grown_copies(fresh, base)
-        if label != base_label:  # a new story id: every member's row changes
-            return docs
-        return sorted(fresh.tolist() + flipped.tolist())
-
-    def _grown_copies(self, fresh: np.ndarray, base: np.ndarray) -> np.ndarray:
-        """Copy flags after `fresh` docs joined a story whose `base` flags were exact: a copy
-        stays one; an original becomes one only through a fresh doc ordered before it; each
-        fresh doc is compared with everything ordered before it. The same flags as `_copies`
-        on the whole story (the relation is symmetric). Returns the base docs that became copies."""
-        nsh, is_copy = self._nsh, self._is_copy
-        is_copy[fresh] = 0
-        fresh, base = fresh[nsh[fresh] >= 20], base[nsh[base] >= 20]  # shorter: nobody's copy or original
-        if not fresh.size:
-            return fresh
-        originals, copies = base[is_copy[base] == 0], base[is_copy[base] == 1]
-        found = np.zeros(fresh.size, bool)
-        flipped = originals[:0]
-        if originals.size:
-            similar = self._similar(fresh, originals)
-            earlier = self._before(originals, fresh)
-            found = (similar & earlier).any(axis=1)
-            flipped = originals[(similar & ~earlier).any(axis=0)]
-            is_copy[flipped] = 1
-        others = np.concatenate([fresh, copies])  # fresh first: a new text's copies often come together
-        for f in fresh[~found].tolist():
-            cand = others[self._before(others, np.array([f]))[0]]
-            for lo in range(0, cand.size, _BLOCK):
-                if self._similar(np.array([f]), cand[lo:lo + _BLOCK])[0].any():
-                    is_copy[f] = 1
-                    break
-        is_copy[fresh[found]] = 1
-        return flipped
-
-    def _similar(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """bool[len(a), len(b)]: text_resemblance >= SAME_TEXT, a block of rows at a time."""
-        out = np.empty((a.size, b.size), bool)
-        if not b.size:
-            return out
-        nb, mb = self._nsh[b], self._minhash[b]
-        step = max(1, _PAIRS // b.size)
-        for s in range(0, a.size, step):
-            rows = a[s:s + step]
-            out[s:s + step] = text_resemblance_matrix(self._minhash[rows], self._nsh[rows], mb, nb) >= SAME_TEXT
-        return out
-
-    def _before(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """bool[len(b), len(a)]: a[j] is ordered before b[i] (`_original_key`; itself: not)."""
-        ka, kb = self._order[a][None, :], self._order[b][:, None]
-        out = ka < kb
-        ids = self.article_ids
-        for i, j in zip(*np.nonzero(ka == kb), strict=True):
-            out[i, j] = ids[a[j]] < ids[b[i]]
-        return out
-
-    def _copies(self, docs: list[int]) -> set[int]:
-        """The docs among these (one story) that repeat the wording of an earlier or fuller one."""
-        if len(docs) < 2:
-            return set()
-        order, ids = self._order, self.article_ids
-        keys = order[docs].tolist()
-        ordered = [d for _, _, d in sorted(zip(keys, (ids[d] for d in docs), docs, strict=True))]
-        rows = np.array(ordered, np.int64)
-        return {ordered[i] for i in _copy_positions(self._minhash[rows], self._nsh[rows])}
 
     def mark_written(self, updates: dict[str, StoryState]) -> None:
         """The warehouse now holds these states."""
@@ -699,83 +503,6 @@ class _Entries(Sequence[Entry]):
         return self._index.entry(doc, links=True)
 
 
-# -- decisions ----------------------------------------------------------------------------
-def same_story(a: Fingerprint, b: Fingerprint) -> bool:
-    """The pair decision: symmetric, depends on the two texts only."""
-    if text_resemblance(a, b) >= SAME_TEXT and min(a.n_shingles, b.n_shingles) >= 20:
-        return True
-    return similarity(a, b) >= SAME_STORY and shared_mass(a, b) >= MIN_SHARED
-
-
-def same_story_many(a: Fingerprint, others: list[Fingerprint], minhashes: np.ndarray | None = None,
-                    n_shingles: np.ndarray | None = None, masses: np.ndarray | None = None) -> list[bool]:
-    """`same_story(a, b)` for every b in `others`, in one vectorized pass (same numbers).
-
-    The index passes the others' MinHash rows, shingle counts and masses it keeps in arrays.
-    """
-    if not others:
-        return []
-    if minhashes is None or n_shingles is None:
-        minhashes = np.stack([b.minhash for b in others])
-        n_shingles = np.array([b.n_shingles for b in others], np.int64)
-    copy = (text_resemblance_many(a, minhashes, n_shingles) >= SAME_TEXT) & (np.minimum(a.n_shingles, n_shingles) >= 20)
-    shared = shared_mass_many(a, others)
-    related = (similarity_many(a, others, shared, masses) >= SAME_STORY) & (shared >= MIN_SHARED)
-    return (copy | related).tolist()
-
-
-def story_features(text_en: str) -> tuple[Fingerprint, bool]:
-    """What the index needs of an article's text; computed in the workers, in parallel."""
-    return fingerprint(text_en), is_spun(text_en)
-
-
-def entry_for(art: Article, now: datetime) -> Entry:
-    fp, spun = art.story_features or story_features(art.text_en)
-    flags = [f for f in art.flags if f not in STORY_FLAGS]
-    if spun:
-        flags.append("spun_text")
-    return Entry(
-        article_id=art.article_id, content_sha256=art.content_sha256, fp=fp,
-        site_name=art.site_name, title=art.title, published=art.published, first_seen=now, flags=sorted(flags),
-    )
-
-
-def _original_key(e: Entry) -> tuple:
-    """Which of several copies of one text is the original: earliest date, then fullest, then id."""
-    return (e.published is None, e.published or date.max, -e.fp.n_words, e.article_id)
-
-
-def syndicated_copies(entries: list[Entry]) -> set[str]:
-    """article_ids that repeat the wording of an earlier (or fuller) article of the same story."""
-    if len(entries) < 2:
-        return set()
-    ordered = sorted(entries, key=_original_key)
-    minhashes = np.stack([e.fp.minhash for e in ordered])
-    n_sh = np.array([e.fp.n_shingles for e in ordered], np.int64)
-    return {ordered[i].article_id for i in _copy_positions(minhashes, n_sh)}
-
-
-def _copy_positions(minhashes: np.ndarray, n_sh: np.ndarray) -> list[int]:
-    """Positions (in original-first order) of copies of an earlier text: MinHash rows and shingle counts."""
-    copies = []
-    for i, n in enumerate(n_sh.tolist()):
-        if n < 20:
-            continue
-        probe = Fingerprint(_NO_KEYS, _NO_WEIGHTS, minhashes[i], n, 0)
-        for lo in range(0, i, _BLOCK):  # earlier copies, a block at a time: most copies are found early
-            hi = min(i, lo + _BLOCK)
-            similar = text_resemblance_many(probe, minhashes[lo:hi], n_sh[lo:hi]) >= SAME_TEXT
-            if (similar & (n_sh[lo:hi] >= 20)).any():
-                copies.append(i)
-                break
-    return copies
-
-
-_NO_KEYS, _NO_WEIGHTS = np.empty(0, np.uint32), np.empty(0, np.float32)
-_PAIRS = 1 << 14   # MinHash rows compared at once by `StoryIndex._similar` (a bool cube of 64 x this)
-_FAR = date.max.toordinal()
-
-
 def _row_sums(values: np.ndarray, offsets: np.ndarray, rows: int = 1 << 13) -> np.ndarray:
     """Sum of each CSR row as int64 (an empty row: 0), `rows` rows at a time: no int64 copy
     or owner array as long as all the values."""
@@ -787,34 +514,3 @@ def _row_sums(values: np.ndarray, offsets: np.ndarray, rows: int = 1 << 13) -> n
             chunk = values[offs[0]:offs[-1]].astype(np.int64)
             out[lo + filled] = np.add.reduceat(chunk, offs[filled] - offs[0])
     return out
-
-
-def _order_keys(published: np.ndarray, n_words: np.ndarray) -> np.ndarray:
-    """`_original_key` but the article_id as one int64 (undated last, then date, then longest first)."""
-    return ((published == 0).astype(np.int64) << 54) | (np.where(published == 0, _FAR, published) << 32) \
-        | ((1 << 31) - 1 - n_words)
-_UNION_CHUNK = 1 << 16
-_BLOCK = 256
-
-
-def damage(e: Entry) -> int:
-    return sum(DAMAGE.get(f, 0) for f in e.flags)
-
-
-def representative(entries: list[Entry]) -> tuple[Entry, str]:
-    """The least damaged copy (then the fullest text, then the smallest id), and why."""
-    best = min(entries, key=lambda e: (damage(e), -e.fp.n_words, e.article_id))
-    return best, _reason(best.flags, best.fp.n_words, [e.flags for e in entries if e is not best])
-
-
-def _reason(best_flags: Iterable[str], n_words: int, others_flags: list[Iterable[str]]) -> str:
-    harmed = sorted({f for f in best_flags if f in DAMAGE})
-    why = "no damage flags" if not harmed else "least damaged (" + ", ".join(harmed) + ")"
-    others = sorted({f for flags in others_flags for f in flags if f in DAMAGE} - set(harmed))
-    reason = f"{why}; {n_words} words"
-    n = len(others_flags) + 1
-    if n > 1:
-        reason += f"; chosen over {n - 1} other cop{'y' if n == 2 else 'ies'}"
-        if others:
-            reason += " (" + ", ".join(others) + ")"
-    return reason

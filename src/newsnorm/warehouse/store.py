@@ -6,8 +6,8 @@ Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and 
     wh/segments/part=NNNNNN/data.parquet   the segments of the same articles
     wh/runs/runs.parquet                   one row per run
     wh/quarantine/quarantine.parquet       inputs that could not be processed
-    wh/stories/stories.parquet             one row per story (story_store.py)
-    wh/.story_index/                       the story index (not a table; story_store.py)
+    wh/stories/stories.parquet             one row per story (schema and rows: newsnorm.stories.table)
+    wh/.story_index/                       the story index (not a table; newsnorm.stories.store)
     wh/.cache/translations.sqlite          translation cache (not a table; translation_cache.py)
     wh/.tmp/                               temporary files (never *.parquet, outside the tables)
     wh/.lock                               held by the one run that writes
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -113,21 +113,11 @@ QUARANTINE = pa.schema([
     ("quarantined_at", pa.timestamp("us", tz="UTC")),
 ])
 
-# Stories (issue 8): one row per story; written whole by story_store from the story index.
-STORIES = pa.schema([
-    ("story_id", pa.string()),
-    ("n_copies", pa.int32()),
-    ("n_sites", pa.int32()),
-    ("sites", pa.list_(pa.string())),
-    ("first_seen", pa.timestamp("us", tz="UTC")),
-    ("first_published", pa.date32()),
-    ("representative_id", pa.string()),
-    ("representative_title", pa.string()),
-    ("representative_reason", pa.string()),
-    ("article_ids", pa.list_(pa.string())),
-])
-
-TABLES = {"articles": ARTICLES, "segments": SEGMENTS, "runs": RUNS, "quarantine": QUARANTINE, "stories": STORIES}
+# Every table's name; None: a table the warehouse stores as it is handed (`ensure_table`,
+# `write_table`), its schema owned by the code that builds it (the stories table).
+TABLES: dict[str, pa.Schema | None] = {
+    "articles": ARTICLES, "segments": SEGMENTS, "runs": RUNS, "quarantine": QUARANTINE, "stories": None,
+}
 
 
 class WarehouseBusy(RuntimeError):
@@ -285,6 +275,8 @@ class Warehouse:
         for stale in self.tmp.iterdir():  # leftovers of a crashed write; never part of a table
             stale.unlink(missing_ok=True)
         for table, schema in TABLES.items():
+            if schema is None:  # handed in: its owner calls ensure_table
+                continue
             paths = self._paths(table) or [self.path(table, 0) if table in ("articles", "segments") else None]
             for p in paths:
                 if p.exists():
@@ -292,8 +284,17 @@ class Warehouse:
                 else:
                     self._write(p, schema.empty_table(), table)
 
-    def _check_schema(self, p: Path, table: str) -> None:
+    def ensure_table(self, name: str, schema: pa.Schema) -> None:
+        """A whole-file table whose schema its owner hands in: checked if present, else created empty."""
+        p = self.path(name)
+        if p.exists():
+            self._check_schema(p, name, schema)
+        else:
+            self._write(p, schema.empty_table(), name)
+
+    def _check_schema(self, p: Path, table: str, expected: pa.Schema | None = None) -> None:
         """Refuse, with a message, anything this version would misread."""
+        expected = expected or TABLES[table]
         schema = pq.read_schema(p)
         version = (schema.metadata or {}).get(b"newsnorm.schema_version", b"?").decode()
         if version != SCHEMA_VERSION:
@@ -301,12 +302,12 @@ class Warehouse:
                 f"{p} has schema version {version}, this newsnorm writes version {SCHEMA_VERSION}: "
                 f"write to a new --warehouse, or rebuild this one from its inputs"
             )
-        if schema.names != TABLES[table].names:
-            raise SchemaMismatch(f"{p} has columns {schema.names}, expected {TABLES[table].names}: "
+        if expected is not None and schema.names != expected.names:
+            raise SchemaMismatch(f"{p} has columns {schema.names}, expected {expected.names}: "
                                  f"the file was not written by this version of newsnorm")
 
     def _write(self, dest: Path, table: pa.Table, name: str) -> None:
-        table = table.cast(_with_meta(TABLES[name], name))
+        table = table.cast(_with_meta(TABLES.get(name) or table.schema, name))
         atomic_write(dest, lambda tmp: pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024),
                      self.tmp)
 
@@ -314,7 +315,7 @@ class Warehouse:
         paths = [self.path(table, part)] if part is not None else self._paths(table)
         parts = [pq.read_table(p, columns=columns) for p in paths if p.exists()]
         if not parts:
-            schema = TABLES[table]
+            schema = TABLES[table] or pa.schema([])
             if columns is not None:
                 schema = pa.schema([schema.field(c) for c in columns])
             return schema.empty_table()
@@ -456,16 +457,20 @@ class Warehouse:
         new = pa.Table.from_pylist([row], schema=RUNS)
         self._write(self.path("runs"), pa.concat_tables([old, new]).sort_by([("started_at", "ascending")]), "runs")
 
-    # -- stories (issue 8) -------------------------------------------------------------------
-    def write_stories(self, table: pa.Table) -> None:
-        self._write(self.path("stories"), table, "stories")
+    # -- tables handed in, and column updates -------------------------------------------
+    def write_table(self, name: str, table: pa.Table) -> None:
+        """Replace a whole-file table with this one (its schema comes with it: see TABLES)."""
+        self._write(self.path(name), table, name)
 
-    def update_story_fields(self, changes: dict[str, tuple[str, list[str]]], owned: frozenset[str]) -> int:
-        """Set story_id and the `owned` flags of stored articles (a merge can relabel old rows).
+    def update_article_columns(self, changes: dict[str, dict[str, object]],
+                               combine: dict[str, Callable[[object, object], object]] | None = None) -> int:
+        """Set columns of stored articles rows: article_id -> {column: value}. `combine[column](old, new)`,
+        when given, makes the value from the stored one (e.g. a list column of which the caller owns a part).
 
         Rewrites only the articles files that hold such rows (found through the index, and
         checked by their article_id column); segments are untouched. Returns rows changed.
         """
+        combine = combine or {}
         n = 0
         parts = self.index().parts_of(set(changes))
         # only the parts the index places these rows in; any row it does not know: every part
@@ -477,14 +482,16 @@ class Warehouse:
             if changes.keys().isdisjoint(ids):
                 continue
             t = pq.read_table(path).replace_schema_metadata(None)
-            sids, flags = t.column("story_id").to_pylist(), t.column("flags").to_pylist()
+            names = sorted({c for cols in changes.values() for c in cols})
+            values = {c: t.column(c).to_pylist() for c in names}
             for i, aid in enumerate(ids):
                 if aid in changes:
-                    sids[i] = changes[aid][0]
-                    flags[i] = sorted((set(flags[i] or []) - owned) | set(changes[aid][1]))
+                    for c, v in changes[aid].items():
+                        values[c][i] = combine[c](values[c][i], v) if c in combine else v
                     n += 1
-            t = t.set_column(t.schema.get_field_index("story_id"), "story_id", pa.array(sids, pa.string()))
-            t = t.set_column(t.schema.get_field_index("flags"), "flags", pa.array(flags, pa.list_(pa.string())))
+            for c in names:
+                at = t.schema.get_field_index(c)
+                t = t.set_column(at, c, pa.array(values[c], t.schema.field(at).type))
             self._write(path, t, "articles")
         return n
 
