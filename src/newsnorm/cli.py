@@ -197,10 +197,10 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from newsnorm.translation import packages as models
+    from newsnorm.doctor import doctor
 
     _use_packages_dir(args)
-    return models.doctor(Path(args.warehouse), _console())
+    return doctor(Path(args.warehouse), _console())
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,9 +20,10 @@ from newsnorm.perf.memory import release_memory, tune_malloc, use_system_allocat
 from newsnorm.readers.discover import discover
 from newsnorm.readers.ingest import DEFAULT_MAX_BYTES
 from newsnorm.runner.batching import BATCH_FILES, batches_of, chunks_of
-from newsnorm.runner.work import BatchResult, merge_results, process_batch
-from newsnorm.steps.translate import TranslationReport, make_translator
+from newsnorm.runner.work import BatchResult, file_sha256, merge_results, process_batch
+from newsnorm.steps.translate import TranslationReport
 from newsnorm.stories import store as story_store
+from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache, cache_path
 from newsnorm.warehouse.store import Warehouse, translations_json
 
@@ -123,7 +124,7 @@ def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: R
     todo = []
     for f in files:
         stored = index.get(f)
-        sha = _file_sha(f)
+        sha = file_sha256(f)
         if sha is not None and (f, sha) in quarantined:
             summary.files_unchanged += 1
         elif stored is None:
@@ -156,22 +157,9 @@ def plan_ahead(cfg: RunConfig) -> list[str]:
         stored = set(wh.read("articles", columns=["source_path"]).column("source_path").to_pylist())
         quarantined = wh.quarantined()
         held = {path for path, _ in quarantined}
-        return [f for f in files if f not in stored and not (f in held and (f, _file_sha(f)) in quarantined)]
+        return [f for f in files if f not in stored and not (f in held and (f, file_sha256(f)) in quarantined)]
     except Exception:  # a guess: any trouble here is execute()'s to report
         return []
-
-
-def _file_sha(path: str) -> str | None:
-    import hashlib
-
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError:
-        return None
-    return h.hexdigest()
 
 
 def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Progress | None = None) -> RunSummary:
@@ -185,10 +173,10 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
         summary.warnings.extend(f"input skipped: {p}" for p in problems)
         summary.files_seen = len(files)
         translator = make_translator(cfg.packages_dir)
-        summary.translator_packages = list(getattr(translator, "packages", []))
+        summary.translator_packages = list(translator.packages)
         todo = plan(files, wh, translator.languages(), summary)
         if cfg.prune_missing:
-            stored = set(wh.manifest())
+            stored = set(wh.index())
             summary.files_removed = wh.remove_articles(stored - set(files))
         cache = TranslationCache(cache_path(wh.root))
         mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))

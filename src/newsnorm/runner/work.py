@@ -18,8 +18,9 @@ from newsnorm.steps.compose import compose_text_en
 from newsnorm.steps.metadata import extract_metadata
 from newsnorm.steps.roles import assign_roles
 from newsnorm.steps.segment import split_segments
-from newsnorm.steps.translate import NoTranslator, TranslationReport, Translator, make_translator, translate_articles
+from newsnorm.steps.translate import NoTranslator, TranslationReport, Translator, translate_articles
 from newsnorm.stories.index import story_features
+from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache
 
 
@@ -108,18 +109,24 @@ def _failed(raw: RawArticle, exc: Exception) -> Quarantined:
 def _quarantine(path: Path, reason: str) -> Quarantined:
     try:
         data = path.read_bytes() if path.stat().st_size <= DEFAULT_MAX_BYTES * 10 else b""
-        sha = sha256_hex(data) if data else _sha256_file(path)
+        sha = sha256_hex(data) if data else file_sha256(path)
+        if sha is None:
+            raise OSError(f"cannot read {path}")
         size = path.stat().st_size
     except OSError:
         sha, size = "", 0
     return Quarantined(str(path), sha, size, reason)
 
 
-def _sha256_file(path: Path) -> str:
+def file_sha256(path: str | Path) -> str | None:
+    """The file's SHA-256, read in 1 MiB pieces (any size); None if it cannot be read."""
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
     return h.hexdigest()
 
 
