@@ -18,9 +18,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsnorm.perf.process import die_with_parent
+
+if TYPE_CHECKING:
+    from newsnorm.orchestrate.context import Progress
+    from newsnorm.orchestrate.pool import WorkerPool
 
 RUNNERS = ("process", "thread", "dask")
 
@@ -215,11 +219,17 @@ def preload_flow_run() -> None:
 
 
 def run_flow(runner: str = "process", workers: int | None = None, dask_address: str | None = None,
-             server: TemporaryServer | None = None, **params: Any):
-    """Run the newsnorm flow with the chosen runner against an owned or given API server."""
+             server: TemporaryServer | None = None, progress: Progress | None = None,
+             pool: WorkerPool | None = None, **params: Any):
+    """Run the newsnorm flow with the chosen runner against an owned or given API server.
+
+    `progress` (files done, files to do) and `pool` (a WorkerPool the caller owns, for
+    `runner="process"`) reach the flow through a RunContext in this process, never as
+    parameters; without a pool the flow starts its own for the process runner."""
+    from newsnorm.orchestrate.context import RunContext, opened
     from newsnorm.orchestrate.flow import newsnorm_flow
 
     workers = workers or os.cpu_count() or 1
-    with prefect_api(server):
+    with prefect_api(server), opened(RunContext(progress=progress, pool=pool)) as run_context:
         flow = newsnorm_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
-        return flow(**params, processes=workers if runner == "process" else 0)
+        return flow(**params, processes=workers if runner == "process" else 0, run_context=run_context)

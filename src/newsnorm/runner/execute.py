@@ -18,32 +18,17 @@ from newsnorm import PIPELINE_VERSION
 from newsnorm.document import Article, Quarantined
 from newsnorm.perf.memory import release_memory, tune_malloc, use_system_allocator
 from newsnorm.readers.discover import discover
-from newsnorm.readers.ingest import DEFAULT_MAX_BYTES
-from newsnorm.runner.batching import BATCH_FILES, batches_of, chunks_of
+from newsnorm.runner.batching import batches_of, chunks_of
 from newsnorm.runner.work import BatchResult, file_sha256, merge_results, process_batch
+from newsnorm.settings import RunSettings
 from newsnorm.steps.translate import TranslationReport
 from newsnorm.stories import store as story_store
 from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache, cache_path
 from newsnorm.warehouse.store import Warehouse, translations_json
 
-FLUSH_ARTICLES = 500
-
 MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
 Progress = Callable[[int, int], None]
-
-
-_progress_hook: Progress | None = None
-
-
-def set_progress(callback: Progress | None) -> None:
-    """Let a front end (the CLI's progress bar) follow runs started in this process.
-
-    A registry rather than a flow parameter: Prefect pickles flow context for workers,
-    and a terminal progress bar must never travel there.
-    """
-    global _progress_hook
-    _progress_hook = callback
 
 
 class QuarantineError(RuntimeError):
@@ -54,17 +39,7 @@ class IncompleteRun(RuntimeError):
     """Some batches failed (e.g. a worker died); everything else was written."""
 
 
-@dataclass
-class RunConfig:
-    inputs: list[str]
-    warehouse: str = "warehouse"
-    batch_size: int = BATCH_FILES
-    max_bytes: int = DEFAULT_MAX_BYTES
-    packages_dir: str | None = None
-    lock_timeout: float = 60.0
-    strict: bool = False
-    prune_missing: bool = False
-    flush_every: int = FLUSH_ARTICLES
+RunConfig = RunSettings  # a run's settings: fields, defaults and bounds in newsnorm/settings.py
 
 
 @dataclass
@@ -180,7 +155,6 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             summary.files_removed = wh.remove_articles(stored - set(files))
         cache = TranslationCache(cache_path(wh.root))
         mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))
-        progress = progress or _progress_hook
         done = 0
         if progress:
             progress(0, len(todo))
