@@ -1,8 +1,10 @@
 """A whole run without Prefect: plan against the warehouse, process batches, commit, report.
 
-`execute` takes a `map_batches` callable, so the same logic runs sequentially (tests,
-plain Python) or through a Prefect task runner (flows/). Only the calling process writes
-the warehouse; workers only compute.
+`execute` is a run without Prefect (orchestrate/launch.run_flow is the Prefect flow's run,
+`newsnorm run` the command). It takes a `map_batches` callable, so the same logic runs
+sequentially (tests, plain Python) or through a Prefect task runner (orchestrate/flow.py),
+and an optional `progress` callback (files done, files to do). Only the calling process
+writes the warehouse; workers only compute.
 """
 
 from __future__ import annotations
@@ -78,13 +80,14 @@ class RunSummary:
 
 
 def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str | None = None) -> MapBatches:
-    def run(batches: list[list[str]]) -> Iterator[BatchResult]:
+    """`execute`'s default: every batch in this process, chunk by chunk, as the flow's tasks cut them."""
+    def map_sequentially(batches: list[list[str]]) -> Iterator[BatchResult]:
         translator = make_translator(packages_dir)
         for b in batches:
             yield merge_results([process_batch(c, translator, max_bytes, translation_cache)
                                  for c in chunks_of(b)])
 
-    return run
+    return map_sequentially
 
 
 def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary) -> list[str]:
