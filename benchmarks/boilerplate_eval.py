@@ -56,6 +56,15 @@ class _Everything(set):
 class IdentityTranslator:
     """Stands in for Argos: every language 'translates' to itself, so kept lines are scored."""
 
+    packages: list[str] = []
+    calls = 0
+
+    def model_id(self, lang: str) -> str | None:
+        return None
+
+    def route(self, lang: str) -> list[str]:
+        return [lang, "en"]
+
     def languages(self) -> set[str]:
         return _Everything()
 

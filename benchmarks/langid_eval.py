@@ -165,9 +165,9 @@ def build_items(data: dict[str, list[str]], split: str) -> Iterable[Item]:
 def newsnorm_label(item: Item) -> tuple[str, int, int]:
     """Label the scored line with the pipeline's own function; also lines and langdetect calls."""
     segments = [Segment(seq=i, line_start=i, text=t) for i, t in enumerate(item.lines)]
-    calls0, lines0 = langid.STATS.langdetect_calls, langid.STATS.lines
-    langid.detect_segments(segments)
-    return segments[item.index].lang, langid.STATS.lines - lines0, langid.STATS.langdetect_calls - calls0
+    stats = langid.LangidStats()
+    langid.detect_segments(segments, stats)
+    return segments[item.index].lang, stats.lines, stats.langdetect_calls
 
 
 _LD_CACHE: dict[str, str] = {}

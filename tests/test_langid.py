@@ -8,7 +8,7 @@ from newsnorm.document import Segment
 from newsnorm.steps.langid import (
     _FOREIGN_WORDS,
     _NON_ENGLISH_MARKS,
-    STATS,
+    LangidStats,
     _script_of,
     classify,
     detect_segments,
@@ -121,9 +121,18 @@ def test_short_english_sentence_alone_is_english():
 def test_only_uncertain_lines_reach_langdetect():
     lines = [*ENGLISH_ARTICLE, "사진: 연합뉴스", "Ảnh: AFP", "Photo: Reuters", "Share"]
     segs = [Segment(i, i, t) for i, t in enumerate(lines)]
-    before = STATS.langdetect_calls
-    detect_segments(segs)
-    assert STATS.langdetect_calls == before
+    stats = LangidStats()
+    detect_segments(segs, stats)
+    assert (stats.lines, stats.langdetect_calls) == (len(segs), 0)
+
+
+def test_stats_count_the_lines_that_reach_langdetect():
+    lines = [*ENGLISH_ARTICLE, "Le gouvernement a annoncé lundi une nouvelle réforme des retraites très contestée."]
+    stats = LangidStats(lines=5, langdetect_calls=2)  # a caller's running totals: added to
+    detect_segments([Segment(i, i, t) for i, t in enumerate(lines)], stats)
+    assert (stats.lines, stats.langdetect_calls) == (5 + 3, 2 + 1)
+    detect_segments([Segment(0, 0, lines[2])])  # no stats passed: nothing is counted anywhere
+    assert (stats.lines, stats.langdetect_calls) == (8, 3)
 
 
 TRICKY = ["", "abc", "123", "Hello, world!", "“Quoted” — said O’Neil", "x² + ½ = ③", "٣٤ and ５", "snake_case ＿",

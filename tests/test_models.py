@@ -110,7 +110,7 @@ def test_doctor_names_each_missing_language_and_the_fix(tmp_path, capsys, instal
 
 
 def test_splitter_status_explains_what_works_offline(tmp_path):
-    from newsnorm.translation.packages import splitter_status
+    from newsnorm.doctor import splitter_status
 
     pkg = tmp_path / "p"
     (pkg / "spacy").mkdir(parents=True)

@@ -74,9 +74,11 @@ def test_dask_runner_gives_the_same_tables_as_the_process_pool(tmp_path):
 import sys
 from newsnorm.orchestrate.launch import run_flow
 if __name__ == "__main__":
+    seen = []  # the caller's progress callback reaches the flow through its RunContext, never pickled
     s = run_flow(runner=sys.argv[1], workers=2, inputs=[sys.argv[2]], warehouse=sys.argv[3], batch_size=55,
-                 flush_every=20)
+                 flush_every=20, progress=lambda done, total: seen.append((done, total)))
     print("written", s.articles_written)
+    print("progress", seen[0], seen[-1], len(seen))
 """
     tables = {}
     for runner in ("process", "dask"):
@@ -84,6 +86,7 @@ if __name__ == "__main__":
         out = subprocess.run([sys.executable, "-c", code, runner, str(corpus), str(wh)], env=subprocess_env(tmp_path),
                              capture_output=True, text=True, timeout=300)
         assert out.returncode == 0 and "written 60" in out.stdout, out.stderr[-3000:]
+        assert "progress (0, 60) (60, 60) 3" in out.stdout, out.stdout  # at the start, then per batch (55, 5)
         tables[runner] = {
             name: pl.read_parquet(f"{wh}/{name}/**/*.parquet").drop(["run_id", "ingested_at"], strict=False)
             for name in ("articles", "segments")

@@ -18,7 +18,8 @@ import pytest
 
 from newsnorm.runner.execute import RunConfig, execute
 from newsnorm.runner.work import process_batch
-from newsnorm.steps.translate import ArgosTranslator, NoTranslator, translate_articles
+from newsnorm.steps.translate import NoTranslator, translate_articles
+from newsnorm.translation.argos import ArgosTranslator
 from newsnorm.translation.cache import TranslationCache, cache_path
 
 ARGOS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "argos"
@@ -245,8 +246,17 @@ def test_a_broken_package_fails_its_segments_only_and_the_run_goes_on(install_ar
 class _OneBadText:
     """A translator (our seam, not Argos) that fails on one text, as a model can on odd input."""
 
+    packages: list[str] = []
+    calls = 0
+
     def __init__(self, bad: str):
         self.bad, self.seen = bad, []
+
+    def model_id(self, lang: str) -> str | None:
+        return None  # no cache key: every text goes to translate()
+
+    def route(self, lang: str) -> list[str]:
+        return [lang, "en"]
 
     def languages(self) -> set[str]:
         return {"vi", "ko"}

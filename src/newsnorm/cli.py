@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from newsnorm import __version__
+from newsnorm import __version__, settings
 from newsnorm.perf.memory import tune_malloc
-from newsnorm.runner.batching import BATCH_FILES, CHUNK_FILES, batches_ahead, batches_of, chunks_of
+from newsnorm.runner.batching import batches_ahead, batches_of, chunks_of
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
 
@@ -62,21 +62,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     from newsnorm.orchestrate.launch import start_server_early
 
     server = start_server_early()  # boots while the rest of newsnorm and Prefect import
-    from newsnorm.orchestrate import pool
+    from newsnorm.orchestrate.pool import WorkerPool
 
-    if args.runner == "process":
-        pool.start(args.workers or os.cpu_count() or 1)  # the workers load the pipeline meanwhile too
+    # the workers load the pipeline meanwhile too; this command owns the pool and ends it
+    pool = WorkerPool(args.workers or os.cpu_count() or 1) if args.runner == "process" else None
 
     with _imports_without_gc():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from newsnorm.runner.execute import IncompleteRun, QuarantineError, set_progress
+        from newsnorm.runner.execute import IncompleteRun, QuarantineError
         from newsnorm.runner.report import print_summary
         from newsnorm.warehouse.store import SchemaMismatch, WarehouseBusy
 
         err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
-        if args.runner == "process" and server is not None:
-            _start_ahead(args, inputs)
+        params = _run_settings(args, inputs)
+        if pool is not None and server is not None:
+            _start_ahead(pool, params)
         from newsnorm.orchestrate.launch import preload_flow_run, run_flow
 
         if server is not None:
@@ -89,16 +90,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     def on_progress(done: int, total: int) -> None:
         progress.update(task_id, completed=done, total=total)
 
-    set_progress(on_progress)
     try:
         with progress:
-            summary = run_flow(
-                server=server, runner=args.runner, workers=args.workers, dask_address=args.dask_address,
-                inputs=[str(Path(i).absolute()) for i in inputs], warehouse=str(Path(args.warehouse).absolute()),
-                batch_size=args.batch_size, max_bytes=args.max_bytes,
-                packages_dir=os.environ.get("ARGOS_PACKAGES_DIR"), lock_timeout=args.lock_timeout,
-                strict=args.strict, prune_missing=args.prune_missing, flush_every=args.flush_every,
-            )
+            summary = run_flow(server=server, runner=args.runner, workers=args.workers,
+                               dask_address=args.dask_address, progress=on_progress, pool=pool, **params)
     except WarehouseBusy as exc:
         err.print(f"[red]error[/] {exc}")
         return EXIT_BUSY
@@ -109,8 +104,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         err.print(f"[red]failed[/] {exc}")
         return EXIT_FAILED
     finally:
-        set_progress(None)
-        pool.shutdown()
+        if pool is not None:
+            pool.shutdown()
     print_summary(summary, _console())
     return 0
 
@@ -129,20 +124,30 @@ def _imports_without_gc():
         gc.freeze()
 
 
-def _start_ahead(args: argparse.Namespace, inputs: list[str]) -> None:
+def _run_settings(args: argparse.Namespace, inputs: list[str]) -> dict:
+    """The flow's run settings from the flags (newsnorm.settings names them): paths absolute,
+    the packages folder as _use_packages_dir resolved it."""
+    params = {name: getattr(args, name) for name in settings.flag_names()}
+    params.update(inputs=[str(Path(i).absolute()) for i in inputs], warehouse=str(Path(args.warehouse).absolute()),
+                  packages_dir=os.environ.get("ARGOS_PACKAGES_DIR"))
+    return params
+
+
+def _start_ahead(pool, params: dict) -> None:
     """Hand the workers the run's first batches while Prefect's server boots (~3 s here, the
-    workers idle otherwise); the flow's tasks then take these results (flows/pool.py)."""
-    from newsnorm.orchestrate import pool
-    from newsnorm.runner.execute import RunConfig, plan_ahead
+    workers idle otherwise); the flow's tasks then claim these results by their files
+    (orchestrate/pool.py)."""
+    from newsnorm.runner.execute import plan_ahead
     from newsnorm.runner.work import process_paths
+    from newsnorm.settings import RunSettings
     from newsnorm.translation.cache import cache_path
 
-    warehouse = str(Path(args.warehouse).absolute())
-    todo = plan_ahead(RunConfig(inputs=[str(Path(i).absolute()) for i in inputs], warehouse=warehouse))
-    first = batches_of(todo, args.batch_size)[: batches_ahead(args.flush_every, args.batch_size)]
+    todo = plan_ahead(RunSettings(inputs=params["inputs"], warehouse=params["warehouse"]))
+    batch_size, flush_every = params["batch_size"], params["flush_every"]
+    first = batches_of(todo, batch_size)[: batches_ahead(flush_every, batch_size)]
     chunks = [chunk for batch in first for chunk in chunks_of(batch)]
-    pool.prefetch(process_paths, chunks, os.environ.get("ARGOS_PACKAGES_DIR"), args.max_bytes,
-                  str(cache_path(warehouse)))
+    pool.prefetch(process_paths, chunks, params["packages_dir"], params["max_bytes"],
+                  str(cache_path(params["warehouse"])))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -197,10 +202,23 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from newsnorm.translation import packages as models
+    from newsnorm.doctor import doctor
 
     _use_packages_dir(args)
-    return models.doctor(Path(args.warehouse), _console())
+    return doctor(Path(args.warehouse), _console())
+
+
+_FLAG_TYPES = {"int": int, "float": float, "str": str, "str | None": str}
+
+
+def setting_flag(parser: argparse.ArgumentParser, name: str) -> None:
+    """`--name-with-dashes` for a run setting: its default and help from newsnorm.settings."""
+    field = settings.setting(name)
+    flag = "--" + name.replace("_", "-")
+    if field.type == "bool":
+        parser.add_argument(flag, action="store_true", default=field.default, help=settings.help_text(name))
+    else:
+        parser.add_argument(flag, type=_FLAG_TYPES[field.type], default=field.default, help=settings.help_text(name))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -209,35 +227,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="cmd", required=True)
 
     def packages_flag(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--packages-dir", help="Argos packages folder (env ARGOS_PACKAGES_DIR; default Argos' own)")
+        setting_flag(p, "packages_dir")
 
     run = sub.add_parser("run", help="process INPUT files/folders into the warehouse")
-    run.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders (default: seeds/)")
-    run.add_argument("--warehouse", default="warehouse", help="output folder (default: warehouse/)")
-    run.add_argument("--batch-size", type=int, default=BATCH_FILES,
-                     help=f"files per Prefect task (default {BATCH_FILES}); workers take them {CHUNK_FILES} at a time")
-    run.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
-                     help="quarantine inputs larger than this (default 20 MiB)")
-    run.add_argument("--lock-timeout", type=float, default=60.0,
-                     help="seconds to wait for another run to release the warehouse (default 60)")
-    run.add_argument("--strict", action="store_true", help="fail the run (exit 1) if any input is quarantined")
-    run.add_argument("--prune-missing", action="store_true",
-                     help="delete articles whose source file is no longer among the inputs")
+    run.add_argument("inputs", nargs="*", metavar="INPUT", help=settings.help_text("inputs"))
+    for name in ("warehouse", "batch_size", "max_bytes", "lock_timeout", "strict", "prune_missing"):
+        setting_flag(run, name)
     run.add_argument("--runner", choices=["process", "thread", "dask"], default="process",
                      help="Prefect task runner: process pool (default), threads, or Dask")
     run.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     run.add_argument("--dask-address", default=None, help="an existing Dask scheduler, e.g. tcp://host:8786")
-    run.add_argument("--flush-every", type=int, default=500,
-                     help="write the warehouse every N processed articles (default 500)")
+    setting_flag(run, "flush_every")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     packages_flag(run)
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser("serve", help="serve the flow as a scheduled Prefect deployment")
-    serve.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders (default: seeds/)")
+    serve.add_argument("inputs", nargs="*", metavar="INPUT", help=settings.help_text("inputs"))
     serve.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" (hourly)')
-    serve.add_argument("--warehouse", default="warehouse")
-    serve.add_argument("--batch-size", type=int, default=BATCH_FILES)
+    setting_flag(serve, "warehouse")
+    setting_flag(serve, "batch_size")
     serve.add_argument("--port", type=int, default=4200,
                        help="port of the local Prefect server started when PREFECT_API_URL is unset "
                             "(default 4200; 0 picks a free one)")

@@ -3,8 +3,9 @@
 No `from __future__ import annotations` here: deployments load this module by entrypoint
 and Prefect must resolve the `Annotated` parameter types when it validates parameters.
 
-The flow holds no logic of its own: planning, processing and writing are newsnorm.run's
-plain functions. Tasks compute; only the flow's own process writes the warehouse.
+The flow holds no logic of its own: planning, processing and writing are newsnorm.runner's
+plain functions. Tasks compute; only the flow's own process writes the warehouse. Its
+parameters' defaults and bounds come from newsnorm.settings (tests/test_settings.py checks).
 """
 
 
@@ -22,12 +23,14 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from pydantic import Field
 
-from newsnorm.orchestrate import pool
-from newsnorm.readers.ingest import DEFAULT_MAX_BYTES
-from newsnorm.runner.batching import BATCH_FILES, batches_ahead, chunks_of
-from newsnorm.runner.execute import FLUSH_ARTICLES, RunConfig, RunSummary, execute
+from newsnorm.orchestrate import context
+from newsnorm.orchestrate.context import RunContext
+from newsnorm.orchestrate.pool import WorkerPool
+from newsnorm.runner.batching import batches_ahead, chunks_of
+from newsnorm.runner.execute import RunSummary, execute
 from newsnorm.runner.report import markdown_report
 from newsnorm.runner.work import BatchResult, merge_results, process_paths
+from newsnorm.settings import RunSettings, bounds, default
 from newsnorm.translation.cache import cache_path
 
 
@@ -45,69 +48,84 @@ def _transient(task, task_run, state) -> bool:
 @task(name="process-batch", task_run_name="batch of {n} files", retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_transient)
 def process_batch_task(paths: list[str], n: int, packages_dir: str | None, max_bytes: int,
-                       translation_cache: str | None = None) -> BatchResult:
-    chunks = chunks_of(paths)
-    return merge_results(pool.run_each(process_paths, chunks, packages_dir, max_bytes, translation_cache))
+                       translation_cache: str | None = None, run_context: str | None = None) -> BatchResult:
+    """A batch's chunks on the run's worker pool (prefetched chunks taken), or right here when
+    this process has none (a Dask worker, `--runner thread`)."""
+    ctx = context.lookup(run_context)
+    pool = ctx.pool if ctx is not None else None
+    if pool is None:
+        return merge_results([process_paths(c, packages_dir, max_bytes, translation_cache) for c in chunks_of(paths)])
+    return merge_results(pool.map_files(process_paths, paths, chunks_of, packages_dir, max_bytes, translation_cache))
 
 
 @flow(name="newsnorm", log_prints=False, validate_parameters=True, task_runner=ThreadPoolTaskRunner())
 def newsnorm_flow(
-    inputs: Annotated[list[str], Field(min_length=1)],
-    warehouse: str = "warehouse",
-    batch_size: Annotated[int, Field(ge=1, le=100_000)] = BATCH_FILES,
-    max_bytes: Annotated[int, Field(ge=1)] = DEFAULT_MAX_BYTES,
-    packages_dir: str | None = None,
-    lock_timeout: Annotated[float, Field(ge=0)] = 60.0,
-    strict: bool = False,
-    prune_missing: bool = False,
-    flush_every: Annotated[int, Field(ge=1)] = FLUSH_ARTICLES,
+    inputs: Annotated[list[str], Field(**bounds("inputs"))],
+    warehouse: str = default("warehouse"),
+    batch_size: Annotated[int, Field(**bounds("batch_size"))] = default("batch_size"),
+    max_bytes: Annotated[int, Field(**bounds("max_bytes"))] = default("max_bytes"),
+    packages_dir: str | None = default("packages_dir"),
+    lock_timeout: Annotated[float, Field(**bounds("lock_timeout"))] = default("lock_timeout"),
+    strict: bool = default("strict"),
+    prune_missing: bool = default("prune_missing"),
+    flush_every: Annotated[int, Field(**bounds("flush_every"))] = default("flush_every"),
     max_inflight: Annotated[int | None, Field(ge=1)] = None,
     processes: Annotated[int | None, Field(ge=0)] = None,
+    run_context: str | None = None,
 ) -> RunSummary:
     """Process new and changed files under `inputs` into the Parquet warehouse at `warehouse`.
 
-    Tasks run in threads of this process and hand their batch to a pool of `processes`
-    worker processes (default: one per core; 0: compute in the task's thread), see
-    flows/pool.py. With another task runner (Dask, chosen by `flows.launch.run_flow` with
-    `with_options`) each task computes where that runner puts it.
+    Tasks run in threads of this process and hand their batch to a pool of worker processes:
+    the one in the caller's RunContext (`run_context`, the id of one opened in this process,
+    see orchestrate/context.py: also its progress callback), else one of `processes` workers
+    started here (default: one per core; 0: compute in the task's thread). With another
+    task runner (Dask, chosen by `orchestrate.launch.run_flow` with `with_options`) each task
+    computes where that runner puts it.
     """
-    cfg = RunConfig(inputs=inputs, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
-                    packages_dir=packages_dir, lock_timeout=lock_timeout, strict=strict,
-                    prune_missing=prune_missing, flush_every=flush_every)
-
+    cfg = RunSettings(inputs=inputs, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
+                      packages_dir=packages_dir, lock_timeout=lock_timeout, strict=strict,
+                      prune_missing=prune_missing, flush_every=flush_every)
     logger = get_run_logger()
-
-    def map_batches(batches: list[list[str]]) -> Iterator[BatchResult]:
-        """At most `window` batches submitted ahead: memory stays flat in corpus size.
-
-        Each batch keeps every worker busy (its chunks are spread over the pool); the
-        default window (batching.batches_ahead) also covers a flush.
-        """
-        cache = str(cache_path(warehouse))  # workers read it; execute() (this process) writes it
-        pending: deque = deque()
-        todo = iter(batches)
-        while True:
-            while len(pending) < window:
-                batch = next(todo, None)
-                if batch is None:
-                    break
-                pending.append((batch, process_batch_task.submit(batch, len(batch), packages_dir, max_bytes, cache)))
-            if not pending:
-                if local:
-                    pool.finished()
-                return
-            batch, future = pending.popleft()
-            try:
-                yield future.result()
-            except Exception as exc:  # a crashed worker loses its batch, never the others' results
-                logger.warning("batch of %d files failed: %s", len(batch), exc)
-                yield BatchResult(failed=list(batch), errors=[f"batch failed: {type(exc).__name__}: {exc}"])
-
     local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
+    given = context.lookup(run_context)
     workers = (os.cpu_count() or 1) if processes is None else processes
-    window = max_inflight or batches_ahead(flush_every, batch_size)
-    with pool.session(workers) if local and workers else contextlib.nullcontext():
-        summary: RunSummary = execute(cfg, map_batches)
+    with contextlib.ExitStack() as stack:
+        pool = given.pool if given is not None and local else None
+        progress = given.progress if given is not None else None
+        if pool is None and local and workers:  # no caller's pool (a deployment's run): one of the flow's own
+            pool = stack.enter_context(WorkerPool(workers))
+        if given is None or given.pool is not pool:  # the tasks find this run's pool by the context's id
+            run_context = stack.enter_context(context.opened(RunContext(progress=progress, pool=pool)))
+
+        def map_batches(batches: list[list[str]]) -> Iterator[BatchResult]:
+            """At most `window` batches submitted ahead: memory stays flat in corpus size.
+
+            Each batch keeps every worker busy (its chunks are spread over the pool); the
+            default window (batching.batches_ahead) also covers a flush.
+            """
+            cache = str(cache_path(warehouse))  # workers read it; execute() (this process) writes it
+            window = max_inflight or batches_ahead(flush_every, batch_size)
+            pending: deque = deque()
+            todo = iter(batches)
+            while True:
+                while len(pending) < window:
+                    batch = next(todo, None)
+                    if batch is None:
+                        break
+                    pending.append((batch, process_batch_task.submit(batch, len(batch), packages_dir, max_bytes,
+                                                                     cache, run_context)))
+                if not pending:
+                    if pool is not None:
+                        pool.shutdown()  # every result is in: no idle workers beside the last writes
+                    return
+                batch, future = pending.popleft()
+                try:
+                    yield future.result()
+                except Exception as exc:  # a crashed worker loses its batch, never the others' results
+                    logger.warning("batch of %d files failed: %s", len(batch), exc)
+                    yield BatchResult(failed=list(batch), errors=[f"batch failed: {type(exc).__name__}: {exc}"])
+
+        summary: RunSummary = execute(cfg, map_batches, progress)
     logger.info("newsnorm run %s: %d files seen, %d articles written, %d unchanged, %d quarantined",
                 summary.run_id, summary.files_seen, summary.articles_written, summary.files_unchanged,
                 summary.files_quarantined)

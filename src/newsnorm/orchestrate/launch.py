@@ -11,24 +11,38 @@ with this process, so even a kill -9 of the run leaves no server behind.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
-import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from newsnorm.perf.process import die_with_parent
+
+if TYPE_CHECKING:
+    from newsnorm.orchestrate.context import Progress
+    from newsnorm.orchestrate.pool import WorkerPool
 
 RUNNERS = ("process", "thread", "dask")
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on now (a server may still race for it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(api_url: str, timeout: float = 1.0) -> bool:
+    """Whether a Prefect API answers its health check at `api_url`."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as resp:
+            return resp.status == 200
+    except Exception:
+        return False
 
 
 # Pool workers yield the CPU to the flow's process and Prefect's server: while the server
@@ -41,8 +55,7 @@ WORKER_NICE = 10
 def worker_init() -> None:
     """Each pool worker: die with the run (no orphans after kill -9), lower priority, load
     langdetect and the word-frequency table once."""
-    if sys.platform.startswith("linux"):
-        _die_with_parent()
+    die_with_parent()
     with contextlib.suppress(OSError, AttributeError):
         os.nice(WORKER_NICE)
     from newsnorm.perf.word_frequency import table
@@ -64,9 +77,7 @@ class TemporaryServer:
         self._start()
 
     def _start(self) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.port = free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
@@ -80,7 +91,7 @@ class TemporaryServer:
              "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "critical", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=die_with_parent,
         )
 
     def wait_healthy(self, timeout: float = 120.0) -> None:
@@ -97,12 +108,8 @@ class TemporaryServer:
                 continue
             if code is not None:
                 raise RuntimeError(f"Prefect's temporary server exited with status {code}")
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
+            if healthy(self.api_url):
+                return
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Prefect's temporary server was not healthy after {timeout:.0f} s")
             time.sleep(0.1)
@@ -212,11 +219,17 @@ def preload_flow_run() -> None:
 
 
 def run_flow(runner: str = "process", workers: int | None = None, dask_address: str | None = None,
-             server: TemporaryServer | None = None, **params: Any):
-    """Run the newsnorm flow with the chosen runner against an owned or given API server."""
+             server: TemporaryServer | None = None, progress: Progress | None = None,
+             pool: WorkerPool | None = None, **params: Any):
+    """Run the newsnorm flow with the chosen runner against an owned or given API server.
+
+    `progress` (files done, files to do) and `pool` (a WorkerPool the caller owns, for
+    `runner="process"`) reach the flow through a RunContext in this process, never as
+    parameters; without a pool the flow starts its own for the process runner."""
+    from newsnorm.orchestrate.context import RunContext, opened
     from newsnorm.orchestrate.flow import newsnorm_flow
 
     workers = workers or os.cpu_count() or 1
-    with prefect_api(server):
+    with prefect_api(server), opened(RunContext(progress=progress, pool=pool)) as run_context:
         flow = newsnorm_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
-        return flow(**params, processes=workers if runner == "process" else 0)
+        return flow(**params, processes=workers if runner == "process" else 0, run_context=run_context)

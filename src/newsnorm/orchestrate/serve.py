@@ -11,32 +11,17 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsnorm.orchestrate.launch import _die_with_parent
+from newsnorm.orchestrate.launch import free_port, healthy
+from newsnorm.perf.process import die_with_parent
 
 HEALTH_TIMEOUT = 90.0
-
-
-def _healthy(api_url: str, timeout: float = 1.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=timeout) as resp:
-            return resp.status == 200
-    except Exception:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prefect_home() -> Path:
@@ -52,13 +37,13 @@ def local_server(port: int, say=print) -> Iterator[str]:
         return
     if port:
         api_url = f"http://127.0.0.1:{port}/api"
-        if _healthy(api_url):
+        if healthy(api_url):
             say(f"reusing the Prefect server already running at http://127.0.0.1:{port}")
             os.environ["PREFECT_API_URL"] = api_url
             yield api_url
             return
     else:
-        port = _free_port()
+        port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     home = prefect_home()
     home.mkdir(parents=True, exist_ok=True)
@@ -69,11 +54,11 @@ def local_server(port: int, say=print) -> Iterator[str]:
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=_die_with_parent,
+            start_new_session=True, preexec_fn=die_with_parent,
         )
     try:
         deadline = time.monotonic() + HEALTH_TIMEOUT
-        while not _healthy(api_url):
+        while not healthy(api_url):
             if server.poll() is not None:
                 raise RuntimeError(f"the Prefect server exited with status {server.returncode}; see {log_path}")
             if time.monotonic() > deadline:

@@ -31,11 +31,9 @@ T = TypeVar("T")
 # The child dies with the process that asked (PR_SET_PDEATHSIG, Linux; then a check that this
 # parent is still the one): a run killed with -9 during start-up leaves no builder behind.
 _CODE = """
-import ctypes, importlib, os, sys
-try:
-    ctypes.CDLL("libc.so.6").prctl(1, 9)
-except Exception:
-    pass
+import importlib, os, signal, sys
+from newsnorm.perf.process import die_with_parent
+die_with_parent(signal.SIGKILL)
 if os.getppid() != int(sys.argv[1]):
     sys.exit(1)
 fn = getattr(importlib.import_module(sys.argv[2]), sys.argv[3])

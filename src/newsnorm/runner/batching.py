@@ -1,15 +1,14 @@
 """How a run's files are cut into units of work (light: the CLI reads these before Prefect loads).
 
 A batch is one Prefect task; a task costs the API server and the flow's process ~35 ms,
-about 1 % of a batch of BATCH_FILES. The warm pool (flows/pool.py) spreads a batch's chunks
-over the workers, so few tasks still keep every core busy to the end of a run. A chunk is
-what one worker analyses and translates together: fixed, so that translation batches (and
-so the results) never depend on the number of workers.
+about 1 % of a batch of settings.BATCH_FILES. The warm pool (orchestrate/pool.py) spreads a
+batch's chunks over the workers, so few tasks still keep every core busy to the end of a
+run. A chunk is what one worker analyses and translates together: fixed, so that
+translation batches (and so the results) never depend on the number of workers.
 """
 
 from __future__ import annotations
 
-BATCH_FILES = 200
 CHUNK_FILES = 50
 
 
@@ -19,8 +18,9 @@ def batches_of(items: list[str], size: int) -> list[list[str]]:
 
 
 def chunks_of(batch: list[str]) -> list[list[str]]:
-    """A batch's chunks: the one cut that the flow's tasks, the sequential path and the
-    CLI's prefetch must all agree on (a prefetched chunk is found by its exact files)."""
+    """A batch's chunks, the same for the flow's tasks, the sequential path and the CLI's
+    prefetch: a fixed cut keeps translation batches, and so results, the same (a prefetched
+    chunk is claimed by its files, so the pool itself needs no agreement on the cut)."""
     return batches_of(batch, CHUNK_FILES)
 
 

@@ -1,8 +1,10 @@
 """A whole run without Prefect: plan against the warehouse, process batches, commit, report.
 
-`execute` takes a `map_batches` callable, so the same logic runs sequentially (tests,
-plain Python) or through a Prefect task runner (flows/). Only the calling process writes
-the warehouse; workers only compute.
+`execute` is a run without Prefect (orchestrate/launch.run_flow is the Prefect flow's run,
+`newsnorm run` the command). It takes a `map_batches` callable, so the same logic runs
+sequentially (tests, plain Python) or through a Prefect task runner (orchestrate/flow.py),
+and an optional `progress` callback (files done, files to do). Only the calling process
+writes the warehouse; workers only compute.
 """
 
 from __future__ import annotations
@@ -18,31 +20,17 @@ from newsnorm import PIPELINE_VERSION
 from newsnorm.document import Article, Quarantined
 from newsnorm.perf.memory import release_memory, tune_malloc, use_system_allocator
 from newsnorm.readers.discover import discover
-from newsnorm.readers.ingest import DEFAULT_MAX_BYTES
-from newsnorm.runner.batching import BATCH_FILES, batches_of, chunks_of
+from newsnorm.runner.batching import batches_of, chunks_of
 from newsnorm.runner.stories_sync import StoriesSync
-from newsnorm.runner.work import BatchResult, merge_results, process_batch
-from newsnorm.steps.translate import TranslationReport, make_translator
+from newsnorm.runner.work import BatchResult, file_sha256, merge_results, process_batch
+from newsnorm.settings import RunSettings
+from newsnorm.steps.translate import TranslationReport
+from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache, cache_path
 from newsnorm.warehouse.store import Warehouse, translations_json
 
-FLUSH_ARTICLES = 500
-
 MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
 Progress = Callable[[int, int], None]
-
-
-_progress_hook: Progress | None = None
-
-
-def set_progress(callback: Progress | None) -> None:
-    """Let a front end (the CLI's progress bar) follow runs started in this process.
-
-    A registry rather than a flow parameter: Prefect pickles flow context for workers,
-    and a terminal progress bar must never travel there.
-    """
-    global _progress_hook
-    _progress_hook = callback
 
 
 class QuarantineError(RuntimeError):
@@ -53,17 +41,7 @@ class IncompleteRun(RuntimeError):
     """Some batches failed (e.g. a worker died); everything else was written."""
 
 
-@dataclass
-class RunConfig:
-    inputs: list[str]
-    warehouse: str = "warehouse"
-    batch_size: int = BATCH_FILES
-    max_bytes: int = DEFAULT_MAX_BYTES
-    packages_dir: str | None = None
-    lock_timeout: float = 60.0
-    strict: bool = False
-    prune_missing: bool = False
-    flush_every: int = FLUSH_ARTICLES
+RunConfig = RunSettings  # a run's settings: fields, defaults and bounds in newsnorm/settings.py
 
 
 @dataclass
@@ -102,13 +80,14 @@ class RunSummary:
 
 
 def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str | None = None) -> MapBatches:
-    def run(batches: list[list[str]]) -> Iterator[BatchResult]:
+    """`execute`'s default: every batch in this process, chunk by chunk, as the flow's tasks cut them."""
+    def map_sequentially(batches: list[list[str]]) -> Iterator[BatchResult]:
         translator = make_translator(packages_dir)
         for b in batches:
             yield merge_results([process_batch(c, translator, max_bytes, translation_cache)
                                  for c in chunks_of(b)])
 
-    return run
+    return map_sequentially
 
 
 def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary) -> list[str]:
@@ -123,7 +102,7 @@ def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: R
     todo = []
     for f in files:
         stored = index.get(f)
-        sha = _file_sha(f)
+        sha = file_sha256(f)
         if sha is not None and (f, sha) in quarantined:
             summary.files_unchanged += 1
         elif stored is None:
@@ -156,22 +135,9 @@ def plan_ahead(cfg: RunConfig) -> list[str]:
         stored = set(wh.read("articles", columns=["source_path"]).column("source_path").to_pylist())
         quarantined = wh.quarantined()
         held = {path for path, _ in quarantined}
-        return [f for f in files if f not in stored and not (f in held and (f, _file_sha(f)) in quarantined)]
+        return [f for f in files if f not in stored and not (f in held and (f, file_sha256(f)) in quarantined)]
     except Exception:  # a guess: any trouble here is execute()'s to report
         return []
-
-
-def _file_sha(path: str) -> str | None:
-    import hashlib
-
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError:
-        return None
-    return h.hexdigest()
 
 
 def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Progress | None = None) -> RunSummary:
@@ -186,14 +152,13 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
         summary.warnings.extend(f"input skipped: {p}" for p in problems)
         summary.files_seen = len(files)
         translator = make_translator(cfg.packages_dir)
-        summary.translator_packages = list(getattr(translator, "packages", []))
+        summary.translator_packages = list(translator.packages)
         todo = plan(files, wh, translator.languages(), summary)
         if cfg.prune_missing:
-            stored = set(wh.manifest())
+            stored = set(wh.index())
             summary.files_removed = wh.remove_articles(stored - set(files))
         cache = TranslationCache(cache_path(wh.root))
         mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))
-        progress = progress or _progress_hook
         done = 0
         if progress:
             progress(0, len(todo))

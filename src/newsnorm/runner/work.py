@@ -18,8 +18,9 @@ from newsnorm.steps.compose import compose_text_en
 from newsnorm.steps.metadata import extract_metadata
 from newsnorm.steps.roles import assign_roles
 from newsnorm.steps.segment import split_segments
-from newsnorm.steps.translate import NoTranslator, TranslationReport, Translator, make_translator, translate_articles
+from newsnorm.steps.translate import NoTranslator, TranslationReport, Translator, translate_articles
 from newsnorm.stories.features import story_features
+from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache
 
 
@@ -35,10 +36,11 @@ def process_text(raw: RawArticle, translator: Translator | None = None, errors: 
     return article
 
 
-def analyse_text(raw: RawArticle) -> Article:
-    """Every step before translation: segments, languages, roles, publisher pairs."""
+def analyse_text(raw: RawArticle, stats: langid.LangidStats | None = None) -> Article:
+    """Every step before translation: segments, languages, roles, publisher pairs (lines
+    classified and langdetect calls added to `stats`, when given)."""
     segments = split_segments(raw.text)
-    primary = langid.detect_segments(segments)
+    primary = langid.detect_segments(segments, stats)
     assign_roles(segments)
     align_pairs(segments)
     article = Article(
@@ -91,12 +93,12 @@ def _read(path: Path, max_bytes: int) -> RawArticle | Quarantined:
         return _quarantine(path, f"unreadable: {exc.strerror or exc}")
 
 
-def _analyse_file(path: Path, max_bytes: int) -> tuple[RawArticle, Article] | Quarantined:
+def _analyse_file(path: Path, max_bytes: int, stats: langid.LangidStats) -> tuple[RawArticle, Article] | Quarantined:
     raw = _read(path, max_bytes)
     if isinstance(raw, Quarantined):
         return raw
     try:
-        return RawArticle(raw.path, raw.sha256, "", raw.size), analyse_text(raw)  # text not kept twice
+        return RawArticle(raw.path, raw.sha256, "", raw.size), analyse_text(raw, stats)  # text not kept twice
     except Exception as exc:  # a bug on one odd input must not take the run down
         return _failed(raw, exc)
 
@@ -108,18 +110,24 @@ def _failed(raw: RawArticle, exc: Exception) -> Quarantined:
 def _quarantine(path: Path, reason: str) -> Quarantined:
     try:
         data = path.read_bytes() if path.stat().st_size <= DEFAULT_MAX_BYTES * 10 else b""
-        sha = sha256_hex(data) if data else _sha256_file(path)
+        sha = sha256_hex(data) if data else file_sha256(path)
+        if sha is None:
+            raise OSError(f"cannot read {path}")
         size = path.stat().st_size
     except OSError:
         sha, size = "", 0
     return Quarantined(str(path), sha, size, reason)
 
 
-def _sha256_file(path: Path) -> str:
+def file_sha256(path: str | Path) -> str | None:
+    """The file's SHA-256, read in 1 MiB pieces (any size); None if it cannot be read."""
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
     return h.hexdigest()
 
 
@@ -131,10 +139,10 @@ def process_batch(paths: list[str], translator: Translator | None = None,
     translations travel back in `result.translation.new`; the flow's process stores them).
     """
     result = BatchResult()
-    calls0, lines0 = langid.STATS.langdetect_calls, langid.STATS.lines
+    stats = langid.LangidStats()
     analysed: list[tuple[RawArticle, Article]] = []
     for p in paths:
-        out = _analyse_file(Path(p), max_bytes)
+        out = _analyse_file(Path(p), max_bytes, stats)
         if isinstance(out, Quarantined):
             result.quarantined.append(out)
         else:
@@ -147,8 +155,7 @@ def process_batch(paths: list[str], translator: Translator | None = None,
             result.articles.append(art)
         except Exception as exc:  # a bug on one odd input must not take the run down
             result.quarantined.append(_failed(raw, exc))
-    result.langdetect_calls = langid.STATS.langdetect_calls - calls0
-    result.lines = langid.STATS.lines - lines0
+    result.langdetect_calls, result.lines = stats.langdetect_calls, stats.lines
     return result
 
 

@@ -135,9 +135,10 @@ def warm_up() -> None:
     _get_factory()
 
 
-def _langdetect_probs(text: str) -> list[tuple[str, float]]:
+def _langdetect_probs(text: str, stats: LangidStats | None) -> list[tuple[str, float]]:
     """Seeded langdetect; identical results in every process and thread."""
-    STATS.langdetect_calls += 1
+    if stats is not None:
+        stats.langdetect_calls += 1
     detector = _get_factory().create()
     detector.append(text)
     try:
@@ -151,31 +152,35 @@ def _langdetect_probs(text: str) -> list[tuple[str, float]]:
     return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-class _Stats(threading.local):
-    """Per-thread counts: lines classified, and how many reached langdetect (the slow path)."""
+@dataclass(slots=True)
+class LangidStats:
+    """Counts a caller passes in and reads back: lines classified, and how many of them reached
+    langdetect (the slow path). The run's report and its runs table show them."""
 
-    lines = 0
-    langdetect_calls = 0
+    lines: int = 0
+    langdetect_calls: int = 0
+
+    def add(self, other: LangidStats) -> None:
+        self.lines += other.lines
+        self.langdetect_calls += other.langdetect_calls
 
 
-STATS = _Stats()
-
-
-def classify(text: str, context: str | None = None, scripts: dict[str, int] | None = None) -> LangGuess:
+def classify(text: str, context: str | None = None, scripts: dict[str, int] | None = None,
+             stats: LangidStats | None = None) -> LangGuess:
     """Language of one line. `context` is the article's (or neighbours') language, if known;
-    `scripts` its `script_profile`, if the caller has it already."""
+    `scripts` its `script_profile`, if the caller has it already; `stats` counts langdetect calls."""
     if scripts is None:
         scripts = script_profile(text)
     letters = sum(scripts.values())
     if letters == 0:
         return LangGuess("und", 0.0, "none")
-    guess = _classify_script(text, scripts, letters)
+    guess = _classify_script(text, scripts, letters, stats)
     if guess is not None:
         return guess
-    return _classify_latin(text, letters, context)
+    return _classify_latin(text, letters, context, stats)
 
 
-def _classify_script(text: str, scripts: dict[str, int], letters: int) -> LangGuess | None:
+def _classify_script(text: str, scripts: dict[str, int], letters: int, stats: LangidStats | None) -> LangGuess | None:
     """Scripts that name their language; None for Latin-script lines.
 
     Hangul is Korean even as a minority of the letters (`Haris Alexiou와 함께`): only a long
@@ -195,7 +200,7 @@ def _classify_script(text: str, scripts: dict[str, int], letters: int) -> LangGu
         return None
     if top_script in _SCRIPT_LANG:
         return LangGuess(_SCRIPT_LANG[top_script], 1.0, "script")
-    probs = _langdetect_probs(text)
+    probs = _langdetect_probs(text, stats)
     if probs:
         return LangGuess(probs[0][0], round(probs[0][1], 4), "langdetect")
     return LangGuess("und", 0.0, "none")
@@ -294,14 +299,14 @@ class _LatinWords:
         return cls(text, letters, words, [w.lower() for w in words])
 
 
-def _classify_latin(text: str, letters: int, context: str | None) -> LangGuess:
+def _classify_latin(text: str, letters: int, context: str | None, stats: LangidStats | None) -> LangGuess:
     line = _LatinWords.of(text, letters)
     certain = _certain_latin(line)
     if certain is not None:
         return certain
     if context == _FIRST_PASS:  # no certain evidence; decided in context later
         return LangGuess("und", 0.0, "none")
-    return _latin_in_context(line, context)
+    return _latin_in_context(line, context, stats)
 
 
 def _certain_latin(line: _LatinWords) -> LangGuess | None:
@@ -313,15 +318,15 @@ def _certain_latin(line: _LatinWords) -> LangGuess | None:
     return None
 
 
-def _latin_in_context(line: _LatinWords, context: str | None) -> LangGuess:
+def _latin_in_context(line: _LatinWords, context: str | None, stats: LangidStats | None) -> LangGuess:
     """A Latin-script line without certain evidence of its own, given its context."""
     text, letters, words, lower = line.text, line.letters, line.words, line.lower
     n = len(words)
     if letters < 3:
         return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
     if context == "en" or (n < SHORT_WORDS and context):
-        return _in_context(text, words, lower, context, short=n < SHORT_WORDS)
-    probs = _langdetect_probs(text)
+        return _in_context(text, words, lower, context, n < SHORT_WORDS, stats)
+    probs = _langdetect_probs(text, stats)
     if not probs:
         return LangGuess(context or "und", 0.5 if context else 0.0, "context" if context else "none")
     lang, prob = probs[0]
@@ -338,7 +343,8 @@ def _latin_in_context(line: _LatinWords, context: str | None) -> LangGuess:
 _DOMAIN = re.compile(r"\b(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?")
 
 
-def _in_context(text: str, words: list[str], lower: list[str], context: str, short: bool) -> LangGuess:
+def _in_context(text: str, words: list[str], lower: list[str], context: str, short: bool,
+                stats: LangidStats | None) -> LangGuess:
     """A line takes its article's language, unless inside English it shows another
     language's function words or letters and langdetect names that language (confidently,
     for a short line). So English lines without function words (headlines, lists) never
@@ -349,26 +355,28 @@ def _in_context(text: str, words: list[str], lower: list[str], context: str, sho
         lower = [w.lower() for w in words]
     no_english = not short and not any(w in ENGLISH_FUNCTION_WORDS for w in lower)
     if context == "en" and (no_english or has_foreign_evidence(words, lower)):
-        probs = _langdetect_probs(text)
+        probs = _langdetect_probs(text, stats)
         if probs and probs[0][0] not in ("en", "vi") and (not short or probs[0][1] >= SHORT_FOREIGN_PROB):
             return LangGuess(probs[0][0], round(probs[0][1], 4), "langdetect")
     return LangGuess(context, 0.5 if short else 0.75, "context")
 
 
-def detect_segments(segments: list[Segment]) -> str:
-    """Set lang/lang_prob on every segment; return the article's primary language.
+def detect_segments(segments: list[Segment], stats: LangidStats | None = None) -> str:
+    """Set lang/lang_prob on every segment; return the article's primary language. Lines
+    classified and langdetect calls are added to `stats`, when given.
 
     First pass decides lines with their own certain evidence (script, Vietnamese letters,
     English function words); the article's language is the one with most letters among
     them; the second pass decides the other lines in that context.
     """
-    STATS.lines += len(segments)
+    if stats is not None:
+        stats.lines += len(segments)
     first: list[LangGuess | None] = []
     pending: list[_LatinWords | None] = []  # an undecided Latin-script line's words, for the second pass
     weights: dict[str, int] = {}
     profiles = [script_profile(seg.text) for seg in segments]
     for seg, scripts in zip(segments, profiles, strict=True):
-        guess = _certain_only(seg.text, scripts)
+        guess = _certain_only(seg.text, scripts, stats)
         if isinstance(guess, _LatinWords):
             pending.append(guess)
             guess = None
@@ -383,7 +391,8 @@ def detect_segments(segments: list[Segment]) -> str:
         if guess is None:
             context = _neighbour_context(first, i) or (primary if primary != "und" else None)
             line = pending[i]
-            guess = _latin_in_context(line, context) if line is not None else classify(seg.text, context, profiles[i])
+            guess = (_latin_in_context(line, context, stats) if line is not None
+                     else classify(seg.text, context, profiles[i], stats))
         seg.lang, seg.lang_prob = guess.lang, guess.prob
     return primary
 
@@ -391,14 +400,14 @@ def detect_segments(segments: list[Segment]) -> str:
 _FIRST_PASS = "\0"
 
 
-def _certain_only(text: str, scripts: dict[str, int]) -> LangGuess | _LatinWords | None:
+def _certain_only(text: str, scripts: dict[str, int], stats: LangidStats | None) -> LangGuess | _LatinWords | None:
     """The first pass: evidence that needs no context (script, Vietnamese letters, English
     function words; langdetect only for scripts other than Latin). Others wait for context:
     a Latin-script line comes back as its words, which the second pass goes on from."""
     letters = sum(scripts.values())
     if letters == 0:
         return None
-    guess = _classify_script(text, scripts, letters)
+    guess = _classify_script(text, scripts, letters, stats)
     if guess is not None:
         return guess if guess.method != "none" else None
     line = _LatinWords.of(text, letters)

@@ -1,9 +1,9 @@
 """English text for every segment: original, publisher pair, UI glossary, or a translator.
 
-The translator is a seam: anything with `languages()` and `translate(texts, lang)` (and,
-optionally, `model_id(lang)` for the cache and `route(lang)` to report pivots).
-`ArgosTranslator` reads package metadata only; Argos itself (about 2.3 s to import, torch
-included) is loaded by `argos_backend` when a package is installed and a text misses the cache.
+The translator is a seam, the `Translator` protocol: the step calls every method it names
+and probes for nothing. `NoTranslator` (no package installed) is here; the Argos translator
+and package discovery are in `newsnorm.translation.argos` (metadata only until a text
+misses the cache; Argos itself, about 2.3 s to import with torch, loads on first use).
 
 `translate_articles` works on a whole batch of articles: identical texts are translated once,
 the cache is asked first, and each language goes to the translator in one call (one
@@ -13,12 +13,9 @@ CTranslate2 call per package leg). A failure isolates the failing texts: they ge
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from newsnorm.document import Article, Segment
@@ -31,110 +28,45 @@ log = logging.getLogger(__name__)
 
 
 class Translator(Protocol):
-    def languages(self) -> set[str]: ...
+    """What the translate step (and a run's report) asks of a translator."""
+
+    packages: list[str]  # installed packages, as the run's report names them
+    calls: int  # engine calls made so far (CTranslate2 translate_batch calls for Argos)
+
+    def languages(self) -> set[str]:
+        """Languages this translator can bring to English."""
+        ...
 
     def translate(self, texts: list[str], lang: str) -> list[str]: ...
 
+    def model_id(self, lang: str) -> str | None:
+        """The packages (name@version, '>'-joined along a pivot) that translate `lang`: the cache key;
+        after a `translate` call, the route that actually translated."""
+        ...
+
+    def route(self, lang: str) -> list[str]:
+        """Languages along the route to English, e.g. ['ja', 'vi', 'en'] for a pivot; [] if none."""
+        ...
+
 
 class NoTranslator:
+    """No package installed: every segment that needs a model is reported missing."""
+
+    def __init__(self) -> None:
+        self.packages: list[str] = []
+        self.calls = 0
+
     def languages(self) -> set[str]:
         return set()
 
     def translate(self, texts: list[str], lang: str) -> list[str]:
         raise LookupError(f"no translation model for {lang}")
 
-
-def argos_packages_dir() -> Path:
-    env = os.environ.get("ARGOS_PACKAGES_DIR")
-    if env:
-        return Path(env)
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "argos-translate" / "packages"
-
-
-def installed_packages(packages_dir: Path | None = None) -> list[dict]:
-    """Read installed Argos packages' metadata without importing argostranslate (and torch)."""
-    root = packages_dir or argos_packages_dir()
-    out = []
-    if not root.is_dir():
-        return out
-    for meta in sorted(root.glob("*/metadata.json")):
-        try:
-            info = json.loads(meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if info.get("type", "translate") == "translate" and info.get("from_code") and info.get("to_code"):
-            info["path"] = str(meta.parent)
-            out.append(info)
-    return out
-
-
-def package_id(pkg: dict) -> str:
-    """Package name and version, as the cache keys them (same form as ArgosEngine.model_id)."""
-    return f"{Path(pkg['path']).name}@{pkg.get('package_version', '')}"
-
-
-def plan_routes(pkgs: list[dict], to: str = "en") -> dict[str, list[dict]]:
-    """lang -> packages leading to English: a direct package, else one pivot X->Y->en.
-
-    Argos composes pivots itself at translation time; this prediction (from metadata, no
-    import) decides which languages are translatable and keys cache lookups. Argos' actual
-    route is what translates, and new cache entries are keyed by it.
-    """
-    by_from: dict[str, list[dict]] = {}
-    for p in pkgs:
-        by_from.setdefault(p["from_code"], []).append(p)
-    routes: dict[str, list[dict]] = {}
-    for src, ps in by_from.items():
-        if src == to:
-            continue
-        direct = [p for p in ps if p["to_code"] == to]
-        if direct:
-            routes[src] = direct[:1]
-            continue
-        for p in ps:
-            onward = [q for q in by_from.get(p["to_code"], []) if q["to_code"] == to]
-            if onward:
-                routes[src] = [p, onward[0]]
-                break
-    return routes
-
-
-class ArgosTranslator:
-    """Argos Translate to English, batched (see argos_backend); metadata only until it translates."""
-
-    def __init__(self, packages_dir: Path | None = None):
-        self.packages_dir = Path(packages_dir or argos_packages_dir()).absolute()
-        pkgs = installed_packages(self.packages_dir)
-        self._routes = plan_routes(pkgs)
-        self._actual: dict[str, tuple[list[str], str]] = {}
-        self.packages = [f"{p['from_code']}->{p['to_code']} {p.get('package_version', '?')}" for p in pkgs]
-        self.calls = 0  # CTranslate2 calls made through this translator
-
-    def languages(self) -> set[str]:
-        return set(self._routes)
+    def model_id(self, lang: str) -> str | None:
+        return None
 
     def route(self, lang: str) -> list[str]:
-        if lang in self._actual:
-            return self._actual[lang][0]
-        legs = self._routes.get(lang, [])
-        return [lang] + [p["to_code"] for p in legs] if legs else []
-
-    def model_id(self, lang: str) -> str | None:
-        if lang in self._actual:
-            return self._actual[lang][1]
-        legs = self._routes.get(lang)
-        return ">".join(package_id(p) for p in legs) if legs else None
-
-    def translate(self, texts: list[str], lang: str) -> list[str]:
-        from newsnorm.translation.argos_backend import engine_for
-
-        engine = engine_for(self.packages_dir)
-        before = engine.calls
-        out = engine.translate(texts, lang)
-        self.calls += engine.calls - before
-        self._actual[lang] = (engine.route(lang), engine.model_id(lang))
-        return out
+        return []
 
 
 @dataclass
@@ -202,9 +134,8 @@ def translate_articles(articles: list[Article], translator: Translator, errors: 
         for seg in _assign(art, langs):
             pending.setdefault(seg.lang, {}).setdefault(_english_of(seg), []).append((art, seg))
         report.counts["missing_model"] += sum(s.translation_status == "missing_model" for s in art.segments)
-    model_id = getattr(translator, "model_id", lambda lang: None)
     for lang, by_text in pending.items():
-        model = model_id(lang)
+        model = translator.model_id(lang)
         cached = cache.lookup(lang, model, by_text) if cache is not None and model else {}
         for text, en in cached.items():
             _fill(by_text[text], en)
@@ -212,11 +143,11 @@ def translate_articles(articles: list[Article], translator: Translator, errors: 
         todo = [t for t in by_text if t not in cached]
         if not todo:
             continue
-        calls0 = getattr(translator, "calls", 0)
+        calls0 = translator.calls
         done, failed = _translate_isolating(translator, todo, lang)
         report.texts += len(todo)
-        report.calls += getattr(translator, "calls", 0) - calls0
-        model = model_id(lang)  # the route that actually translated
+        report.calls += translator.calls - calls0
+        model = translator.model_id(lang)  # the route that actually translated
         for text, en in done.items():
             _fill(by_text[text], en)
             report.counts["argos"] += len(by_text[text])
@@ -228,16 +159,10 @@ def translate_articles(articles: list[Article], translator: Translator, errors: 
             report.counts["failed"] += len(by_text[text])
         if errors is not None:
             errors.extend(_failure_lines(lang, failed, by_text))
-        route = getattr(translator, "route", lambda lang: [])(lang)
+        route = translator.route(lang)
         if len(route) > 2:
             report.routes[lang] = "->".join(route)
     return report
-
-
-def apply_translations(article: Article, translator: Translator, errors: list[str] | None = None,
-                       cache: TranslationCache | None = None) -> TranslationReport:
-    """One article (the same rules as a batch)."""
-    return translate_articles([article], translator, errors, cache)
 
 
 def _fill(items: list[tuple[Article, Segment]], text_en: str) -> None:
@@ -279,9 +204,3 @@ def _failure_lines(lang: str, failed: dict[str, str], by_text: dict[str, list[tu
         by_error.setdefault(err, []).extend(f"{a.source_path}:{s.line_start + 1}" for a, s in by_text[text])
     return [f"{lang} translation failed for {len(where)} segment(s) ({', '.join(where[:3])}"
             f"{', ...' if len(where) > 3 else ''}): {err}" for err, where in by_error.items()]
-
-
-def make_translator(packages_dir: str | None) -> Translator:
-    """Argos over the packages installed in `packages_dir` (or Argos' own), or no translator at all."""
-    root = Path(packages_dir) if packages_dir else argos_packages_dir()
-    return ArgosTranslator(root) if installed_packages(root) else NoTranslator()

@@ -352,10 +352,6 @@ class Warehouse:
             self._index = index
         return self._index
 
-    def manifest(self) -> dict[str, tuple[str, str, list[str]]]:
-        """source_path -> (content_sha256, pipeline_version, flags) of what is stored."""
-        return {p: (s.content_sha256, s.pipeline_version, s.flags) for p, s in self.index().items()}
-
     def waiting_languages(self) -> dict[str, set[str]]:
         """article_id -> languages of its segments still waiting for a translation model."""
         parts = sorted(self.index().parts_flagged("missing_translation_model"))
