@@ -10,6 +10,7 @@ small synthetic module trees, so a broken rule is known to fail the test.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,17 +204,41 @@ def test_no_folder_too_crowded():
     assert not crowded_folders(SRC), f"folders with more than {MAX_MODULES_PER_FOLDER} modules"
 
 
-def test_flows_is_not_an_installed_package():
-    assert not (ROOT / "flows" / "__init__.py").exists()
-    find = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
-    from setuptools import find_namespace_packages  # what setuptools runs for [tool.setuptools.packages.find]
-
+def installed_packages(root: Path) -> list[str]:
+    """The packages pyproject's `[tool.setuptools.packages.find]` installs, found as setuptools'
+    namespace finder finds them (its default there): every folder under `where` whose dotted
+    name matches an `include` pattern and no `exclude` pattern (fnmatch, case-sensitive)."""
+    find = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    include, exclude = find.get("include", ["*"]), find.get("exclude", [])
     found = []
     for where in find.get("where", ["."]):
-        found += find_namespace_packages(where=str(ROOT / where), include=find.get("include", ["*"]),
-                                         exclude=find.get("exclude", []))
+        base = root / where
+        for folder in sorted(p for p in base.rglob("*") if p.is_dir()):
+            rel = folder.relative_to(base).parts
+            if any("." in part or part == "__pycache__" for part in rel):
+                continue
+            name = ".".join(rel)
+            if any(fnmatch.fnmatchcase(name, pat) for pat in include) \
+                    and not any(fnmatch.fnmatchcase(name, pat) for pat in exclude):
+                found.append(name)
+    return found
+
+
+def test_flows_is_not_an_installed_package():
+    assert not (ROOT / "flows" / "__init__.py").exists()
+    found = installed_packages(ROOT)
     assert "newsnorm" in found and "newsnorm.steps" in found
-    assert not [p for p in found if p.split(".")[0] != "newsnorm"], found
+    assert [p for p in found if p.split(".")[0] != "newsnorm"] == []
+
+
+def test_package_check_sees_flows_when_pyproject_would_install_it(tmp_path):
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "src" / "newsnorm").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text('[tool.setuptools.packages.find]\nwhere = ["src", "."]\n')
+    assert "flows" in installed_packages(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.setuptools.packages.find]\nwhere = ["src", "."]\ninclude = ["newsnorm*"]\n')
+    assert installed_packages(tmp_path) == ["newsnorm"]
 
 
 def test_flows_entrypoint_only_re_exports_the_library_flow():
