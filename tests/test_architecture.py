@@ -52,6 +52,9 @@ KNOWN_LONG: dict[str, str] = {
     "newsnorm/stories/index.py": "StoryIndex holds the matching, the grouping and the copy flags in one class; "
                                  "it is being split into groups and copies",
 }
+# Folders over MAX_MODULES_PER_FOLDER today, each with its reason (same rule: listed, and only shrinking).
+KNOWN_CROWDED: dict[str, str] = {}
+
 # Imports that break a direction today, each with its reason, as (importing module, imported
 # module). Listed, not hidden: the test fails on any other violation, and on a listed one that
 # is gone, so the list only shrinks.
@@ -204,7 +207,12 @@ def test_no_module_too_long_except_the_listed_ones():
 
 
 def test_no_folder_too_crowded():
-    assert not crowded_folders(SRC), f"folders with more than {MAX_MODULES_PER_FOLDER} modules"
+    crowded = crowded_folders(SRC)
+    unlisted = {f: n for f, n in crowded.items() if f not in KNOWN_CROWDED}
+    assert not unlisted, f"folders with more than {MAX_MODULES_PER_FOLDER} modules (group them, or list them " \
+                         f"with a reason): {unlisted}"
+    stale = [f for f in KNOWN_CROWDED if f not in crowded]
+    assert not stale, f"no longer over {MAX_MODULES_PER_FOLDER} modules: remove from KNOWN_CROWDED: {stale}"
 
 
 def installed_packages(root: Path) -> list[str]:
