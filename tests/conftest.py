@@ -82,7 +82,7 @@ def seeds_dir() -> Path:
 def seed_articles():
     """Every seed through the pipeline once (no Prefect), keyed by file name."""
     from newsnorm.runner.work import process_file
-    from newsnorm.steps.translate import NoTranslator
+    from newsnorm.translation.protocol import NoTranslator
 
     return {p.name: process_file(p, NoTranslator()) for p in sorted(SEEDS.glob("*.txt"))}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from newsnorm.stories.columns import Growing, Interned, Links, Ragged, Strings
+from newsnorm.perf.columns import Growing, Interned, Links, Ragged, Strings
 
 
 def test_growing_keeps_every_appended_value_across_reallocations():

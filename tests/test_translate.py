@@ -18,9 +18,10 @@ import pytest
 
 from newsnorm.runner.execute import RunConfig, execute
 from newsnorm.runner.work import process_batch
-from newsnorm.steps.translate import NoTranslator, translate_articles
+from newsnorm.steps.translate import translate_articles
 from newsnorm.translation.argos import ArgosTranslator
 from newsnorm.translation.cache import TranslationCache, cache_path
+from newsnorm.translation.protocol import NoTranslator
 
 ARGOS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "argos"
 STRAY = Path(__file__).resolve().parent / "data" / "stray_foreign.txt"

@@ -18,10 +18,11 @@ from newsnorm.steps.compose import compose_text_en
 from newsnorm.steps.metadata import extract_metadata
 from newsnorm.steps.roles import assign_roles
 from newsnorm.steps.segment import split_segments
-from newsnorm.steps.translate import NoTranslator, TranslationReport, Translator, translate_articles
+from newsnorm.steps.translate import TranslationReport, translate_articles
 from newsnorm.stories.features import story_features
 from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache
+from newsnorm.translation.protocol import NoTranslator, Translator
 
 
 def article_id_for(path: str) -> str:

@@ -1,8 +1,9 @@
 """English text for every segment: original, publisher pair, UI glossary, or a translator.
 
-The translator is a seam, the `Translator` protocol: the step calls every method it names
-and probes for nothing. `NoTranslator` (no package installed) is here; the Argos translator
-and package discovery are in `newsnorm.translation.argos` (metadata only until a text
+The translator is a seam, the `Translator` protocol (newsnorm.translation.protocol, with
+`NoTranslator` for no package installed): the step calls every method it names and probes
+for nothing. The Argos translator and package discovery are in
+`newsnorm.translation.argos` (metadata only until a text
 misses the cache; Argos itself, about 2.3 s to import with torch, loads on first use).
 
 `translate_articles` works on a whole batch of articles: identical texts are translated once,
@@ -16,57 +17,15 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from newsnorm.document import Article, Segment
 from newsnorm.steps.patterns import UI_GLOSSARY
 from newsnorm.steps.roles_data import CONTENT_ROLES
 from newsnorm.steps.text import strip_inline_credit
 from newsnorm.translation.cache import CacheEntry, TranslationCache, text_key
+from newsnorm.translation.protocol import Translator
 
 log = logging.getLogger(__name__)
-
-
-class Translator(Protocol):
-    """What the translate step (and a run's report) asks of a translator."""
-
-    packages: list[str]  # installed packages, as the run's report names them
-    calls: int  # engine calls made so far (CTranslate2 translate_batch calls for Argos)
-
-    def languages(self) -> set[str]:
-        """Languages this translator can bring to English."""
-        ...
-
-    def translate(self, texts: list[str], lang: str) -> list[str]: ...
-
-    def model_id(self, lang: str) -> str | None:
-        """The packages (name@version, '>'-joined along a pivot) that translate `lang`: the cache key;
-        after a `translate` call, the route that actually translated."""
-        ...
-
-    def route(self, lang: str) -> list[str]:
-        """Languages along the route to English, e.g. ['ja', 'vi', 'en'] for a pivot; [] if none."""
-        ...
-
-
-class NoTranslator:
-    """No package installed: every segment that needs a model is reported missing."""
-
-    def __init__(self) -> None:
-        self.packages: list[str] = []
-        self.calls = 0
-
-    def languages(self) -> set[str]:
-        return set()
-
-    def translate(self, texts: list[str], lang: str) -> list[str]:
-        raise LookupError(f"no translation model for {lang}")
-
-    def model_id(self, lang: str) -> str | None:
-        return None
-
-    def route(self, lang: str) -> list[str]:
-        return []
 
 
 @dataclass

@@ -28,8 +28,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from newsnorm.perf.columns import sorted_unique
 from newsnorm.perf.word_frequency import WORD_CACHE, zipf  # wordfreq's English Zipf frequency, held compactly
-from newsnorm.stories.columns import sorted_unique
 from newsnorm.stories.fingerprint_data import ENTITY_STOPWORDS, NUMBER_WORDS, SCALE_WORDS, WEIGHTS
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")

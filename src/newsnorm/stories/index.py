@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 
 from newsnorm.document import Article
-from newsnorm.stories.columns import Interned, Links, Ragged, Strings, sorted_unique
+from newsnorm.perf.columns import Interned, Links, Ragged, Strings, sorted_unique
 from newsnorm.stories.copies import Copies, order_keys
 from newsnorm.stories.fingerprint import (
     N_MINHASH,

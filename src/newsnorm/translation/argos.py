@@ -11,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from newsnorm.steps.translate import NoTranslator, Translator
+from newsnorm.translation.protocol import NoTranslator, Translator
 
 
 def argos_packages_dir() -> Path:

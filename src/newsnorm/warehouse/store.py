@@ -40,8 +40,8 @@ from filelock import FileLock, Timeout
 from newsnorm import PIPELINE_VERSION
 from newsnorm.atomic import atomic_write
 from newsnorm.document import Article, Quarantined
+from newsnorm.perf.columns import Interned, Strings
 from newsnorm.reasons import render
-from newsnorm.stories.columns import Interned, Strings
 
 SCHEMA_VERSION = "1"
 PART_CAPACITY = 2000
