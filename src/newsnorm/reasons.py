@@ -37,7 +37,7 @@ class Code(StrEnum):
     FOLLOWED_BY_CREDIT = "followed_by_credit"
     BYLINE = "byline"
     TITLE_FIRST = "title_first"
-    TITLE_LONGEST = "title_longest"
+    TITLE_EVIDENCE = "title_evidence"
     BEFORE_TEXT_BLOCK = "before_text_block"
     AFTER_TEXT_BLOCK = "after_text_block"
     DATE_OR_AUTHOR_LINE = "date_or_author_line"
@@ -69,7 +69,7 @@ SENTENCES: dict[Code, str] = {
     Code.FOLLOWED_BY_CREDIT: "followed by credit seq {seq}",
     Code.BYLINE: "author and date line before the body",
     Code.TITLE_FIRST: "first headline-like line before the body",
-    Code.TITLE_LONGEST: "longest headline-like line above the text",
+    Code.TITLE_EVIDENCE: "headline over the article's text (position, byline or date under it, repeats)",
     Code.BEFORE_TEXT_BLOCK: "before the article's text block (seq {seq})",
     Code.AFTER_TEXT_BLOCK: "after the article's text block (seq {seq})",
     Code.DATE_OR_AUTHOR_LINE: "date or author line",

@@ -14,6 +14,7 @@ from functools import lru_cache
 from newsnorm.document import Segment
 from newsnorm.perf.linematch import fold_case
 from newsnorm.reasons import LINK_LIST_CODES, Code, Reason, reason
+from newsnorm.steps.headline import Line, pick_headline
 from newsnorm.steps.patterns import AGENCY_NAMES, COMPILED, CONTRIBUTION_NEEDS, TEASER_NEEDS
 from newsnorm.steps.text import WORD, count_letters, has_inline_credit, norm_key, words
 
@@ -161,7 +162,7 @@ def assign_roles(segments: list[Segment]) -> None:
         # A clean article keeps its first long line as the start; a page with chrome, its block.
         body_start = min(body_start, block[0]) if block[0] < TITLE_WINDOW else block[0]
     _byline(segments, body_start)
-    _title(segments, body_start)
+    _title(segments, block[0] if block is not None and block[0] >= TITLE_WINDOW else body_start)
     if block is not None:
         _outside_block(segments, block)
     _date_lines(segments)
@@ -464,20 +465,49 @@ def _byline(segments: list[Segment], body_start: int) -> None:
             return
 
 
-def _title(segments: list[Segment], body_start: int) -> None:
-    """The headline: on a clean article one of the first lines; on a page with site chrome
-    above the text, the longest headline-shaped line in the few lines above it."""
-    window = [s for s in _above_text(segments, body_start) if s.role == "body"]
-    if body_start <= TITLE_WINDOW:
-        candidates, code = window[:2], Code.TITLE_FIRST
-    else:
-        candidates = sorted(window, key=lambda s: -words(s.text))
-        code = Code.TITLE_LONGEST
-    for seg in candidates:
-        n = words(seg.text)
-        if 2 <= n <= TITLE_MAX_WORDS and not seg.text.endswith((".", ",", ";", ":")) and not is_byline(seg.text):
-            _set(seg, "title", code)
-            return
+# Reasons that say a line is page furniture whatever its place: never a headline.
+_NOT_HEADLINE_CODES = frozenset({
+    Code.NO_TEXT, Code.PHOTO_CREDIT, Code.CONTRIBUTION, Code.BOILERPLATE_PHRASE, Code.CAPTION_CONTROL,
+    Code.LINK_LIST_LABEL, Code.LINK_LIST, Code.AUTHOR_BOX, Code.AUTHOR_BIO, Code.GLUED_NAVIGATION,
+    Code.REPEATS_CREDIT, Code.END_MARKER, Code.AFTER_END_MARKER, Code.INLINE_CREDIT, Code.FOLLOWED_BY_CREDIT,
+})
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?:\b|(?=[AaPp][Mm]\b))")
+_BARE_BY = frozenset({"by", "von", "por", "par", "bởi", "theo"})
+STAMP_MAX_WORDS = 25
+TIME_LINE_MAX_WORDS = 6
+
+
+def is_stamp(text: str) -> bool:
+    """A byline or a date line of this story or another (`By Jane Doe - Staff Writer
+    2019-11-19T12:48Z`, `Monday 5:30PM`, `Mon 18 Nov 2019 18.54 GMT`, a bare `By`, `Tom Davies
+    Associated Press`): what stands under a headline."""
+    n = words(text)
+    if is_byline(text) or is_date_line(text) or text.strip().lower() in _BARE_BY:
+        return True
+    if n <= STAMP_MAX_WORDS and COMPILED["byline_prefix"].match(text):
+        return True
+    if n <= TIME_LINE_MAX_WORDS and _CLOCK.search(text) or n <= STAMP_MAX_WORDS and (
+            ends_with_agency(text) or bool(COMPILED["byline_ending"].search(text))):
+        return True
+    return n <= STAMP_MAX_WORDS - 5 and bool(_DATE.search(text)) and not text.rstrip().endswith(".")
+
+
+def headline_lines(segments: list[Segment]) -> list[Line]:
+    return [Line(s.text, chrome=s.role in ("credit", "caption") or _code(s) in _NOT_HEADLINE_CODES,
+                 stamp=s.role == "byline" or is_stamp(s.text), running=running_size(s.text) > 0)
+            for s in segments]
+
+
+def _title(segments: list[Segment], start: int) -> None:
+    """The headline (steps/headline.py): the line that stands over the article's text with the
+    most evidence for it; none when nothing is credible. On a clean article whose first lines
+    are the headline that is the first of them."""
+    i = pick_headline(headline_lines(segments), start)
+    if i is None:
+        return
+    seg = segments[i]
+    code = Code.TITLE_FIRST if start <= TITLE_WINDOW and i < 2 else Code.TITLE_EVIDENCE
+    _set(seg, "title", code)
 
 
 def is_date_line(text: str) -> bool:
