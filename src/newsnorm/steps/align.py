@@ -1,8 +1,16 @@
-"""Publisher pairs: a foreign line directly followed by the site's own English version.
+"""Publisher pairs: a foreign paragraph next to the site's own English version of it.
 
-Sites that print a caption in two languages print the original first and the English
-right under it. When such a pair is found, the publisher's English is the translation
-(no machine translation, and the caption appears once in the English text).
+Bilingual sites print a caption, a quote, a statement or a headline in the original and in
+English, one right after the other (usually the original first), and some print whole
+articles paragraph by paragraph in both languages. When such a pair is found the
+publisher's English is the translation: no machine translation, and the text appears once
+in the English article.
+
+Evidence (steps/pair_evidence.py): adjacency, the length ratio for the script, shared
+numbers, Latin words and transliterated names, kept punctuation; and the pattern through
+the article: in a run of paragraphs that alternate between the two languages, every pair in
+the run's direction needs only to be plausible. A pair standing alone needs strong evidence:
+a wrong pair costs a paragraph its translation.
 """
 
 from __future__ import annotations
@@ -11,12 +19,17 @@ import re
 
 from newsnorm.document import Segment
 from newsnorm.reasons import Code, reason
+from newsnorm.steps.pair_evidence import score
+from newsnorm.steps.patterns import PAIRING
 from newsnorm.steps.roles_data import REMOVED_ROLES
 from newsnorm.steps.text import has_inline_credit, words
 
 _NUMBER = re.compile(r"\d+")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z]{2,}\b")
 _CJK = ("ko", "ja", "zh")
+# Boilerplate by position alone (outside the text block) may still be half of a pair.
+_POSITION_ONLY = frozenset({Code.BEFORE_TEXT_BLOCK, Code.AFTER_TEXT_BLOCK})
+_CONTENT = frozenset({"title", "heading", "body", "caption"})
 
 
 def _anchors(text: str) -> set[str]:
@@ -29,32 +42,119 @@ def _length_ok(foreign: Segment, english: Segment) -> bool:
     return lo <= ratio <= hi
 
 
-def is_publisher_pair(foreign: Segment, english: Segment) -> bool:
-    if english.lang != "en" or foreign.lang in ("en", "und"):
+def _foreign(seg: Segment) -> bool:
+    return seg.lang not in ("en", "und")
+
+
+def _gap_ok(first: Segment, second: Segment, strict: bool) -> bool:
+    gap = second.line_start - first.line_start
+    return gap == 1 if strict else 1 <= gap <= PAIRING["max_line_gap"]
+
+
+def is_caption_pair(foreign: Segment, english: Segment) -> bool:
+    """A caption or credit printed in both languages, the original directly over the English."""
+    if english.lang != "en" or not _foreign(foreign) or english.line_start != foreign.line_start + 1:
         return False
-    if english.line_start != foreign.line_start + 1 or not _length_ok(foreign, english):
-        return False
-    if foreign.role == "boilerplate" or english.role == "boilerplate":
+    if not _length_ok(foreign, english) or foreign.role == "boilerplate" or english.role == "boilerplate":
         return False
     if foreign.role == "credit" or english.role == "credit":
         return foreign.role == english.role
     shared = _anchors(foreign.text) & _anchors(english.text)
     both_captions = has_inline_credit(foreign.text) and has_inline_credit(english.text)
-    return bool(shared) or (both_captions and words(english.text) <= 40)
+    return both_captions and (bool(shared) or words(english.text) <= 40)
+
+
+def is_publisher_pair(foreign: Segment, english: Segment) -> bool:
+    """A foreign paragraph directly over an English one that renders it (alone, strong evidence)."""
+    if is_caption_pair(foreign, english):
+        return True
+    return _candidate(foreign, english, strict=False) and _evidence(foreign, english) >= PAIRING["alone_min_score"]
+
+
+def _candidate(foreign: Segment, english: Segment, strict: bool) -> bool:
+    if english.lang != "en" or not _foreign(foreign):
+        return False
+    if _chrome(foreign) or _chrome(english) or "credit" in (foreign.role, english.role):
+        return False
+    first, second = (foreign, english) if foreign.line_start < english.line_start else (english, foreign)
+    return _gap_ok(first, second, strict)
+
+
+def _chrome(seg: Segment) -> bool:
+    return seg.role == "boilerplate" and (seg.reason is None or seg.reason.code not in _POSITION_ONLY)
+
+
+def _evidence(foreign: Segment, english: Segment) -> float:
+    return score(foreign.text, foreign.lang, english.text)
+
+
+def _runs(segments: list[Segment]) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive segments alternating between English and another language."""
+    runs, start = [], 0
+    for i in range(1, len(segments) + 1):
+        if i < len(segments):
+            a, b = segments[i - 1], segments[i]
+            if (_foreign(a) and b.lang == "en" or a.lang == "en" and _foreign(b)) and _gap_ok(a, b, strict=False):
+                continue
+        if i - start >= 2 * PAIRING["run_min_pairs"]:
+            runs.append((start, i))
+        start = i
+    return runs
+
+
+def _mark(foreign: Segment, english: Segment) -> None:
+    # Half of a pair stands outside the text block: it is content like its other half.
+    for a, b in ((foreign, english), (english, foreign)):
+        if a.role == "boilerplate" and b.role in _CONTENT:
+            a.role, a.reason = b.role, reason(Code.PUBLISHER_PAIR, b.seq)
+    if english.role == "caption" or foreign.role == "caption":
+        foreign.role = english.role = "caption"
+        foreign.reason = english.reason = reason(Code.PUBLISHER_CAPTION_PAIR)
+    elif english.role in REMOVED_ROLES:
+        foreign.role, foreign.reason = english.role, reason(Code.PUBLISHER_PAIR, english.seq)
+    foreign.pair_seq, english.pair_seq = english.seq, foreign.seq
+    foreign.translation_source = foreign.translation_status = "publisher"
 
 
 def align_pairs(segments: list[Segment]) -> int:
     """Mark publisher pairs in place; returns how many were found."""
     found = 0
+    # Captions and credits in both languages: the original directly over the English.
     for a, b in zip(segments, segments[1:], strict=False):
-        if a.pair_seq is not None or b.pair_seq is not None or not is_publisher_pair(a, b):
+        if a.pair_seq is None and b.pair_seq is None and is_caption_pair(a, b):
+            _mark(a, b)
+            found += 1
+    # Runs that alternate: the direction with more evidence, every plausible pair in it.
+    for start, end in _runs(segments):
+        run = segments[start:end]
+        best: list[tuple[Segment, Segment]] = []
+        best_total = float("-inf")
+        for offset in (0, 1):
+            pairs = []
+            total = 0.0
+            for a, b in zip(run[offset::2], run[offset + 1 :: 2], strict=False):
+                f, e = (a, b) if _foreign(a) else (b, a)
+                if a.pair_seq is None and b.pair_seq is None and _candidate(f, e, strict=False):
+                    s = _evidence(f, e)
+                    total += s
+                    if s >= PAIRING["in_run_min_score"]:
+                        pairs.append((f, e))
+            if len(pairs) >= PAIRING["run_min_pairs"] and total > best_total:
+                best, best_total = pairs, total
+        for f, e in best:
+            _mark(f, e)
+            found += 1
+    # A pair standing alone: the foreign paragraph and the better of its English neighbours.
+    for i, seg in enumerate(segments):
+        if not _foreign(seg) or seg.pair_seq is not None:
             continue
-        if b.role == "caption" or a.role == "caption":
-            a.role = b.role = "caption"
-            a.reason = b.reason = reason(Code.PUBLISHER_CAPTION_PAIR)
-        elif b.role in REMOVED_ROLES:
-            a.role, a.reason = b.role, reason(Code.PUBLISHER_PAIR, b.seq)
-        a.pair_seq, b.pair_seq = b.seq, a.seq
-        a.translation_source = a.translation_status = "publisher"
-        found += 1
+        options = []
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(segments) and segments[j].pair_seq is None and _candidate(seg, segments[j], strict=False):
+                options.append((_evidence(seg, segments[j]), -j if j < i else j, segments[j]))
+        if options:
+            s, _, english = max(options, key=lambda o: (o[0], -abs(o[1])))
+            if s >= PAIRING["alone_min_score"]:
+                _mark(seg, english)
+                found += 1
     return found

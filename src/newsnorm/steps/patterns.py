@@ -329,7 +329,7 @@ TEASER_NEEDS = ": "  # the dateline's colon: a line without it is no teaser
 # A photo credit at the end of a caption: "(Photo: AP)", "[Image by Jane Doe]", "... Ảnh: Reuters".
 CREDIT_INLINE = (
     r"(?:\s*[(\[]\s*(?:photo|image|picture|credit)s?(?: by)?[:\s].{1,120}?[)\]]"
-    r"|\s+(?:photo|image|ảnh|nguồn|사진)s?\s*[:：]\s*[^.!?]{1,80}?)\s*$"
+    r"|\s+(?:photo|image|ảnh|nguồn|사진)s?\s*[:：=]\s*[^.!?]{1,80}?)\s*$"
 )
 # Such a line ends with a closing bracket (first form) or has a colon (second form): a line
 # with neither is not searched.
@@ -543,7 +543,14 @@ HEADLINE = {
 # English rendering are recognised without a translation model. Length: the mean and spread
 # of log(English chars / foreign chars) for a script (measured on FLORES dev pairs).
 PAIRING = {
-    "length_log_ratio": {"ko": (0.95, 0.25), "ja": (1.0, 0.3), "zh": (1.3, 0.3), "latin": (-0.1, 0.2)},
+    "length_log_ratio": {"ko": (0.69, 0.18), "ja": (1.0, 0.3), "zh": (1.3, 0.3), "latin": (-0.05, 0.15)},
+    # evidence needed for a pair standing alone, and for one inside a run of paragraphs that
+    # alternate between the two languages (the run itself is evidence)
+    "alone_min_score": 2.0,
+    "in_run_min_score": -2.5,
+    "run_min_pairs": 2,
+    # paragraphs may stand one blank line apart
+    "max_line_gap": 2,
     "weights": {
         "length": 1.0, "number_shared": 2.0, "number_missing": 1.5, "latin_shared": 1.5, "latin_missing": 0.5,
         "transliterated": 1.5, "punctuation_differs": 0.5,

@@ -68,6 +68,10 @@ TITLE_WINDOW = 6
 # At most this many links under one link-list label.
 LINK_LIST_MAX = 10
 HEADING_MAX_WORDS = 14
+# A passage in another language than the page's (kept as content wherever it stands): at
+# least this size (CJK counted twice) and this many words.
+FOREIGN_PASSAGE_MIN_SIZE = 30
+FOREIGN_PASSAGE_MIN_WORDS = 3
 DATE_LINE_MAX_WORDS = 14
 
 
@@ -311,13 +315,33 @@ def _outside_block(segments: list[Segment], block: tuple[int, int]) -> None:
     first, last = block
     lead = segments[first - 1] if first > 0 else None
     _keep_repeats_inside(segments, block)
+    page_lang = page_language(segments)
     for i, seg in enumerate(segments):
         if first <= i <= last or seg.role not in ("body", "heading") or seg is lead and _heading_shaped(seg):
             continue
+        if is_foreign_passage(seg, page_lang):
+            continue  # a passage in another language is content unless a phrase or structure says not
         if i < first:
             _set(seg, "boilerplate", Code.BEFORE_TEXT_BLOCK, segments[first].seq)
         else:
             _set(seg, "boilerplate", Code.AFTER_TEXT_BLOCK, segments[last].seq)
+
+
+def page_language(segments: list[Segment]) -> str:
+    """The language most of the page's running text is in ("und" when it has none)."""
+    size: dict[str, int] = {}
+    for seg in segments:
+        if seg.lang != "und" and seg.role == "body":
+            size[seg.lang] = size.get(seg.lang, 0) + running_size(seg.text)
+    return max(sorted(size), key=lambda lang: size[lang]) if size and max(size.values()) else "und"
+
+
+def is_foreign_passage(seg: Segment, page_lang: str) -> bool:
+    """A paragraph, quote or headline in another language than the page's: on an English news
+    page that is content (a quote, a statement, its original headline), not chrome by
+    position. A one- or two-word label (a language switcher's `한국어`) is not a passage."""
+    return (seg.lang not in ("und", page_lang) and page_lang != "und"
+            and text_size(seg.text) >= FOREIGN_PASSAGE_MIN_SIZE and words(seg.text) >= FOREIGN_PASSAGE_MIN_WORDS)
 
 
 def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> None:
