@@ -45,3 +45,64 @@ def test_pair_needs_adjacent_lines():
     detect_segments(segs)
     assign_roles(segs)
     assert align_pairs(segs) == 0
+
+
+# Sentences written for these tests in the style of bilingual news pages.
+KO_QUOTE = ("미국 국립보건원의 연구원들은 이 발견이 2019년까지 약 1,500명의 환자를 대상으로 한 실험에서 "
+            "나왔다고 말했습니다.")
+EN_QUOTE = ("Researchers at the US National Institutes of Health said the finding came from a trial of about "
+            "1,500 patients through 2019.")
+VI_QUOTE = "Ông Warren cho biết chiến dịch sẽ bắt đầu vào ngày 12 tháng 3 tại Boston với khoảng 2.000 người ủng hộ."
+EN_VI_QUOTE = "Warren said the campaign would start on March 12 in Boston with about 2,000 supporters."
+
+
+def test_a_quote_followed_by_the_publishers_english_is_a_pair():
+    segs = _segments([ENGLISH_BODY, VI_QUOTE, EN_VI_QUOTE, ENGLISH_BODY.replace("Tuesday", "Friday")])
+    assert (segs[1].pair_seq, segs[2].pair_seq) == (2, 1)
+    assert segs[1].translation_source == "publisher"
+    assert segs[1].role == segs[2].role == "body"
+
+
+def test_the_english_may_come_first():
+    segs = _segments([ENGLISH_BODY, EN_QUOTE, KO_QUOTE, ENGLISH_BODY.replace("Tuesday", "Friday")])
+    assert (segs[2].pair_seq, segs[1].pair_seq) == (1, 2)
+
+
+def test_a_pair_may_stand_one_blank_line_apart():
+    segs = [Segment(0, 0, ENGLISH_BODY), Segment(1, 2, VI_QUOTE), Segment(2, 4, EN_VI_QUOTE)]
+    detect_segments(segs)
+    assign_roles(segs)
+    align_pairs(segs)
+    assert segs[1].pair_seq == 2
+
+
+def test_numbers_that_disagree_veto_a_pair():
+    other = "Warren said the campaign would start on June 30 in Boston with about 7,500 supporters."
+    segs = _segments([ENGLISH_BODY, VI_QUOTE, other])
+    assert segs[1].pair_seq is None
+
+
+def test_an_alternating_article_is_paired_in_its_direction():
+    # Paragraphs with no shared number or name: the alternation itself is the evidence.
+    ko = ["화산이 도시에 재를 내뿜었다", "주민들은 집 안에 머물라는 권고를 받았다.",
+          "당국은 학교들이 내일 문을 닫을 것이라고 밝혔다.", "공항은 오후까지 운영을 중단했다."]
+    en = ["Volcano spews ash on the city", "Residents were told to stay indoors.",
+          "Officials said schools would be closed tomorrow.", "The airport halted operations until the afternoon."]
+    lines = [x for pair in zip(ko, en, strict=True) for x in pair]
+    segs = _segments(lines)
+    assert [s.pair_seq for s in segs] == [1, 0, 3, 2, 5, 4, 7, 6]
+    assert all(s.translation_source == "publisher" for s in segs[::2])
+
+
+def test_korean_number_units_match_plain_numbers():
+    from newsnorm.steps.pair_evidence import numbers
+
+    assert "820000" in numbers("82만 명 이상의 사람들이") and "1500" in numbers("about 1,500 patients")
+
+
+def test_hangul_names_match_english_spelling():
+    from newsnorm.steps.pair_evidence import english_skeleton, hangul_skeleton
+
+    for ko, en in (("워렌", "Warren"), ("멕시코", "Mexico"), ("데일리", "Daley"), ("루이스", "Louis")):
+        assert hangul_skeleton(ko) == english_skeleton(en), (ko, en)
+    assert hangul_skeleton("서울") != english_skeleton("Warren")

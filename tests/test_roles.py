@@ -401,3 +401,52 @@ def test_norm_key_equals_the_words_of_the_lower_cased_line(text):
 def test_running_size_is_the_size_of_paragraph_like_lines(seeds_dir):
     for t in _tricky_lines(seeds_dir):
         assert running_size(t) == (text_size(t) if is_paragraph_like(t) else 0)
+
+
+_ARTICLE = [
+    "The city council voted on Tuesday to close the old harbour bridge to cars from next spring, after engineers "
+    "found that the steel under its deck had rusted far faster than expected.",
+    "Residents who cross the bridge every day said they feared longer trips to work, while shop owners on the "
+    "harbour front welcomed the plan and asked for more space for walking and cycling.",
+    "The council said buses and bicycles would still be allowed for at least two more years while a new crossing "
+    "is designed, and that the repairs would be paid for from the regional transport budget.",
+]
+def _detected_page(lines: list[str]) -> list[Segment]:
+    from newsnorm.steps.langid import detect_segments
+
+    segs = [Segment(seq=i, line_start=i, text=t) for i, t in enumerate(lines)]
+    detect_segments(segs)
+    assign_roles(segs)
+    return segs
+
+
+_KO_PASSAGE = "시의회는 화요일 낡은 항구 다리를 내년 봄부터 차량 통행을 금지하기로 결정했다."
+_VI_PASSAGE = "Hội đồng thành phố quyết định cấm ô tô đi qua cây cầu cũ từ mùa xuân năm sau."
+
+
+@pytest.mark.parametrize("passage", [_KO_PASSAGE, _VI_PASSAGE])
+def test_a_foreign_passage_is_content_before_and_after_the_text_block(passage):
+    menu = ["Home", "World", "Business", "Sport", "Culture", "Travel"]
+    footer = ["Contact us", "Privacy policy", "Terms of use", "Careers"]
+    for lines in ([*menu, passage, *menu, *_ARTICLE, *footer], [*menu, *_ARTICLE, *footer, passage, *footer]):
+        segs = _detected_page(lines)
+        seg = next(s for s in segs if s.text == passage)
+        assert seg.role in ("body", "heading", "title"), (seg.role, seg.reason)
+
+
+def test_foreign_ui_strings_and_credits_are_still_removed():
+    ui_lines = ["관련 기사", "Tin liên quan", "사진=연합뉴스", "Ảnh: Reuters"]
+    lines = ["Home", "World", *_ARTICLE, *ui_lines, "Privacy policy"]
+    roles = {s.text: s.role for s in _detected_page(lines)}
+    for ui in ("관련 기사", "Tin liên quan", "사진=연합뉴스", "Ảnh: Reuters"):
+        assert roles[ui] in ("boilerplate", "credit"), ui
+
+
+def test_on_a_korean_page_korean_chrome_stays_chrome_by_position():
+    ko_text = ["서울시는 화요일 내년 봄부터 낡은 다리의 차량 통행을 금지한다고 발표했다. "
+               "기술자들은 다리 아래 철골이 예상보다 훨씬 빨리 녹슬었다고 밝혔다.",
+               "주민들은 출근길이 길어질 것을 걱정했고, 상인들은 보행자와 자전거를 위한 공간을 더 요구했다. "
+               "시는 새 다리를 설계하는 동안 버스와 자전거는 계속 다닐 수 있다고 말했다."]
+    teaser = "다른 기사: 서울 지하철 요금 내년 인상 예정"
+    segs = _detected_page(["홈", "뉴스", *ko_text, teaser, "개인정보처리방침"])
+    assert next(s for s in segs if s.text == teaser).role == "boilerplate"

@@ -70,8 +70,17 @@ def english_skeleton(word: str) -> str:
     return _collapse(out)
 
 
+_KO_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s?(만|억|천)")
+_KO_UNITS = {"천": 1_000, "만": 10_000, "억": 100_000_000}
+
+
 def numbers(text: str) -> set[str]:
-    return {re.sub(r"[.,]", "", n).lstrip("0") or "0" for n in _NUMBER.findall(text)}
+    """The numbers a text states, written the plain way (`1,000` -> `1000`; `82만` -> `820000`)."""
+    out = {re.sub(r"[.,]", "", n).lstrip("0") or "0" for n in _NUMBER.findall(text)}
+    for m in _KO_UNIT.finditer(text):
+        value = float(m.group(1)) * _KO_UNITS[m.group(2)]
+        out.add(str(int(value)) if value == int(value) else str(value))
+    return out
 
 
 def _strip_marks(text: str) -> str:

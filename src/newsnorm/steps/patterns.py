@@ -334,7 +334,7 @@ CREDIT_INLINE = (
 # Such a line ends with a closing bracket (first form) or has a colon (second form): a line
 # with neither is not searched.
 CREDIT_INLINE_ENDS = (")", "]")
-CREDIT_INLINE_COLONS = (":", "：")
+CREDIT_INLINE_COLONS = (":", "：", "=")
 
 # Corrupted placeholders left by broken templates in place of dates and numbers.
 CORRUPTED_TOKEN = r"\b[A-Z]{2,8}_[A-Z0-9]{6,}\b"
@@ -546,7 +546,7 @@ PAIRING = {
     "length_log_ratio": {"ko": (0.69, 0.18), "ja": (1.0, 0.3), "zh": (1.3, 0.3), "latin": (-0.05, 0.15)},
     # evidence needed for a pair standing alone, and for one inside a run of paragraphs that
     # alternate between the two languages (the run itself is evidence)
-    "alone_min_score": 2.0,
+    "alone_min_score": 1.0,
     "in_run_min_score": -2.5,
     "run_min_pairs": 2,
     # paragraphs may stand one blank line apart
