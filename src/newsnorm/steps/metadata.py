@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from newsnorm.document import Article, Segment
 from newsnorm.reasons import REPEAT_CODES
-from newsnorm.steps.patterns import COMPILED, SITE_FROM_LINE_NEEDLES
+from newsnorm.steps.dates import MONTHS, find_dates
+from newsnorm.steps.patterns import (
+    AUTHOR_STOP_WORDS,
+    COMPILED,
+    HEADER_ABOVE,
+    HEADER_BELOW,
+    HEADER_MAX_WORDS,
+    SITE_FROM_LINE_NEEDLES,
+)
 from newsnorm.steps.text import words
 
-_NAME_WORD = re.compile(r"^[A-Z][\w'’.\-]*$")
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d", "%d/%m/%Y")
-_DATE_TEXT = re.compile(
-    r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})\b"
-)
+# A byline holds at most this many names of this many words each.
+NAME_MAX_WORDS = 4
+# The text's first paragraph has at least this many words.
+BODY_WORDS = 20
+_SENTENCE_END = (".", "!", "?", "。")
 
 
 def find_title(segments: list[Segment]) -> str | None:
@@ -38,25 +46,68 @@ def find_site_name(segments: list[Segment]) -> str | None:
     return None
 
 
-def find_author(segments: list[Segment]) -> str | None:
-    """The name in the byline, without 'By', dates, times or corrupted placeholders."""
-    for seg in segments:
-        if seg.role != "byline":
+def header(segments: list[Segment]) -> list[Segment]:
+    """The lines where a story's byline and date stand: under its headline (then the few
+    over it), or without a headline the lines right above its text. Captions, credits and
+    sentences of the text are left out (a photo's date is not the story's)."""
+    t = next((i for i, s in enumerate(segments) if s.role == "title"), None)
+    if t is not None:
+        zone = segments[t + 1 : t + 1 + HEADER_BELOW] + segments[max(0, t - HEADER_ABOVE) : t]
+    else:
+        first = next((i for i, s in enumerate(segments) if s.role == "body" and words(s.text) >= BODY_WORDS), 0)
+        zone = segments[max(0, first - HEADER_BELOW) : first]
+    return [s for s in zone if s.role not in ("caption", "credit") and words(s.text) <= HEADER_MAX_WORDS
+            and not (s.role == "body" and s.text.rstrip().endswith(_SENTENCE_END) and words(s.text) > 8)]
+
+
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CUT = re.compile(r"@|\s[-–—|/·•]\s|[|·•／]|\s[-–—]|\d")
+_NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
+
+
+def author_from_line(text: str, stamped: bool = False) -> str | None:
+    """`By TOM KRISHER, AP Auto Writer` -> `Tom Krisher`; `By Meg JamesStaff Writer` -> `Meg
+    James`; `Posted by Jane Doe on November 19, 2019` -> `Jane Doe`. None unless the line
+    starts like a byline, or is `stamped` (a byline with a date or time: `Lam Vy 09:41`) and
+    starts with a name of two words or more."""
+    m = COMPILED["author_prefix"].match(text)
+    if not m and not stamped:
+        return None
+    rest = COMPILED["corrupted_token"].sub(" ", text[m.end() :] if m else text)
+    dates = find_dates(rest)
+    if dates:
+        rest = rest[: dates[0][0]]
+    cut = _CUT.search(rest)
+    rest = _GLUED.sub(" ", rest[: cut.start()] if cut else rest)
+    names: list[str] = []
+    for token in rest.replace(",", " , ").split():
+        low = token.lower()
+        if low in ("and", "&") and names and names[-1] not in ("and", "&"):
+            names.append("and")
             continue
-        text = COMPILED["byline_prefix"].sub("", seg.text)
-        text = COMPILED["corrupted_token"].sub(" ", text)
-        text = _DATE_TEXT.sub(" ", text)
-        names = []
-        for token in re.split(r"\s+", text.replace("|", " ").replace("·", " ")):
-            token = token.strip(",;")
-            if _NAME_WORD.match(token) or token.lower() in ("and", "&") and names:
-                names.append(token)
-            elif names:
-                break
-        name = " ".join(names).strip(" &")
-        if name.lower().endswith(" and"):
-            name = name[:-4]
-        return name or None
+        if token == "," or low in AUTHOR_STOP_WORDS or low.rstrip(".") in MONTHS or not _NAME_TOKEN.match(token) \
+                or token[0].islower():
+            break
+        if len(names) >= 2 * NAME_MAX_WORDS:
+            break
+        names.append(token.title() if token.isupper() and len(token) > 2 else token)
+    while names and names[-1] == "and":
+        names.pop()
+    half = len(names) // 2
+    if half and names[:half] == names[half:]:  # `By Sean Martin Sean Martin`
+        names = names[:half]
+    if not m and not 2 <= len(names) <= NAME_MAX_WORDS:
+        return None
+    return " ".join(names) or None
+
+
+def find_author(segments: list[Segment]) -> str | None:
+    """The first byline's name(s) in the header (a commenter or a related story's author
+    stands elsewhere)."""
+    for seg in header(segments):
+        name = author_from_line(seg.text, stamped=seg.role == "byline")
+        if name:
+            return name
     return None
 
 
@@ -71,26 +122,37 @@ def find_dateline(segments: list[Segment]) -> str | None:
 
 
 def parse_date(text: str) -> date | None:
-    for m in _DATE_TEXT.finditer(text):
-        raw = m.group(1)
-        for fmt in _DATE_FORMATS:
-            try:
-                return datetime.strptime(raw, fmt).date()
-            except ValueError:
-                continue
-    return None
+    """The first date in the line (steps/dates.py)."""
+    found = find_dates(text)
+    return found[0][1] if found else None
+
+
+def date_from_line(text: str) -> date | None:
+    """The publication date a header line states: the one after `Published`/`Posted` when the
+    line also has an `Updated` one, else the first."""
+    found = find_dates(text)
+    if not found:
+        return None
+    label = COMPILED["published_label"].search(text)
+    if label:
+        after = [d for pos, d in found if pos >= label.end()]
+        if after:
+            return after[0]
+    return found[0][1]
 
 
 def find_published(segments: list[Segment]) -> tuple[date | None, bool]:
-    """Publication date from the byline only (captions carry dates of photos, not articles).
+    """Publication date from the header's byline and date lines (captions carry dates of
+    photos, not articles; the text's sentences dates of events).
 
-    Returns (date, corrupted): corrupted when the date slot holds a placeholder token.
+    Returns (date, corrupted): corrupted when the byline's date slot holds a placeholder token.
     """
-    for seg in segments:
-        if seg.role == "byline":
-            corrupted = bool(COMPILED["corrupted_token"].search(seg.text))
-            return parse_date(seg.text), corrupted
-    return None, False
+    corrupted = any(s.role == "byline" and COMPILED["corrupted_token"].search(s.text) for s in segments)
+    for seg in header(segments):
+        d = date_from_line(seg.text)
+        if d is not None:
+            return d, corrupted
+    return None, corrupted
 
 
 def extract_metadata(article: Article) -> None:

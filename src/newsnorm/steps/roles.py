@@ -72,6 +72,7 @@ HEADING_MAX_WORDS = 14
 # least this size (CJK counted twice) and this many words.
 FOREIGN_PASSAGE_MIN_SIZE = 30
 FOREIGN_PASSAGE_MIN_WORDS = 3
+FOREIGN_PASSAGE_MIN_PROB = 0.9
 DATE_LINE_MAX_WORDS = 14
 
 
@@ -337,11 +338,14 @@ def page_language(segments: list[Segment]) -> str:
 
 
 def is_foreign_passage(seg: Segment, page_lang: str) -> bool:
-    """A paragraph, quote or headline in another language than the page's: on an English news
-    page that is content (a quote, a statement, its original headline), not chrome by
-    position. A one- or two-word label (a language switcher's `한국어`) is not a passage."""
-    return (seg.lang not in ("und", page_lang) and page_lang != "und"
-            and text_size(seg.text) >= FOREIGN_PASSAGE_MIN_SIZE and words(seg.text) >= FOREIGN_PASSAGE_MIN_WORDS)
+    """A paragraph, quote or headline in another language on an English news page: content
+    (a quote, a statement, its original headline), not chrome by position. A label of a word
+    or two (a language switcher's `한국어`) is not a passage, nor a short line whose language
+    was guessed with little confidence (langdetect calls `Photo: Reuters` German), nor a
+    social feed's item (`RT @party: ...`, a line with handles, tags or links)."""
+    return (page_lang == "en" and seg.lang not in ("und", "en") and seg.lang_prob >= FOREIGN_PASSAGE_MIN_PROB
+            and text_size(seg.text) >= FOREIGN_PASSAGE_MIN_SIZE and words(seg.text) >= FOREIGN_PASSAGE_MIN_WORDS
+            and not COMPILED["social_item"].search(seg.text))
 
 
 def _keep_repeats_inside(segments: list[Segment], block: tuple[int, int]) -> None:
