@@ -20,8 +20,9 @@ from newsnorm.steps.text import words
 
 # A byline holds at most this many names of this many words each.
 NAME_MAX_WORDS = 4
-# The text's first paragraph has at least this many words.
+# The text's first paragraph has at least this many words; the header ends at the second.
 BODY_WORDS = 20
+HEADER_PARAGRAPHS = 2
 _SENTENCE_END = (".", "!", "?", "。")
 
 
@@ -52,7 +53,12 @@ def header(segments: list[Segment]) -> list[Segment]:
     sentences of the text are left out (a photo's date is not the story's)."""
     t = next((i for i, s in enumerate(segments) if s.role == "title"), None)
     if t is not None:
-        zone = segments[t + 1 : t + 1 + HEADER_BELOW] + segments[max(0, t - HEADER_ABOVE) : t]
+        below = segments[t + 1 : t + 1 + HEADER_BELOW]
+        # The header ends where the text is under way (a standfirst or a caption may come first).
+        paragraphs = [i for i, s in enumerate(below) if s.role == "body" and words(s.text) >= BODY_WORDS]
+        if len(paragraphs) >= HEADER_PARAGRAPHS:
+            below = below[: paragraphs[HEADER_PARAGRAPHS - 1]]
+        zone = below + segments[max(0, t - HEADER_ABOVE) : t]
     else:
         first = next((i for i, s in enumerate(segments) if s.role == "body" and words(s.text) >= BODY_WORDS), 0)
         zone = segments[max(0, first - HEADER_BELOW) : first]

@@ -1,0 +1,73 @@
+"""Title, date and author read off the segments after the roles (steps/metadata.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from newsnorm.document import Article, Segment
+from newsnorm.steps.langid import detect_segments
+from newsnorm.steps.metadata import author_from_line, date_from_line, extract_metadata
+from newsnorm.steps.roles import assign_roles
+
+PARAS = [
+    "The city council voted on Tuesday to close the old harbour bridge to cars from next spring, after engineers "
+    "found that the steel under its deck had rusted far faster than expected on 3 March 2017.",
+    "Residents who cross the bridge every day said they feared longer trips to work, while shop owners on the "
+    "harbour front welcomed the plan and asked for more space for walking and cycling.",
+    "The council said buses and bicycles would still be allowed for at least two more years while a new crossing "
+    "is designed, and that the repairs would be paid for from the regional transport budget.",
+]
+HEAD = "Council votes to close harbour bridge to cars next spring"
+
+
+def _article(lines: list[str]) -> Article:
+    segs = [Segment(i, i, t) for i, t in enumerate(lines)]
+    detect_segments(segs)
+    assign_roles(segs)
+    article = Article("a", "a.txt", "0", segs)
+    extract_metadata(article)
+    return article
+
+
+def test_the_header_gives_title_date_and_author():
+    a = _article(["Home", "News", "Print Version", HEAD, "By JANE MILLER, Staff Writer",
+                  "Updated Nov. 20, 2019 1:35 a.m. | Published Nov. 19, 2019", *PARAS])
+    assert (a.title, a.author, a.published) == (HEAD, "Jane Miller", date(2019, 11, 19))
+
+
+def test_a_date_in_the_text_or_a_comment_is_not_the_publication_date():
+    comments = ["Comments", "Bob Smith says:", "November 21, 2019 at 8:00 am", "Great article, thanks.", "Reply"]
+    a = _article(["Home", HEAD, *PARAS, *comments])
+    assert a.published is None  # the text's 3 March 2017 is an event, the comment's date a comment's
+
+
+def test_a_commenters_name_is_not_the_author():
+    a = _article(["Home", HEAD, *PARAS, "Comments", "By Bob Smith on November 21, 2019", "Great article."])
+    assert a.author is None
+
+
+@pytest.mark.parametrize("text, want", [
+    ("By TOM KRISHER, AP Auto Writer", "Tom Krisher"),
+    ("By Meg JamesStaff Writer", "Meg James"),
+    ("Posted by Michael David Smith on November 19, 2019, 6:21 AM EST", "Michael David Smith"),
+    ("By Chris Pokorny@DawgsByNature Nov 18, 2019, 11:47am EST", "Chris Pokorny"),
+    ("By Sean Martin Sean Martin", "Sean Martin"),
+    ("By Lia Eustachewich and Yaron Steinbuch", "Lia Eustachewich and Yaron Steinbuch"),
+    ("Von Moritz Bachmann publiziert am 25. September 2018", "Moritz Bachmann"),
+    ("By The Numbers", None),
+    ("Nov 18, 2019 at 9:24 pm ET", None),
+])
+def test_author_from_a_byline(text, want):
+    assert author_from_line(text) == want
+
+
+def test_a_stamped_byline_without_by():
+    assert author_from_line("Lam Vy 09:41", stamped=True) == "Lam Vy"
+    assert author_from_line("Nov 18, 2019 at 9:24 pm ET", stamped=True) is None
+
+
+def test_posted_wins_over_updated_on_one_line():
+    assert date_from_line("Updated Nov 20, 2019 9:41 AM; Posted Nov 18, 2019 8:19 PM") == date(2019, 11, 18)
+    assert date_from_line("Updated 1:39 am EST, Wednesday, November 20, 2019") == date(2019, 11, 20)
