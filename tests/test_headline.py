@@ -40,7 +40,8 @@ def test_headline_over_the_byline_not_the_chrome_above_it():
 def test_menu_labels_and_toolbars_are_never_a_headline():
     for text in ("Print Version", "Printer friendly page", "Hot tags: sport, australia, cricket",
                  "Sports Section Sponsors", "Filed to: innovation", "You are signed in as",
-                 "Submit to Stumbleupon (Opens in new window)", "BLOG > Nutrition > Meal Plans"):
+                 "Submit to Stumbleupon (Opens in new window)", "BLOG > Nutrition > Meal Plans",
+                 "The house where he was born in Braunau am Inn, Austria.Leonhard Foeger / Reuters"):
         assert not headline_shaped(text), text
 
 

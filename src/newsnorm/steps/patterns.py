@@ -506,6 +506,9 @@ BYLINE_ENDINGS = (
 )
 COMPILED["byline_ending"] = re.compile(r"\b" + BYLINE_ENDINGS, re.IGNORECASE)
 
+# A caption glued to its credit (`... in Braunau am Inn, Austria.Leonhard Foeger / Reuters`).
+NOT_HEADLINE_LINES["credit"] = [r".{10,}\S\s?/\s?(?:" + AGENCIES + r")\W*$"]
+
 HEADLINE = {
     "min_words": 2,
     "max_words": 30,
