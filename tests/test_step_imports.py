@@ -1,5 +1,6 @@
 """Steps are independent: a step module imports the shared modules (text, roles_data,
-patterns), plain data and perf, never another step."""
+patterns), plain data and perf, and its own parts, never another step. A part belongs to one
+step: it imports only the shared modules and only its step imports it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import newsnorm.steps
 STEPS = Path(newsnorm.steps.__file__).parent
 SHARED = {"newsnorm.steps.text", "newsnorm.steps.roles_data", "newsnorm.steps.patterns"}
 STEP_MODULES = {"segment", "langid", "roles", "align", "translate", "metadata", "compose"}
+# A step's own parts, each with the one step that uses it.
+PARTS = {"newsnorm.steps.headline": "roles", "newsnorm.steps.pair_evidence": "align",
+         "newsnorm.steps.dates": "metadata"}
 
 
 def _imported(path: Path) -> set[str]:
@@ -32,7 +36,8 @@ def test_every_step_is_there():
 def test_no_step_imports_another_step():
     wrong = {}
     for path in sorted(STEPS.glob("*.py")):
-        steps = {n for n in _imported(path) if n.startswith("newsnorm.steps.")} - SHARED
+        own = {part for part, step in PARTS.items() if step == path.stem}
+        steps = {n for n in _imported(path) if n.startswith("newsnorm.steps.")} - SHARED - own
         if steps:
             wrong[path.name] = sorted(steps)
     assert wrong == {}
@@ -42,3 +47,12 @@ def test_the_shared_modules_import_no_step():
     for name in SHARED:
         path = STEPS / f"{name.rsplit('.', 1)[1]}.py"
         assert {n for n in _imported(path) if n.startswith("newsnorm.steps.")} <= {"newsnorm.steps.patterns"}, name
+
+
+def test_a_part_belongs_to_its_step():
+    for part, step in PARTS.items():
+        assert step in STEP_MODULES
+        path = STEPS / f"{part.rsplit('.', 1)[1]}.py"
+        assert {n for n in _imported(path) if n.startswith("newsnorm.steps.")} <= SHARED, part
+        users = {p.stem for p in STEPS.glob("*.py") if part in _imported(p)}
+        assert users <= {step}, (part, users)
