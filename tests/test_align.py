@@ -106,3 +106,16 @@ def test_hangul_names_match_english_spelling():
     for ko, en in (("워렌", "Warren"), ("멕시코", "Mexico"), ("데일리", "Daley"), ("루이스", "Louis")):
         assert hangul_skeleton(ko) == english_skeleton(en), (ko, en)
     assert hangul_skeleton("서울") != english_skeleton("Warren")
+
+
+def test_an_english_first_pair_takes_the_publishers_english_not_a_translation():
+    from newsnorm.document import Article
+    from newsnorm.steps.compose import compose_text_en
+    from newsnorm.steps.translate import _assign
+
+    segs = _segments([ENGLISH_BODY, EN_QUOTE, KO_QUOTE, ENGLISH_BODY.replace("Tuesday", "Friday")])
+    article = Article("a", "a.txt", "0", segs)
+    pending = _assign(article, {"ko"})
+    assert segs[2] not in pending
+    assert (segs[2].text_en, segs[2].translation_source) == (EN_QUOTE, "publisher")
+    assert compose_text_en(article).count(EN_QUOTE) == 1

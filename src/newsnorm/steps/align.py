@@ -89,16 +89,23 @@ def _evidence(foreign: Segment, english: Segment) -> float:
 
 
 def _runs(segments: list[Segment]) -> list[tuple[int, int]]:
-    """Maximal runs of consecutive segments alternating between English and another language."""
-    runs, start = [], 0
+    """Maximal runs of consecutive segments alternating between English and one other language
+    (an article printed in two languages; stray paragraphs in two others make no run)."""
+    runs, start, other = [], 0, None
     for i in range(1, len(segments) + 1):
         if i < len(segments):
             a, b = segments[i - 1], segments[i]
-            if (_foreign(a) and b.lang == "en" or a.lang == "en" and _foreign(b)) and _gap_ok(a, b, strict=False):
+            foreign = a if _foreign(a) else b
+            alternates = (_foreign(a) and b.lang == "en" or a.lang == "en" and _foreign(b)) and _gap_ok(a, b, False)
+            if alternates and other in (None, foreign.lang):
+                other = foreign.lang
                 continue
         if i - start >= 2 * PAIRING["run_min_pairs"]:
             runs.append((start, i))
-        start = i
+        start, other = i, None
+        if i < len(segments) and (_foreign(segments[i - 1]) and segments[i].lang == "en"
+                                  or segments[i - 1].lang == "en" and _foreign(segments[i])):
+            start, other = i - 1, (segments[i - 1] if _foreign(segments[i - 1]) else segments[i]).lang
     return runs
 
 
@@ -139,7 +146,8 @@ def align_pairs(segments: list[Segment]) -> int:
                     total += s
                     if s >= PAIRING["in_run_min_score"]:
                         pairs.append((f, e))
-            if len(pairs) >= PAIRING["run_min_pairs"] and total > best_total:
+            if len(pairs) >= PAIRING["run_min_pairs"] and total > best_total \
+                    and total >= PAIRING["run_min_mean"] * len(pairs):
                 best, best_total = pairs, total
         for f, e in best:
             _mark(f, e)

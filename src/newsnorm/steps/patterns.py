@@ -552,6 +552,8 @@ PAIRING = {
     "alone_min_score": 1.0,
     "in_run_min_score": -2.5,
     "run_min_pairs": 2,
+    # the run's pairs in its direction must look like translations on average
+    "run_min_mean": 0.0,
     # paragraphs may stand one blank line apart
     "max_line_gap": 2,
     "weights": {

@@ -66,7 +66,7 @@ def _assign(article: Article, langs: set[str]) -> list[Segment]:
         if seg.lang in ("en", "und"):
             seg.text_en, seg.translation_source = _english_of(seg), "original"
             continue
-        if seg.pair_seq is not None and seg.seq < seg.pair_seq:
+        if seg.pair_seq is not None and by_seq[seg.pair_seq].lang == "en":  # its English, before or after it
             seg.text_en = _english_of(by_seq[seg.pair_seq])
             seg.translation_source = seg.translation_status = "publisher"
             continue
