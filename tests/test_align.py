@@ -4,6 +4,7 @@ from newsnorm.document import Segment
 from newsnorm.steps.align import align_pairs
 from newsnorm.steps.langid import detect_segments
 from newsnorm.steps.roles import assign_roles
+from newsnorm.steps.text import has_inline_credit
 
 
 def _segments(lines: list[str]) -> list[Segment]:
@@ -119,3 +120,16 @@ def test_an_english_first_pair_takes_the_publishers_english_not_a_translation():
     assert segs[2] not in pending
     assert (segs[2].text_en, segs[2].translation_source) == (EN_QUOTE, "publisher")
     assert compose_text_en(article).count(EN_QUOTE) == 1
+
+
+def test_a_korean_caption_with_an_equals_credit_pairs_with_the_english_caption():
+    segs = _segments([
+        ENGLISH_BODY,
+        "윤석열 대통령이 5일 서울에서 연설하고 있다. 사진=로이터",
+        "President Yoon Suk Yeol speaks in Seoul on the 5th. Photo: Reuters",
+        ENGLISH_BODY.replace("Tuesday", "Wednesday"),
+    ])
+    assert (segs[1].pair_seq, segs[2].pair_seq) == (2, 1)
+    assert segs[1].role == segs[2].role == "caption"
+    assert segs[1].reason is not None and segs[1].reason.code == "publisher_caption_pair"
+    assert has_inline_credit(segs[1].text)

@@ -450,3 +450,11 @@ def test_on_a_korean_page_korean_chrome_stays_chrome_by_position():
     teaser = "다른 기사: 서울 지하철 요금 내년 인상 예정"
     segs = _detected_page(["홈", "뉴스", *ko_text, teaser, "개인정보처리방침"])
     assert next(s for s in segs if s.text == teaser).role == "boilerplate"
+
+
+def test_a_social_feed_item_in_another_language_is_not_a_passage():
+    menu = ["Home", "World", "Business", "Sport", "Culture", "Travel"]
+    footer = ["Contact us", "Privacy policy", "Terms of use", "Careers"]
+    tweet = "RT @AamAadmiParty: पानी नहीं @BJP4Delhi की राजनीति गन्दी है, दिल्ली की जनता सब देख रही है"
+    segs = _detected_page([*menu, *_ARTICLE, *footer, tweet, *footer])
+    assert next(s for s in segs if s.text == tweet).role == "boilerplate"
