@@ -73,6 +73,7 @@ HEADING_MAX_WORDS = 14
 FOREIGN_PASSAGE_MIN_SIZE = 30
 FOREIGN_PASSAGE_MIN_WORDS = 3
 FOREIGN_PASSAGE_MIN_PROB = 0.9
+ENGLISH_PAGE_SHARE = 1 / 3
 DATE_LINE_MAX_WORDS = 14
 
 
@@ -316,11 +317,11 @@ def _outside_block(segments: list[Segment], block: tuple[int, int]) -> None:
     first, last = block
     lead = segments[first - 1] if first > 0 else None
     _keep_repeats_inside(segments, block)
-    page_lang = page_language(segments)
+    english = english_page(segments)
     for i, seg in enumerate(segments):
         if first <= i <= last or seg.role not in ("body", "heading") or seg is lead and _heading_shaped(seg):
             continue
-        if is_foreign_passage(seg, page_lang):
+        if is_foreign_passage(seg, english):
             continue  # a passage in another language is content unless a phrase or structure says not
         if i < first:
             _set(seg, "boilerplate", Code.BEFORE_TEXT_BLOCK, segments[first].seq)
@@ -328,22 +329,24 @@ def _outside_block(segments: list[Segment], block: tuple[int, int]) -> None:
             _set(seg, "boilerplate", Code.AFTER_TEXT_BLOCK, segments[last].seq)
 
 
-def page_language(segments: list[Segment]) -> str:
-    """The language most of the page's running text is in ("und" when it has none)."""
+def english_page(segments: list[Segment]) -> bool:
+    """Is this an English page, or one printed in English and another language? English is at
+    least this share of its running text (a Korean page with an English menu is not)."""
     size: dict[str, int] = {}
     for seg in segments:
         if seg.lang != "und" and seg.role == "body":
             size[seg.lang] = size.get(seg.lang, 0) + running_size(seg.text)
-    return max(sorted(size), key=lambda lang: size[lang]) if size and max(size.values()) else "und"
+    total = sum(size.values())
+    return total > 0 and size.get("en", 0) >= ENGLISH_PAGE_SHARE * total
 
 
-def is_foreign_passage(seg: Segment, page_lang: str) -> bool:
-    """A paragraph, quote or headline in another language on an English news page: content
-    (a quote, a statement, its original headline), not chrome by position. A label of a word
-    or two (a language switcher's `한국어`) is not a passage, nor a short line whose language
-    was guessed with little confidence (langdetect calls `Photo: Reuters` German), nor a
-    social feed's item (`RT @party: ...`, a line with handles, tags or links)."""
-    return (page_lang == "en" and seg.lang not in ("und", "en") and seg.lang_prob >= FOREIGN_PASSAGE_MIN_PROB
+def is_foreign_passage(seg: Segment, english: bool) -> bool:
+    """A paragraph, quote or headline in another language on an English (or bilingual) news
+    page: content (a quote, a statement, its original headline), not chrome by position. A
+    label of a word or two (a language switcher's `한국어`) is not a passage, nor a short line
+    whose language was guessed with little confidence (langdetect calls `Photo: Reuters`
+    German), nor a social feed's item (`RT @party: ...`, a line with handles, tags or links)."""
+    return (english and seg.lang not in ("und", "en") and seg.lang_prob >= FOREIGN_PASSAGE_MIN_PROB
             and text_size(seg.text) >= FOREIGN_PASSAGE_MIN_SIZE and words(seg.text) >= FOREIGN_PASSAGE_MIN_WORDS
             and not COMPILED["social_item"].search(seg.text))
 
