@@ -71,3 +71,20 @@ def test_a_stamped_byline_without_by():
 def test_posted_wins_over_updated_on_one_line():
     assert date_from_line("Updated Nov 20, 2019 9:41 AM; Posted Nov 18, 2019 8:19 PM") == date(2019, 11, 18)
     assert date_from_line("Updated 1:39 am EST, Wednesday, November 20, 2019") == date(2019, 11, 20)
+
+
+def test_a_bare_by_over_the_name_and_a_name_over_its_date_line():
+    a = _article(["Home", HEAD, "By", "SARAH E. NEEDLEMAN", "Nov. 19, 2019 8:03 am ET", *PARAS])
+    assert (a.author, a.published) == ("Sarah E. Needleman", date(2019, 11, 19))
+    a = _article(["Home", HEAD, "David Ehrlich", "Nov 13, 2019 4:26 pm", *PARAS])
+    assert (a.author, a.published) == ("David Ehrlich", date(2019, 11, 13))
+
+
+def test_a_section_over_a_date_line_is_not_a_name():
+    a = _article(["Home", HEAD, "Los Angeles 2015: Nissan Sentra debuts", "Nov 13, 2019 4:26 pm", *PARAS])
+    assert a.author is None
+
+
+def test_glued_names_stay_whole():
+    assert author_from_line("by Bryan DeArdo") == "Bryan DeArdo"
+    assert author_from_line("By Sandee LaMotte, CNN") == "Sandee LaMotte"

@@ -23,6 +23,8 @@ NAME_MAX_WORDS = 4
 # The text's first paragraph has at least this many words; the header ends at the second.
 BODY_WORDS = 20
 HEADER_PARAGRAPHS = 2
+# A date line under a name holds at most this many words.
+DATE_LINE_WORDS = 10
 _SENTENCE_END = (".", "!", "?", "。")
 
 
@@ -66,8 +68,15 @@ def header(segments: list[Segment]) -> list[Segment]:
             and not (s.role == "body" and s.text.rstrip().endswith(_SENTENCE_END) and words(s.text) > 8)]
 
 
-_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_GLUED = re.compile(r"(?<=[a-z])([A-Z][a-z]+)")
+
+
+def _unglue(text: str) -> str:
+    """`Meg JamesStaff Writer` -> `Meg James Staff Writer`: a job glued to the name (a naive
+    scraper joins inline elements); `DeArdo`, `McDonald` stay whole."""
+    return _GLUED.sub(lambda m: " " + m.group(1) if m.group(1).lower() in AUTHOR_STOP_WORDS else m.group(1), text)
 _CUT = re.compile(r"@|\s[-–—|/·•]\s|[|·•／]|\s[-–—]|\d")
+_NON_WORD = re.compile(r"\W+")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
 
 
@@ -84,7 +93,7 @@ def author_from_line(text: str, stamped: bool = False) -> str | None:
     if dates:
         rest = rest[: dates[0][0]]
     cut = _CUT.search(rest)
-    rest = _GLUED.sub(" ", rest[: cut.start()] if cut else rest)
+    rest = _unglue(rest[: cut.start()] if cut else rest)
     names: list[str] = []
     for token in rest.replace(",", " , ").split():
         low = token.lower()
@@ -110,11 +119,26 @@ def author_from_line(text: str, stamped: bool = False) -> str | None:
 def find_author(segments: list[Segment]) -> str | None:
     """The first byline's name(s) in the header (a commenter or a related story's author
     stands elsewhere)."""
-    for seg in header(segments):
+    lines = header(segments)
+    for k, seg in enumerate(lines):
         name = author_from_line(seg.text, stamped=seg.role == "byline")
+        nxt = lines[k + 1] if k + 1 < len(lines) and lines[k + 1].seq == seg.seq + 1 else None
+        if name is None and nxt is not None:
+            if COMPILED["author_prefix"].fullmatch(seg.text):  # `By` on a line of its own over the name
+                name = author_from_line(nxt.text, stamped=True)
+            elif _date_only(nxt.text):  # a line that is only a name, over its date line
+                name = author_from_line(seg.text, stamped=True)
+                if name is not None and _NON_WORD.sub("", name) != _NON_WORD.sub("", seg.text):
+                    name = None
         if name:
             return name
     return None
+
+
+def _date_only(text: str) -> bool:
+    """A line that holds a date (and perhaps a time or zone) and little else."""
+    found = find_dates(text)
+    return bool(found) and words(text) <= DATE_LINE_WORDS and found[0][0] <= 1 + len(text) // 4
 
 
 def find_dateline(segments: list[Segment]) -> str | None:
