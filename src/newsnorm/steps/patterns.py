@@ -510,33 +510,27 @@ COMPILED["byline_ending"] = re.compile(r"\b" + BYLINE_ENDINGS, re.IGNORECASE)
 NOT_HEADLINE_LINES["credit"] = [r".{10,}\S\s?/\s?(?:" + AGENCIES + r")\W*$"]
 
 HEADLINE = {
-    "min_words": 2,
-    "max_words": 30,
-    "short_words": 4,
-    "prose_words": 22,
-    "long_words": 6,
+    # words in a headline; under short_words it loses points, up to long_words more earn some;
+    # a running line over prose_words is a paragraph
+    "min_words": 2, "max_words": 30, "short_words": 4, "long_words": 6, "prose_words": 22,
     # A headline does not end mid-sentence or as a label.
     "bad_endings": (",", ";", ":", "|", "/", "-", "–", "—", "»", "›", "..."),
     "not_headline": re.compile(
         r"^\W*(?:" + "|".join(p for pats in NOT_HEADLINE_LINES.values() for p in pats) + r")", re.IGNORECASE
     ),
-    # lines above the article's text searched, and lines into it (a long first headline may
-    # be taken into the text block)
-    "near_lines": 12,
-    "text_window": 12,
-    "text_after_chars": 800,
-    "look_into": 2,
-    "clean_start": 6,
+    # near: fewer than near_lines content lines between it and the text; running text looked
+    # for in the text_window lines under it (text_after_chars is plenty); candidates up to
+    # look_into lines into the text block; a text starting within clean_start lines is a
+    # clean article; a byline or date within stamp_window lines under it counts
+    "near_lines": 12, "text_window": 12, "text_after_chars": 800, "look_into": 2, "clean_start": 6,
     "stamp_window": 4,
-    "repeat_min_chars": 16,
-    # share of a headline's words found in one link's path
-    "slug_share": 0.7,
+    # a repeat is at least this long; share of a headline's words found in one link's path;
     # share of words a line must share with a markup title to count as it
-    "evidence_share": 0.7,
+    "repeat_min_chars": 16, "slug_share": 0.7, "evidence_share": 0.7,
     "min_score": 3.0,
     "weights": {
-        "near": 4.0, "headline_between": 0.5, "text_after": 3.0, "sentence_inside": 1.5,
-        "stamp_after": 2.5, "standfirst": 1.0, "in_list": 2.0, "repeated": 3.5, "short": 2.5, "full_stop": 1.5, "per_word": 0.25,
+        "near": 4.0, "headline_between": 0.5, "text_after": 3.0, "sentence_inside": 1.5, "stamp_after": 2.5,
+        "standfirst": 1.0, "in_list": 2.0, "repeated": 3.5, "short": 2.5, "full_stop": 1.5, "per_word": 0.25,
         "evidence": 4.0, "top": 3.0,
     },
 }
