@@ -46,9 +46,9 @@ def _foreign(seg: Segment) -> bool:
     return seg.lang not in ("en", "und")
 
 
-def _gap_ok(first: Segment, second: Segment, strict: bool) -> bool:
-    gap = second.line_start - first.line_start
-    return gap == 1 if strict else 1 <= gap <= PAIRING["max_line_gap"]
+def _gap_ok(first: Segment, second: Segment) -> bool:
+    """Adjacent, or one blank line apart."""
+    return 1 <= second.line_start - first.line_start <= PAIRING["max_line_gap"]
 
 
 def is_caption_pair(foreign: Segment, english: Segment) -> bool:
@@ -64,20 +64,13 @@ def is_caption_pair(foreign: Segment, english: Segment) -> bool:
     return both_captions and (bool(shared) or words(english.text) <= 40)
 
 
-def is_publisher_pair(foreign: Segment, english: Segment) -> bool:
-    """A foreign paragraph directly over an English one that renders it (alone, strong evidence)."""
-    if is_caption_pair(foreign, english):
-        return True
-    return _candidate(foreign, english, strict=False) and _evidence(foreign, english) >= PAIRING["alone_min_score"]
-
-
-def _candidate(foreign: Segment, english: Segment, strict: bool) -> bool:
+def _candidate(foreign: Segment, english: Segment) -> bool:
     if english.lang != "en" or not _foreign(foreign):
         return False
     if _chrome(foreign) or _chrome(english) or "credit" in (foreign.role, english.role):
         return False
     first, second = (foreign, english) if foreign.line_start < english.line_start else (english, foreign)
-    return _gap_ok(first, second, strict)
+    return _gap_ok(first, second)
 
 
 def _chrome(seg: Segment) -> bool:
@@ -96,7 +89,7 @@ def _runs(segments: list[Segment]) -> list[tuple[int, int]]:
         if i < len(segments):
             a, b = segments[i - 1], segments[i]
             foreign = a if _foreign(a) else b
-            alternates = (_foreign(a) and b.lang == "en" or a.lang == "en" and _foreign(b)) and _gap_ok(a, b, False)
+            alternates = (_foreign(a) and b.lang == "en" or a.lang == "en" and _foreign(b)) and _gap_ok(a, b)
             if alternates and other in (None, foreign.lang):
                 other = foreign.lang
                 continue
@@ -141,7 +134,7 @@ def align_pairs(segments: list[Segment]) -> int:
             total = 0.0
             for a, b in zip(run[offset::2], run[offset + 1 :: 2], strict=False):
                 f, e = (a, b) if _foreign(a) else (b, a)
-                if a.pair_seq is None and b.pair_seq is None and _candidate(f, e, strict=False):
+                if a.pair_seq is None and b.pair_seq is None and _candidate(f, e):
                     s = _evidence(f, e)
                     total += s
                     if s >= PAIRING["in_run_min_score"]:
@@ -156,12 +149,11 @@ def align_pairs(segments: list[Segment]) -> int:
     for i, seg in enumerate(segments):
         if not _foreign(seg) or seg.pair_seq is not None:
             continue
-        options = []
-        for j in (i + 1, i - 1):
-            if 0 <= j < len(segments) and segments[j].pair_seq is None and _candidate(seg, segments[j], strict=False):
-                options.append((_evidence(seg, segments[j]), -j if j < i else j, segments[j]))
+        # (evidence, follows): on equal evidence the English under it, as sites print it
+        options = [(_evidence(seg, segments[j]), j > i, segments[j]) for j in (i + 1, i - 1)
+                   if 0 <= j < len(segments) and segments[j].pair_seq is None and _candidate(seg, segments[j])]
         if options:
-            s, _, english = max(options, key=lambda o: (o[0], -abs(o[1])))
+            s, _, english = max(options, key=lambda o: (o[0], o[1]))
             if s >= PAIRING["alone_min_score"]:
                 _mark(seg, english)
                 found += 1
