@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from newsnorm.reasons import Reason
 
@@ -14,6 +15,18 @@ class RawArticle:
     sha256: str
     text: str
     size: int = 0
+    # A record inside a container (JSONL line, WARC offset, table row), else None: see readers/.
+    source_record: int | None = None
+    record_key: str | None = None  # what the article id is made from besides the path (identity rule)
+    url: str | None = None
+    fetched_at: datetime | None = None
+    # From an HTML page: the page's own statements (readers.records.PageEvidence) and one
+    # readers.records.LineHint per line of `text`; None for plain text.
+    page: Any = None
+    hints: list | None = None
+    has_article_mark: bool = False
+    # Fields a record carried besides its text (title, published, site_name, lang), as given.
+    fields: dict | None = None
 
 
 @dataclass(slots=True)
@@ -58,6 +71,12 @@ class Article:
     # Story features computed where the article is processed (a worker), so the one process
     # that writes the warehouse only looks them up in the index: (fingerprint, spun?). Not stored.
     story_features: tuple | None = None
+    source_record: int | None = None
+    url: str | None = None
+    fetched_at: datetime | None = None
+    # What the page's markup says (readers.records.PageEvidence), for the metadata step; not stored.
+    page: Any = None
+    fields: dict | None = None  # a record's own title/published/site_name/lang, as given; not stored
 
 
 @dataclass(slots=True)

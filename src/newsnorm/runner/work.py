@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsnorm.document import Article, Quarantined, RawArticle
 from newsnorm.readers.ingest import DEFAULT_MAX_BYTES, IngestError, read_article, sha256_hex
-from newsnorm.steps import langid
+from newsnorm.steps import langid, markup
 from newsnorm.steps.align import align_pairs
 from newsnorm.steps.compose import compose_text_en
 from newsnorm.steps.metadata import extract_metadata
@@ -25,9 +25,12 @@ from newsnorm.translation.cache import TranslationCache
 from newsnorm.translation.protocol import NoTranslator, Translator
 
 
-def article_id_for(path: str) -> str:
-    """Stable id from the source path: the same file keeps its id across runs and edits."""
-    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:16]
+def article_id_for(path: str, record_key: str | None = None) -> str:
+    """Stable id: from the source path for a one-article file (the same file keeps its id
+    across runs and edits); for a record inside a container, from the path and the record's
+    key (its id, else its url, else its position: readers.containers.record_key)."""
+    key = path if record_key is None else f"{path}\x1f{record_key}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def process_text(raw: RawArticle, translator: Translator | None = None, errors: list[str] | None = None) -> Article:
@@ -43,14 +46,21 @@ def analyse_text(raw: RawArticle, stats: langid.LangidStats | None = None) -> Ar
     segments = split_segments(raw.text)
     primary = langid.detect_segments(segments, stats)
     assign_roles(segments)
+    if raw.hints:  # an HTML page: believed markup refines the classifier's roles
+        markup.apply_markup(segments, raw.hints, raw.page, raw.has_article_mark)
     align_pairs(segments)
     article = Article(
-        article_id=article_id_for(raw.path),
+        article_id=article_id_for(raw.path, raw.record_key),
         source_path=raw.path,
         content_sha256=raw.sha256,
         segments=segments,
         primary_lang=primary,
         langs=sorted({s.lang for s in segments if s.lang != "und"}),
+        source_record=raw.source_record,
+        url=raw.url,
+        fetched_at=raw.fetched_at,
+        page=raw.page,
+        fields=raw.fields,
     )
     return article
 

@@ -1,0 +1,310 @@
+"""Source files as streams of records, and a record as a RawArticle.
+
+Formats, chosen by extension (or forced): `.txt` (one article), `.html`/`.htm` (one
+page), `.warc`/`.warc.gz` (response records holding HTML, WET `conversion` records as
+text; request, metadata, revisit and non-HTML records are skipped and counted),
+`.jsonl`/`.jsonl.gz`/`.json` (one record per line, or a JSON array), `.parquet`, `.csv`.
+Every container is read as a stream: a record at a time, never the whole file.
+
+Position of a record (`source_record`): the 1-based line of a JSONL file, the index of an
+item of a JSON array, the byte offset of a WARC record (of its gzip member in a
+.warc.gz), the 0-based data row of a Parquet or CSV file; None for a one-article file.
+
+Identity (`record_key`): a record's own id, else its url, else its position, so the same
+record keeps its article id across runs; `runner.work.article_id_for` hashes it with the path.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from newsnorm.document import RawArticle
+from newsnorm.readers import fields as F
+from newsnorm.readers.charset import decode_html
+from newsnorm.readers.html import HtmlError, page_from_html
+from newsnorm.readers.ingest import IngestError, check_text, decode, normalize
+from newsnorm.readers.records import BadRecord, Record
+
+FORMATS = ("txt", "html", "warc", "jsonl", "json", "parquet", "csv")
+_BY_SUFFIX = {".txt": "txt", ".html": "html", ".htm": "html", ".xhtml": "html", ".warc": "warc",
+              ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
+CONTAINERS = frozenset({"warc", "jsonl", "json", "parquet", "csv"})
+TABLE_BATCH_ROWS = 256
+csv.field_size_limit(1 << 30)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read inputs: a forced format (else by extension) and the field names."""
+
+    format: str | None = None
+    names: F.FieldNames = field(default_factory=F.FieldNames)
+
+
+def format_of(path: str, forced: str | None = None) -> str:
+    if forced:
+        return forced
+    name = path.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return _BY_SUFFIX.get(Path(name).suffix, "txt")
+
+
+def is_gzip(path: str) -> bool:
+    return path.lower().endswith(".gz")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def record_key(rec: Record) -> str:
+    """What identifies a record inside its file across runs (the rule in docs/inputs.md)."""
+    if rec.record_id:
+        return f"id:{rec.record_id}"
+    if rec.url:
+        return f"url:{rec.url}"
+    return f"pos:{rec.position}"
+
+
+# -- one record -> RawArticle -----------------------------------------------------------
+def _looks_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype", "<html", "<?xml")) or "<body" in head or "<p>" in head or "<div" in head
+
+
+def text_article(path: str, data: bytes) -> RawArticle:
+    text, _ = decode(data)
+    check_text(text)
+    return RawArticle(path=path, sha256=sha256_hex(data), text=normalize(text), size=len(data))
+
+
+def html_article(path: str, data: bytes, http_charset: str | None = None) -> RawArticle:
+    """An HTML page as a RawArticle: its flattened text, line hints and page evidence."""
+    if not data.strip():
+        raise IngestError("empty file: 0 bytes" if not data else "empty file: whitespace only")
+    html, codec, rule = decode_html(data, http_charset)
+    try:
+        page = page_from_html(html)
+    except HtmlError as exc:
+        raise IngestError(f"the HTML cannot be parsed ({exc})") from exc
+    if not any(ch.isalpha() for ch in page.text):
+        raise IngestError(f"the HTML yields no text ({len(data)} bytes of markup, read as {codec})")
+    page.evidence.encoding, page.evidence.encoding_rule = codec, rule
+    text = normalize(page.text)
+    return RawArticle(path=path, sha256=sha256_hex(data), text=text, size=len(data), page=page.evidence,
+                      hints=page.hints, has_article_mark=page.has_article_mark)
+
+
+def parse_time(value: object) -> datetime | None:
+    """A crawl time as given (ISO 8601, WARC-Date), in UTC; None when unreadable."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return t.astimezone(UTC) if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def article_from_record(path: str, rec: Record) -> RawArticle:
+    """Decode a record's HTML or text; raises IngestError with the reason."""
+    if rec.html is not None:
+        raw = html_article(path, rec.html, rec.http_charset)
+    else:
+        data = (rec.text or "").encode("utf-8")
+        if not rec.text or not rec.text.strip():
+            raise IngestError("the record's text is empty")
+        check_text(rec.text)
+        raw = RawArticle(path=path, sha256=sha256_hex(data), text=normalize(rec.text), size=len(data))
+    raw.source_record = rec.position
+    raw.record_key = None if rec.position is None else record_key(rec)
+    raw.url = rec.url or (raw.page.canonical_url if raw.page is not None else None)
+    raw.fetched_at = parse_time(rec.fetched_at)
+    given = {k: v for k, v in (("title", rec.title), ("published", rec.published), ("site_name", rec.site_name),
+                               ("lang", rec.lang)) if v}
+    raw.fields = given or None
+    return raw
+
+
+# -- containers -> records ----------------------------------------------------------------
+def _str(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    text = str(value).strip()
+    return text or None
+
+
+def record_from_row(row: dict, position: int | None, names: F.FieldNames, raw_bytes: bytes | None = None) \
+        -> Record | BadRecord:
+    """A record from a dict of fields (JSONL, JSON array item, Parquet or CSV row)."""
+    html = F.pick(row, names.html)
+    text = F.pick(row, names.text)
+    if isinstance(html, str) and not _looks_html(html) and text is None:
+        html, text = None, html  # a 'raw_content' that is plain text
+    if html is None and text is None:
+        return BadRecord(position, "no_content", "/".join(names.text[:4] + names.html[:2]),
+                         sha256_hex(raw_bytes) if raw_bytes else "", len(raw_bytes or b""))
+    content = html if html is not None else text
+    data = content if isinstance(content, bytes) else str(content).encode("utf-8")
+    return Record(
+        position=position, sha256=sha256_hex(raw_bytes if raw_bytes is not None else data),
+        text=None if html is not None else (content.decode("utf-8", "replace") if isinstance(content, bytes)
+                                             else str(content)),
+        html=data if html is not None else None,
+        record_id=_str(F.pick(row, names.id)), url=_str(F.pick(row, names.url)),
+        fetched_at=_str(F.pick(row, F.FETCHED)), title=_str(F.pick(row, F.TITLE)),
+        published=_str(F.pick(row, F.PUBLISHED)), site_name=_str(F.pick(row, F.SITE)),
+        lang=_str(F.pick(row, F.LANG)), size=len(raw_bytes if raw_bytes is not None else data),
+    )
+
+
+def _open(path: str) -> io.BufferedIOBase:
+    fh = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    return gzip.GzipFile(fileobj=fh) if is_gzip(path) else fh
+
+
+def _gzip_bad(exc: Exception, where: str) -> str:
+    return "gzip_truncated" if isinstance(exc, EOFError) else "gzip_damaged"
+
+
+def iter_jsonl(path: str, names: F.FieldNames, start: int = 0, first_line: int = 1) \
+        -> Iterator[Record | BadRecord]:
+    """One record per line; `start` is a byte offset at a line start (uncompressed files)."""
+    line_no = first_line - 1
+    with _open(path) as fh:
+        if start:
+            fh.seek(start)
+        try:
+            for line in fh:
+                line_no += 1
+                if not line.strip():
+                    continue
+                if not line.endswith(b"\n") and not is_gzip(path):
+                    pass  # a last line without newline is still a record
+                try:
+                    row = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    yield BadRecord(line_no, "json_malformed", str(exc).split(":")[0][:120], sha256_hex(line),
+                                    len(line))
+                    continue
+                if not isinstance(row, dict):
+                    yield BadRecord(line_no, "json_not_object", f"a JSON {type(row).__name__}", sha256_hex(line),
+                                    len(line))
+                    continue
+                yield record_from_row(row, line_no, names, line)
+        except (EOFError, OSError, zlib.error) as exc:
+            yield BadRecord(line_no + 1, _gzip_bad(exc, "line"), f"after line {line_no}: {exc}")
+
+
+def iter_json(path: str, names: F.FieldNames) -> Iterator[Record | BadRecord]:
+    """A JSON array of records (or one object, or JSON Lines misnamed .json)."""
+    with _open(path) as fh:
+        try:
+            data = fh.read()
+        except (EOFError, OSError, zlib.error) as exc:
+            yield BadRecord(None, _gzip_bad(exc, ""), str(exc))
+            return
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        if data.lstrip().startswith(b"{"):  # JSON Lines in a .json file
+            yield from iter_jsonl(path, names)
+            return
+        yield BadRecord(None, "json_malformed", "the file is neither a JSON array nor JSON Lines",
+                        sha256_hex(data), len(data))
+        return
+    items = doc if isinstance(doc, list) else [doc]
+    for i, row in enumerate(items):
+        raw = orjson.dumps(row, option=orjson.OPT_SORT_KEYS)
+        if not isinstance(row, dict):
+            yield BadRecord(i, "json_not_object", f"a JSON {type(row).__name__}", sha256_hex(raw), len(raw))
+        else:
+            yield record_from_row(row, i, names, raw)
+
+
+def iter_table_rows(path: str, fmt: str, names: F.FieldNames, start: int = 0) -> Iterator[Record | BadRecord]:
+    if fmt == "parquet":
+        yield from _iter_parquet(path, names, start)
+    else:
+        yield from _iter_csv(path, names, start)
+
+
+def _row_bytes(row: dict) -> bytes:
+    return orjson.dumps({str(k): (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()},
+                        option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY, default=str)
+
+
+def _iter_parquet(path: str, names: F.FieldNames, start: int) -> Iterator[Record | BadRecord]:
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+        batches = pf.iter_batches(batch_size=TABLE_BATCH_ROWS)
+        row_no = -1
+        for batch in batches:
+            for row in batch.to_pylist():
+                row_no += 1
+                if row_no < start:
+                    continue
+                yield record_from_row(row, row_no, names, _row_bytes(row))
+    except Exception as exc:  # pyarrow raises many kinds for a damaged file
+        yield BadRecord(None, "table_unreadable", f"{type(exc).__name__}: {exc}"[:300])
+
+
+def _iter_csv(path: str, names: F.FieldNames, start: int) -> Iterator[Record | BadRecord]:
+    with _open(path) as fh:
+        text = io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")
+        reader = csv.DictReader(text)
+        row_no = -1
+        try:
+            for row in reader:
+                row_no += 1
+                if row_no < start:
+                    continue
+                if None in row:  # more cells than header names
+                    yield BadRecord(row_no, "csv_malformed", f"{len(row[None])} cell(s) beyond the header")
+                    continue
+                yield record_from_row(row, row_no, names, _row_bytes(row))
+        except UnicodeDecodeError as exc:
+            yield BadRecord(row_no + 1, "undecodable", f"the CSV is not UTF-8 (byte 0x{exc.object[exc.start]:02x})")
+        except (csv.Error, EOFError, OSError, zlib.error) as exc:
+            yield BadRecord(row_no + 1, "csv_malformed", str(exc))
+
+
+def count_skip(skipped: Counter | None, code: str) -> None:
+    if skipped is not None:
+        skipped[code] += 1
+
+
+def iter_records(path: str, fmt: str, opts: ReadOptions, skipped: Counter | None = None, start: int = 0,
+                 first_line: int = 1) -> Iterator[Record | BadRecord]:
+    """The records of a container, streamed. Skipped WARC records are counted in `skipped`."""
+    if fmt == "jsonl":
+        yield from iter_jsonl(path, opts.names, start, first_line)
+    elif fmt == "json":
+        yield from iter_json(path, opts.names)
+    elif fmt in ("parquet", "csv"):
+        yield from iter_table_rows(path, fmt, opts.names, start)
+    elif fmt == "warc":
+        from newsnorm.readers.warc import iter_warc
+
+        yield from iter_warc(path, skipped, start)
+    else:
+        raise ValueError(f"not a container format: {fmt}")

@@ -1,0 +1,166 @@
+"""What an HTML page's markup adds to the roles the text classifier finds.
+
+The classifier (roles.py) decides from the text alone and stays the core. Markup comes in
+twice. Before it: lines the markup places in page chrome (navigation, footer, comments,
+share and related-story regions, lines that are all link text) and, when the page marks
+its article (<article>, itemprop=articleBody, class=article-body ...), running text
+outside that mark, are set aside as boilerplate, and the classifier sees the rest. After
+it: a <figcaption> is a caption, an <h2>-<h6> a heading, an <h1> that repeats the page's
+own title the title. Markup is often missing or wrong, so it is checked against the text:
+a region holding most of the page's running text is not believed, nor an article mark
+holding little of it; with no believed markup the classifier sees every line.
+"""
+
+from __future__ import annotations
+
+from newsnorm.document import Segment
+from newsnorm.steps.roles import is_paragraph_like, words
+
+# Reasons (codes) this step records on the segments it sets.
+ZONE = "markup_zone"  # rendered with the zone: "markup_zone:<zone>"
+LINKS = "markup_links"
+OUTSIDE_ARTICLE = "markup_outside_article"
+INSIDE_ARTICLE = "markup_inside_article"
+FIGCAPTION = "markup_figcaption"
+HEADING = "markup_heading"
+TITLE = "markup_title"
+
+CHROME_ZONES = frozenset({"nav", "footer", "comments", "related", "share", "newsletter", "ad", "cookie",
+                          "breadcrumb", "tags", "form", "dialog", "aside", "header", "author_bio"})
+# A region holding more than this share of the page's running text is not believed.
+ZONE_MAX_SHARE = 0.3
+# An article mark is believed when it holds at least this share of the running text.
+ARTICLE_MIN_SHARE = 0.5
+LINK_LINE_SHARE = 0.8
+# Below this share of the classifier's body inside the believed article mark, the mark wins.
+CLASSIFIER_MIN_SHARE = 0.5
+HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+HEADING_MAX_WORDS = 20
+
+
+def _hint_of(segments: list[Segment], hints: list) -> list:
+    return [hints[s.line_start] if s.line_start < len(hints) else None for s in segments]
+
+
+def _running(seg: Segment) -> int:
+    return len(seg.text) if is_paragraph_like(seg.text) else 0
+
+
+def _body(seg: Segment) -> int:
+    return len(seg.text) if seg.role == "body" else 0
+
+
+def _zone_totals(segments: list[Segment], hint_of: list, size, keep=None) -> dict[int, int]:
+    per_zone: dict[int, int] = {}
+    for i, (s, h) in enumerate(zip(segments, hint_of, strict=True)):
+        if h is not None and h.zone in CHROME_ZONES and (keep is None or keep[i]):
+            per_zone[h.zone_id] = per_zone.get(h.zone_id, 0) + size(s)
+    return per_zone
+
+
+def believed_article(segments: list[Segment], hint_of: list) -> int | None:
+    """The article mark holding the most running text, if it holds most of the page's
+    (chrome regions outside it not counted); among marks holding as much, the outermost."""
+    total = 0
+    per_mark: dict[int, int] = {}
+    for s, h in zip(segments, hint_of, strict=True):
+        if h is None or h.zone in CHROME_ZONES and not h.marks:
+            continue
+        n = _running(s)
+        total += n
+        for m in h.marks:
+            per_mark[m] = per_mark.get(m, 0) + n
+    if not per_mark or not total:
+        return None
+    best = max(per_mark, key=lambda m: (per_mark[m], -m))
+    return best if per_mark[best] >= ARTICLE_MIN_SHARE * total else None
+
+
+def believed_zones(segments: list[Segment], hint_of: list, inside: list[bool] | None) -> set[int]:
+    """Chrome regions (by element) that hold little of the article: of the believed
+    article mark's running text when there is one, else of what the classifier kept. One
+    holding much of it is misnamed (a wrapper named `related` around the story)."""
+    if inside is not None:
+        total = sum(_running(s) for s, i in zip(segments, inside, strict=True) if i)
+        per_zone = _zone_totals(segments, hint_of, _running, inside)
+        zones = _zone_totals(segments, hint_of, _running)
+    else:
+        total = sum(_body(s) for s in segments)
+        per_zone = zones = _zone_totals(segments, hint_of, _body)
+    return {z for z in zones if per_zone.get(z, 0) <= ZONE_MAX_SHARE * total}
+
+
+def apply_markup(segments: list[Segment], hints: list, page: object | None, has_article_mark: bool) -> None:
+    """Refine the classifier's roles (in place) where believed markup says otherwise."""
+    if not segments or not hints:
+        return
+    hint_of = _hint_of(segments, hints)
+    mark = believed_article(segments, hint_of) if has_article_mark else None
+    inside = [h is not None and mark is not None and mark in h.marks for h in hint_of]
+    zones = believed_zones(segments, hint_of, inside if mark is not None else None)
+    first = inside.index(True) if any(inside) else len(segments)
+    last = len(inside) - 1 - inside[::-1].index(True) if any(inside) else -1
+    # The classifier's own text block lies mostly outside the believed mark: it chose another
+    # block (a footer paragraph, a teaser list), and lines of the mark it put outside come back.
+    body = sum(_body(s) for s in segments)
+    body_inside = sum(_body(s) for s, i in zip(segments, inside, strict=True) if i)
+    restore = ("after the article", "after end-of-article")
+    if mark is not None and body_inside < CLASSIFIER_MIN_SHARE * body:
+        restore += ("before the article",)
+    for i, (s, h) in enumerate(zip(segments, hint_of, strict=True)):
+        if h is None:
+            continue
+        if h.zone_id in zones:
+            if s.role in ("body", "heading", "title"):
+                s.role, s.reason = "boilerplate", f"{ZONE}:{h.zone}"
+        elif h.link_share >= LINK_LINE_SHARE and s.role in ("body", "heading") and not inside[i]:
+            s.role, s.reason = "boilerplate", LINKS
+        elif mark is not None and not inside[i] and (i > last or i < first and is_paragraph_like(s.text)):
+            if s.role in ("body", "heading"):
+                s.role, s.reason = "boilerplate", OUTSIDE_ARTICLE
+        elif inside[i] and s.role == "boilerplate" and (s.reason or "").startswith(restore) \
+                and h.link_share < LINK_LINE_SHARE:
+            s.role, s.reason = ("heading" if h.tag in HEADING_TAGS else "body"), INSIDE_ARTICLE
+    after_roles(segments, hints, page)
+
+
+def after_roles(segments: list[Segment], hints: list, page: object | None) -> None:
+    """Captions, headings and the title the markup names, where the classifier kept the line."""
+    if not segments or not hints:
+        return
+    hint_of = _hint_of(segments, hints)
+    for s, h in zip(segments, hint_of, strict=True):
+        if h is None or s.role != "body":
+            continue
+        if h.tag == "figcaption":
+            s.role, s.reason = "caption", FIGCAPTION
+        elif h.tag in HEADING_TAGS and words(s.text) <= HEADING_MAX_WORDS and not s.text.endswith((".", ",", ";")):
+            s.role, s.reason = "heading", HEADING
+    _title(segments, hint_of, page)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _title(segments: list[Segment], hint_of: list, page: object | None) -> None:
+    """An <h1> that the page's own og:title, headline or <title> contains is the title."""
+    if page is None:
+        return
+    claims = [_norm(t) for t in (getattr(page, "og_title", None), getattr(page, "headline", None),
+                                 getattr(page, "title", None)) if t]
+    if not claims:
+        return
+    for s, h in zip(segments, hint_of, strict=True):
+        if h is None or h.tag != "h1" or s.role in ("credit", "byline", "caption"):
+            continue
+        text = _norm(s.text)
+        if len(text) >= 10 and any(text == c or text in c for c in claims):
+            for other in segments:
+                if other.role == "title" and other is not s:
+                    other.role = "caption" if hint_of[segments.index(other)] is not None and \
+                        hint_of[segments.index(other)].tag == "figcaption" else \
+                        "body" if is_paragraph_like(other.text) else "heading"
+                    other.reason = TITLE
+            s.role, s.reason = "title", TITLE
+            return
