@@ -51,6 +51,19 @@ def _strict(data: bytes, codec: str) -> str | None:
         return None
 
 
+def _detect(data: bytes):
+    """charset-normalizer's best guess; on a tie (same chaos and coherence, as short Latin
+    text often gives), windows-1252, the web's most common legacy code page."""
+    results = list(from_bytes(data))
+    if not results:
+        return None
+    best = results[0]
+    for m in results:
+        if (m.chaos, m.coherence) == (best.chaos, best.coherence) and codecs.lookup(m.encoding).name == "cp1252":
+            return m
+    return best
+
+
 def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str, str]:
     """Return (text, codec, rule). Never raises: the last resort decodes cp1252 with
     replacement characters (a page always yields text; check_text judges it afterwards)."""
@@ -71,7 +84,7 @@ def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str,
             return text, declared, "declared"
     elif ascii_only or (text := _strict(data, "utf-8")) is not None:
         return data.decode("utf-8"), "utf-8", "utf8"
-    best = from_bytes(data[:DETECT_BYTES]).best()
+    best = _detect(data[:DETECT_BYTES])
     if best is not None:
         text = _strict(data, best.encoding)
         if text is not None:

@@ -16,6 +16,7 @@ from newsnorm.steps import langid, markup
 from newsnorm.steps.align import align_pairs
 from newsnorm.steps.compose import compose_text_en
 from newsnorm.steps.metadata import extract_metadata
+from newsnorm.steps.page_metadata import fill_from_page
 from newsnorm.steps.roles import assign_roles
 from newsnorm.steps.segment import split_segments
 from newsnorm.steps.translate import TranslationReport, translate_articles
@@ -68,6 +69,8 @@ def analyse_text(raw: RawArticle, stats: langid.LangidStats | None = None) -> Ar
 def finish_article(article: Article) -> None:
     """Every step after translation: metadata and flags, the English text."""
     extract_metadata(article)
+    if article.page is not None or article.fields:
+        fill_from_page(article)
     article.text_en = compose_text_en(article)
     article.story_features = story_features(article.text_en)
 
