@@ -15,14 +15,11 @@ from newsnorm.steps.roles import (
     ends_with_agency,
     is_boilerplate_phrase,
     is_contribution,
-    is_paragraph_like,
     is_photo_credit,
     main_block,
-    running_size,
-    text_size,
 )
 from newsnorm.steps.roles_data import REMOVED_ROLES
-from newsnorm.steps.text import has_inline_credit, norm_key, words
+from newsnorm.steps.text import has_inline_credit, is_paragraph_like, norm_key, running_size, text_size, words
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to expand the bus network, adding four routes to the northern suburbs.",
@@ -171,8 +168,6 @@ def test_korean_and_vietnamese_sentences_are_not_chrome(line):
 
 
 def test_glued_menu_lines_are_not_running_text():
-    from newsnorm.steps.roles import is_paragraph_like
-
     menu = "Rankings and Research Companies Channelcast Marketing Matters Events Jobs Partner Summit News " * 2
     assert not is_paragraph_like(menu.strip())
     assert is_paragraph_like(PARAGRAPHS[0])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from newsnorm import __version__, settings
 from newsnorm.perf.memory import tune_malloc
+from newsnorm.readers.formats import FORMATS
 from newsnorm.runner.batching import batches_ahead, batches_of, chunks_of
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
@@ -57,6 +58,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     err = _console(stderr=True)
     inputs = _inputs(args, err)
     if inputs is None:
+        return EXIT_USAGE
+    if args.format is not None and args.format not in FORMATS:
+        err.print(f"[red]error[/] --format {args.format}: not a format; one of {', '.join(FORMATS)}")
         return EXIT_USAGE
     _use_packages_dir(args)
     from newsnorm.orchestrate.launch import start_server_early
@@ -156,6 +160,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     inputs = _inputs(args, err)
     if inputs is None:
         return EXIT_USAGE
+    if args.format is not None and args.format not in FORMATS:
+        err.print(f"[red]error[/] --format {args.format}: not a format; one of {', '.join(FORMATS)}")
+        return EXIT_USAGE
     from prefect.client.schemas.schedules import CronSchedule
 
     try:
@@ -168,6 +175,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     params = {"inputs": [str(Path(i).absolute()) for i in inputs], "warehouse": str(Path(args.warehouse).absolute()),
               "batch_size": args.batch_size, "packages_dir": os.environ.get("ARGOS_PACKAGES_DIR")}
+    params.update({name: getattr(args, name) for name in INPUT_SETTINGS if getattr(args, name) is not None})
     try:
         serve(args.cron, params, port=args.port, say=lambda m: err.print(m, highlight=False, soft_wrap=True))
     except RuntimeError as exc:
@@ -208,6 +216,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return doctor(Path(args.warehouse), _console())
 
 
+# How inputs are read (docs/inputs.md): the same flags for run and serve.
+INPUT_SETTINGS = ("format", "text_field", "html_field", "url_field", "id_field")
 _FLAG_TYPES = {"int": int, "float": float, "str": str, "str | None": str}
 
 
@@ -238,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     run.add_argument("--dask-address", default=None, help="an existing Dask scheduler, e.g. tcp://host:8786")
     setting_flag(run, "flush_every")
+    for name in INPUT_SETTINGS:
+        setting_flag(run, name)
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's flow and task logs")
     packages_flag(run)
     run.set_defaults(func=cmd_run)
@@ -247,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cron", required=True, help='schedule, e.g. "0 * * * *" (hourly)')
     setting_flag(serve, "warehouse")
     setting_flag(serve, "batch_size")
+    for name in INPUT_SETTINGS:
+        setting_flag(serve, name)
     serve.add_argument("--port", type=int, default=4200,
                        help="port of the local Prefect server started when PREFECT_API_URL is unset "
                             "(default 4200; 0 picks a free one)")

@@ -87,3 +87,4 @@ class Quarantined:
     sha256: str
     size: int
     error: str
+    source_record: int | None = None  # where in a container (line, offset, row); None for the whole file

@@ -45,6 +45,20 @@ class Code(StrEnum):
     # Publisher pairs (align)
     PUBLISHER_CAPTION_PAIR = "publisher_caption_pair"
     PUBLISHER_PAIR = "publisher_pair"
+    # An HTML page's markup (markup)
+    MARKUP_NAV = "markup_nav"
+    MARKUP_FOOTER = "markup_footer"
+    MARKUP_COMMENTS = "markup_comments"
+    MARKUP_RELATED = "markup_related"
+    MARKUP_WIDGET = "markup_widget"
+    MARKUP_ASIDE = "markup_aside"
+    MARKUP_LINKS = "markup_links"
+    MARKUP_OUTSIDE_ARTICLE = "markup_outside_article"
+    MARKUP_INSIDE_ARTICLE = "markup_inside_article"
+    MARKUP_FIGCAPTION = "markup_figcaption"
+    MARKUP_HEADING = "markup_heading"
+    MARKUP_TITLE = "markup_title"
+    MARKUP_NOT_TITLE = "markup_not_title"
 
 
 # The sentence stored in `segments.role_reason` for each code; `{seq}` is the line the
@@ -76,6 +90,19 @@ SENTENCES: dict[Code, str] = {
     Code.HEADING: "short unpunctuated line before content",
     Code.PUBLISHER_CAPTION_PAIR: "publisher caption pair",
     Code.PUBLISHER_PAIR: "publisher pair with seq {seq}",
+    Code.MARKUP_NAV: "markup: in the page's navigation, menu or breadcrumb",
+    Code.MARKUP_FOOTER: "markup: in the page's footer",
+    Code.MARKUP_COMMENTS: "markup: in the comment section",
+    Code.MARKUP_RELATED: "markup: in a list of related or recommended stories",
+    Code.MARKUP_WIDGET: "markup: in a share, newsletter, ad or cookie widget",
+    Code.MARKUP_ASIDE: "markup: in a sidebar, form, dialog, tag list or author box",
+    Code.MARKUP_LINKS: "markup: link text outside the page's article",
+    Code.MARKUP_OUTSIDE_ARTICLE: "markup: outside the page's marked article",
+    Code.MARKUP_INSIDE_ARTICLE: "markup: inside the page's marked article",
+    Code.MARKUP_FIGCAPTION: "markup: a <figcaption>",
+    Code.MARKUP_HEADING: "markup: an <h2>-<h6> heading",
+    Code.MARKUP_TITLE: "markup: the <h1> the page's own title names",
+    Code.MARKUP_NOT_TITLE: "markup: the page's <h1> is the title, not this line",
 }
 
 # Codes whose decision points to another line (their sentence names its seq).

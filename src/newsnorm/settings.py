@@ -39,9 +39,18 @@ class RunSettings:
     lock_timeout: float = _setting(LOCK_TIMEOUT, "seconds to wait for another run to release the warehouse "
                                                  "(default {default:g})", ge=0)
     strict: bool = _setting(False, "fail the run (exit 1) if any input is quarantined")
-    prune_missing: bool = _setting(False, "delete articles whose source file is no longer among the inputs")
+    prune_missing: bool = _setting(False, "delete articles whose source file, or record of a container, is no "
+                                          "longer among the inputs")
     flush_every: int = _setting(FLUSH_ARTICLES, "write the warehouse every N processed articles (default {default})",
                                 ge=1)
+    format: str | None = _setting(None, "read every input as this format: txt, html, warc, jsonl, json, parquet "
+                                        "or csv (default: by extension)")
+    text_field: str | None = _setting(None, "the record field holding the article text (JSONL, JSON, Parquet, "
+                                            "CSV; default: text, content, maintext, body, ...)")
+    html_field: str | None = _setting(None, "the record field holding the page HTML (default: html, raw_html, "
+                                            "raw_content)")
+    url_field: str | None = _setting(None, "the record field holding the url (default: url, link, source_url)")
+    id_field: str | None = _setting(None, "the record field holding the record's id (default: id, doc_id)")
 
 
 def setting(name: str) -> Field:

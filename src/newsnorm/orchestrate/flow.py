@@ -69,6 +69,11 @@ def newsnorm_flow(
     strict: bool = default("strict"),
     prune_missing: bool = default("prune_missing"),
     flush_every: Annotated[int, Field(**bounds("flush_every"))] = default("flush_every"),
+    format: str | None = default("format"),
+    text_field: str | None = default("text_field"),
+    html_field: str | None = default("html_field"),
+    url_field: str | None = default("url_field"),
+    id_field: str | None = default("id_field"),
     max_inflight: Annotated[int | None, Field(ge=1)] = None,
     processes: Annotated[int | None, Field(ge=0)] = None,
     run_context: str | None = None,
@@ -84,7 +89,8 @@ def newsnorm_flow(
     """
     cfg = RunSettings(inputs=inputs, warehouse=warehouse, batch_size=batch_size, max_bytes=max_bytes,
                       packages_dir=packages_dir, lock_timeout=lock_timeout, strict=strict,
-                      prune_missing=prune_missing, flush_every=flush_every)
+                      prune_missing=prune_missing, flush_every=flush_every, format=format, text_field=text_field,
+                      html_field=html_field, url_field=url_field, id_field=id_field)
     logger = get_run_logger()
     local = isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
     given = context.lookup(run_context)

@@ -22,7 +22,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 # WHATWG: these labels are decoded as windows-1252 by every browser.
 _AS_CP1252 = {"iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso8859-1", "iso_8859-1",
               "windows-1252", "cp1252", "x-cp1252"}
-SNIFF_BYTES = 4096
+SNIFF_BYTES = 16 * 1024  # real pages put <meta charset> after kilobytes of scripts
 DETECT_BYTES = 64 * 1024
 
 

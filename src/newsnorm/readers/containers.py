@@ -25,21 +25,17 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import orjson
 
 from newsnorm.document import RawArticle
 from newsnorm.readers import fields as F
 from newsnorm.readers.charset import decode_html
+from newsnorm.readers.formats import CONTAINERS, FORMATS, format_of  # noqa: F401 - re-exported
 from newsnorm.readers.html import HtmlError, page_from_html
 from newsnorm.readers.ingest import IngestError, check_text, decode, normalize
 from newsnorm.readers.records import BadRecord, Record
 
-FORMATS = ("txt", "html", "warc", "jsonl", "json", "parquet", "csv")
-_BY_SUFFIX = {".txt": "txt", ".html": "html", ".htm": "html", ".xhtml": "html", ".warc": "warc",
-              ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".csv": "csv"}
-CONTAINERS = frozenset({"warc", "jsonl", "json", "parquet", "csv"})
 TABLE_BATCH_ROWS = 256
 csv.field_size_limit(1 << 30)
 
@@ -50,15 +46,6 @@ class ReadOptions:
 
     format: str | None = None
     names: F.FieldNames = field(default_factory=F.FieldNames)
-
-
-def format_of(path: str, forced: str | None = None) -> str:
-    if forced:
-        return forced
-    name = path.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    return _BY_SUFFIX.get(Path(name).suffix, "txt")
 
 
 def is_gzip(path: str) -> bool:
@@ -164,7 +151,7 @@ def record_from_row(row: dict, position: int | None, names: F.FieldNames, raw_by
     content = html if html is not None else text
     data = content if isinstance(content, bytes) else str(content).encode("utf-8")
     return Record(
-        position=position, sha256=sha256_hex(raw_bytes if raw_bytes is not None else data),
+        position=position, sha256=sha256_hex(data),  # of the content: the same page hashes alike in any container
         text=None if html is not None else (content.decode("utf-8", "replace") if isinstance(content, bytes)
                                              else str(content)),
         html=data if html is not None else None,
@@ -184,20 +171,22 @@ def _gzip_bad(exc: Exception, where: str) -> str:
     return "gzip_truncated" if isinstance(exc, EOFError) else "gzip_damaged"
 
 
-def iter_jsonl(path: str, names: F.FieldNames, start: int = 0, first_line: int = 1) \
+def iter_jsonl(path: str, names: F.FieldNames, start: int = 0, first_line: int = 1, tell: dict | None = None) \
         -> Iterator[Record | BadRecord]:
-    """One record per line; `start` is a byte offset at a line start (uncompressed files)."""
+    """One record per line; `start` is a byte offset at a line start (of a gzip member in a
+    .gz). `tell["next_line"]` is kept at the number of the line after the last one read."""
     line_no = first_line - 1
+    tell = tell if tell is not None else {}
+    tell["next_line"] = first_line
     with _open(path) as fh:
         if start:
             fh.seek(start)
         try:
             for line in fh:
                 line_no += 1
+                tell["next_line"] = line_no + 1
                 if not line.strip():
                     continue
-                if not line.endswith(b"\n") and not is_gzip(path):
-                    pass  # a last line without newline is still a record
                 try:
                     row = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
@@ -294,10 +283,11 @@ def count_skip(skipped: Counter | None, code: str) -> None:
 
 
 def iter_records(path: str, fmt: str, opts: ReadOptions, skipped: Counter | None = None, start: int = 0,
-                 first_line: int = 1) -> Iterator[Record | BadRecord]:
-    """The records of a container, streamed. Skipped WARC records are counted in `skipped`."""
+                 first_line: int = 1, tell: dict | None = None) -> Iterator[Record | BadRecord]:
+    """The records of a container, streamed. Skipped WARC records are counted in `skipped`;
+    `tell` receives where a JSONL read stopped (iter_jsonl)."""
     if fmt == "jsonl":
-        yield from iter_jsonl(path, opts.names, start, first_line)
+        yield from iter_jsonl(path, opts.names, start, first_line, tell)
     elif fmt == "json":
         yield from iter_json(path, opts.names)
     elif fmt in ("parquet", "csv"):

@@ -19,15 +19,20 @@ from datetime import UTC, datetime
 from newsnorm import PIPELINE_VERSION
 from newsnorm.document import Article, Quarantined
 from newsnorm.perf.memory import release_memory, tune_malloc, use_system_allocator
+from newsnorm.readers.containers import CONTAINERS, ReadOptions, format_of
 from newsnorm.readers.discover import discover
+from newsnorm.readers.fields import FieldNames
+from newsnorm.runner import container_state
 from newsnorm.runner.batching import batches_of, chunks_of
+from newsnorm.runner.container_state import APPENDABLE, ContainerState, Scan, scan
+from newsnorm.runner.containers import ContainerDone, InputTask
 from newsnorm.runner.stories_sync import StoriesSync
 from newsnorm.runner.work import BatchResult, file_sha256, merge_results, process_batch
 from newsnorm.settings import RunSettings
 from newsnorm.steps.translate import TranslationReport
 from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache, cache_path
-from newsnorm.warehouse.store import Warehouse, translations_json
+from newsnorm.warehouse.store import RECORD_SEP, Warehouse, translations_json
 
 MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
 Progress = Callable[[int, int], None]
@@ -42,6 +47,11 @@ class IncompleteRun(RuntimeError):
 
 
 RunConfig = RunSettings  # a run's settings: fields, defaults and bounds in newsnorm/settings.py
+
+
+def read_options(cfg: RunConfig) -> ReadOptions:
+    return ReadOptions(cfg.format, FieldNames.with_overrides(cfg.text_field, cfg.html_field, cfg.url_field,
+                                                             cfg.id_field))
 
 
 @dataclass
@@ -66,6 +76,9 @@ class RunSummary:
     translations: Counter = field(default_factory=Counter)
     missing_models: Counter = field(default_factory=Counter)
     quarantined: list[tuple[str, str]] = field(default_factory=list)
+    records_read: int = 0  # records of containers read this run
+    records_unchanged: int = 0  # of them, skipped: stored with the same content hash
+    records_skipped: Counter = field(default_factory=Counter)  # WARC records that are no article, by kind
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     translator_packages: list[str] = field(default_factory=list)
@@ -90,33 +103,98 @@ def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str 
     return map_sequentially
 
 
-def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary) -> list[str]:
-    """Which files need processing: new, changed, or waiting for a model that is now installed.
+@dataclass
+class ContainerPlan:
+    """The containers of a run: their state before, and what it becomes once read."""
+
+    before: dict[str, ContainerState] = field(default_factory=dict)
+    scans: dict[str, Scan] = field(default_factory=dict)
+    prune: bool = False
+
+
+def _records_by_path(wh: Warehouse) -> dict[str, dict[str, tuple[str, str]]]:
+    """path -> {article id: (content hash, pipeline version)} of the stored records of containers."""
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    index = wh.index()
+    for key in index:
+        if RECORD_SEP in key:
+            path = key.split(RECORD_SEP, 1)[0]
+            st = index[key]
+            out.setdefault(path, {})[st.article_id] = (st.content_sha256, st.pipeline_version)
+    return out
+
+
+def _plan_container(f: str, fmt: str, opts: ReadOptions, cplan: ContainerPlan, records, summary: RunSummary):
+    """An InputTask for a container that changed (from where it grew, or whole with its
+    stored record hashes), or None when its bytes are as the last run left them. With
+    --prune-missing every container is read whole (unchanged records are only hashed), to
+    learn which stored records are gone."""
+    before = cplan.before.get(f)
+    if before is not None and (before.version != PIPELINE_VERSION or cplan.prune):
+        before = None
+    sc = scan(f, before.size if before else None)
+    if sc is None:  # unreadable: read_container quarantines it with the reason
+        summary.files_changed += 1
+        return InputTask(f, fmt, opts)
+    cplan.scans[f] = sc
+    if before is not None and (sc.size, sc.sha256) == (before.size, before.sha256):
+        summary.files_unchanged += 1
+        return None
+    summary.files_changed += 1 if before is not None or f in records() else 0
+    summary.files_new += 0 if before is not None or f in records() else 1
+    if before is not None and fmt in APPENDABLE and sc.size > before.size and sc.prefix_sha256 == before.sha256 \
+            and before.ends_clean:
+        return InputTask(f, fmt, opts, start=before.size, first_line=before.next_line)
+    known = {aid: sha for aid, (sha, ver) in records().get(f, {}).items() if ver == PIPELINE_VERSION}
+    return InputTask(f, fmt, opts, known=known)
+
+
+def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary,
+         opts: ReadOptions | None = None, cplan: ContainerPlan | None = None) -> list[str | InputTask]:
+    """Which inputs need processing: new, changed, or waiting for a model that is now installed.
 
     An unchanged article is backfilled only when one of the very languages it lacked a
-    model for can now be translated, so an unchanged input writes nothing new.
+    model for can now be translated, so an unchanged input writes nothing new. A plain
+    text file goes as its path; an HTML page or a container as an InputTask.
     """
+    opts = opts or ReadOptions()
+    cplan = cplan if cplan is not None else ContainerPlan()
+    cplan.before = container_state.load(wh.root)
     index = wh.index()
     quarantined = wh.quarantined()
     waiting: dict[str, set[str]] | None = None
-    todo = []
+    cached: list = []
+
+    def records() -> dict:
+        if not cached:
+            cached.append(_records_by_path(wh))
+        return cached[0]
+
+    todo: list[str | InputTask] = []
     for f in files:
+        fmt = format_of(f, opts.format)
+        if fmt in CONTAINERS:
+            task = _plan_container(f, fmt, opts, cplan, records, summary)
+            if task is not None:
+                todo.append(task)
+            continue
+        item = f if fmt == "txt" else InputTask(f, fmt, opts)
         stored = index.get(f)
         sha = file_sha256(f)
         if sha is not None and (f, sha) in quarantined:
             summary.files_unchanged += 1
         elif stored is None:
             summary.files_new += 1
-            todo.append(f)
+            todo.append(item)
         elif sha is None or stored.content_sha256 != sha or stored.pipeline_version != PIPELINE_VERSION:
             summary.files_changed += 1
-            todo.append(f)
+            todo.append(item)
         elif "missing_translation_model" in stored.flags and translator_langs:
             if waiting is None:
                 waiting = wh.waiting_languages()
             if waiting.get(stored.article_id, set()) & translator_langs:
                 summary.files_backfilled += 1
-                todo.append(f)
+                todo.append(item)
             else:
                 summary.files_unchanged += 1
         else:
@@ -135,7 +213,9 @@ def plan_ahead(cfg: RunConfig) -> list[str]:
         stored = set(wh.read("articles", columns=["source_path"]).column("source_path").to_pylist())
         quarantined = wh.quarantined()
         held = {path for path, _ in quarantined}
-        return [f for f in files if f not in stored and not (f in held and (f, file_sha256(f)) in quarantined)]
+        opts = read_options(cfg)
+        return [f for f in files if f not in stored and not (f in held and (f, file_sha256(f)) in quarantined)
+                and format_of(f, opts.format) == "txt"]  # containers are planned from their state
     except Exception:  # a guess: any trouble here is execute()'s to report
         return []
 
@@ -153,10 +233,12 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
         summary.files_seen = len(files)
         translator = make_translator(cfg.packages_dir)
         summary.translator_packages = list(translator.packages)
-        todo = plan(files, wh, translator.languages(), summary)
+        cplan = ContainerPlan(prune=cfg.prune_missing)
+        todo = plan(files, wh, translator.languages(), summary, read_options(cfg), cplan)
         if cfg.prune_missing:
-            stored = set(wh.index())
-            summary.files_removed = wh.remove_articles(stored - set(files))
+            present = set(files)
+            summary.files_removed = wh.remove_articles({k for k in wh.index()
+                                                        if k.split(RECORD_SEP, 1)[0] not in present})
         cache = TranslationCache(cache_path(wh.root))
         mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))
         done = 0
@@ -164,11 +246,13 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             progress(0, len(todo))
         pending: list[Article] = []
         quarantine: list[Quarantined] = []
+        read: list[ContainerDone] = []
         for result in mapper(batches_of(todo, cfg.batch_size)):
             _store_translations(cache, summary, result)
             _account(summary, result)
             pending.extend(result.articles)
             quarantine.extend(result.quarantined)
+            read.extend(result.containers)
             done += len(result.articles) + len(result.quarantined) + len(result.failed)
             if len(pending) >= cfg.flush_every:
                 _flush(wh, stories, pending, summary)
@@ -176,8 +260,12 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             if progress:
                 progress(done, len(todo))
         _flush(wh, stories, pending, summary)
+        if cfg.prune_missing:
+            summary.files_removed += _prune_records(wh, read)
         stories.settle(final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
-        wh.add_quarantine(quarantine, summary.run_id)
+        wh.add_quarantine(quarantine, summary.run_id, reread={c.path for c in read if c.whole})
+        if read and not summary.files_failed:
+            _save_container_state(wh, cplan, read)
         summary.finished_at = datetime.now(UTC)
         summary.status = "completed"
         if summary.files_failed:
@@ -196,6 +284,31 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
     return summary
 
 
+def _prune_records(wh: Warehouse, read: list[ContainerDone]) -> int:
+    """Records stored for a container read whole and completely this run, but not in it now."""
+    gone = set()
+    for c in read:
+        if c.whole and c.complete:
+            seen = set(c.seen)
+            prefix = c.path + RECORD_SEP
+            gone.update(k for k in wh.index() if k.startswith(prefix) and k[len(prefix):] not in seen)
+    return wh.remove_articles(gone) if gone else 0
+
+
+def _save_container_state(wh: Warehouse, cplan: ContainerPlan, read: list[ContainerDone]) -> None:
+    """Containers read to their end are recorded as read; a damaged one is read whole next time."""
+    states = dict(cplan.before)
+    for c in read:
+        sc = cplan.scans.get(c.path)
+        if sc is None or not c.complete:
+            states.pop(c.path, None)
+            continue
+        # an uncompressed JSONL must end with a newline for the next run to start after it
+        clean = sc.ends_newline or c.fmt != "jsonl" or c.path.lower().endswith(".gz")
+        states[c.path] = ContainerState(sc.size, sc.sha256, c.next_line, clean, PIPELINE_VERSION)
+    container_state.save(wh.root, states)
+
+
 def _new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
@@ -205,6 +318,10 @@ def _account(summary: RunSummary, result: BatchResult) -> None:
     summary.lines_langdetect += result.langdetect_calls
     summary.errors.extend(result.errors)
     summary.files_failed += len(result.failed)
+    summary.records_skipped.update(result.records_skipped)
+    for c in result.containers:
+        summary.records_read += c.records
+        summary.records_unchanged += c.unchanged
     for q in result.quarantined:
         summary.files_quarantined += 1
         summary.quarantined.append((q.source_path, q.error))
@@ -231,11 +348,13 @@ def _store_translations(cache: TranslationCache, summary: RunSummary, result: Ba
 def _flush(wh: Warehouse, stories: StoriesSync, articles: list[Article], summary: RunSummary) -> None:
     if not articles:
         return
+    # two records of one container with the same id or url are one article: the later wins
+    articles = list({a.article_id: a for a in articles}.values())
     stories.prepare(articles)  # stories: story_id and story flags set, index saved, before the write
     summary.segments_written += wh.write_articles(articles, summary.run_id)
     stories.settle()  # stories: stored articles whose story changed get their new id
     summary.articles_written += len(articles)
-    wh.clear_quarantine({a.source_path for a in articles})
+    wh.clear_quarantine({(a.source_path, a.source_record) for a in articles})
     release_memory()
 
 

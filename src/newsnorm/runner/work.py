@@ -7,11 +7,14 @@ call the same functions directly.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsnorm.document import Article, Quarantined, RawArticle
+from newsnorm.readers.containers import format_of, html_article
 from newsnorm.readers.ingest import DEFAULT_MAX_BYTES, IngestError, read_article, sha256_hex
+from newsnorm.runner.containers import ContainerDone, InputTask, read_container
 from newsnorm.steps import langid, markup
 from newsnorm.steps.align import align_pairs
 from newsnorm.steps.compose import compose_text_en
@@ -84,6 +87,8 @@ class BatchResult:
     langdetect_calls: int = 0
     lines: int = 0
     translation: TranslationReport = field(default_factory=TranslationReport)
+    containers: list[ContainerDone] = field(default_factory=list)  # containers read, for the writer's state
+    records_skipped: Counter = field(default_factory=Counter)  # WARC records that are no article, by kind
 
 
 def process_file(path: Path, translator: Translator | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -111,14 +116,54 @@ def _analyse_file(path: Path, max_bytes: int, stats: langid.LangidStats) -> tupl
     raw = _read(path, max_bytes)
     if isinstance(raw, Quarantined):
         return raw
+    return _analyse_raw(raw, stats)
+
+
+def _analyse_raw(raw: RawArticle, stats: langid.LangidStats) -> tuple[RawArticle, Article] | Quarantined:
     try:
-        return RawArticle(raw.path, raw.sha256, "", raw.size), analyse_text(raw, stats)  # text not kept twice
+        # the text is not kept twice: the article has it
+        return RawArticle(raw.path, raw.sha256, "", raw.size, raw.source_record), analyse_text(raw, stats)
     except Exception as exc:  # a bug on one odd input must not take the run down
         return _failed(raw, exc)
 
 
+def _read_html(path: Path, max_bytes: int) -> RawArticle | Quarantined:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"too large: {size} bytes exceeds the limit of {max_bytes} bytes (--max-bytes)")
+        raw = html_article(str(path), path.read_bytes())
+        raw.url = raw.page.canonical_url if raw.page is not None else None
+        return raw
+    except IngestError as exc:
+        return _quarantine(path, str(exc))
+    except OSError as exc:
+        return _quarantine(path, f"unreadable: {exc.strerror or exc}")
+
+
+def _analyse_item(item: str | InputTask, max_bytes: int, result: BatchResult, stats: langid.LangidStats) -> list:
+    """Analysed (raw, article) pairs and Quarantined entries of one input."""
+    if isinstance(item, str):
+        fmt = format_of(item)
+        if fmt == "txt":
+            return [_analyse_file(Path(item), max_bytes, stats)]
+        item = InputTask(item, fmt)
+    if item.fmt == "html":
+        raw = _read_html(Path(item.path), max_bytes)
+        return [raw if isinstance(raw, Quarantined) else _analyse_raw(raw, stats)]
+    read = read_container(item, article_id_for, max_bytes)
+    result.records_skipped.update(read.skipped)
+    result.containers.append(ContainerDone(item.path, item.fmt, item.start == 0, read.complete, read.seen,
+                                           read.next_line, read.records, read.unchanged))
+    out: list = list(read.quarantined)
+    for raw in read.raws:
+        out.append(_analyse_raw(raw, stats))
+    return out
+
+
 def _failed(raw: RawArticle, exc: Exception) -> Quarantined:
-    return Quarantined(raw.path, raw.sha256, raw.size, f"processing failed: {type(exc).__name__}: {exc}")
+    return Quarantined(raw.path, raw.sha256, raw.size, f"processing failed: {type(exc).__name__}: {exc}",
+                       source_record=raw.source_record)
 
 
 def _quarantine(path: Path, reason: str) -> Quarantined:
@@ -145,7 +190,7 @@ def file_sha256(path: str | Path) -> str | None:
     return h.hexdigest()
 
 
-def process_batch(paths: list[str], translator: Translator | None = None,
+def process_batch(paths: list[str | InputTask], translator: Translator | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES, cache_path: str | None = None) -> BatchResult:
     """Analyse every file, translate the whole batch at once (dedup, cache, batched), finish.
 
@@ -155,12 +200,12 @@ def process_batch(paths: list[str], translator: Translator | None = None,
     result = BatchResult()
     stats = langid.LangidStats()
     analysed: list[tuple[RawArticle, Article]] = []
-    for p in paths:
-        out = _analyse_file(Path(p), max_bytes, stats)
-        if isinstance(out, Quarantined):
-            result.quarantined.append(out)
-        else:
-            analysed.append(out)
+    for item in paths:
+        for out in _analyse_item(item, max_bytes, result, stats):
+            if isinstance(out, Quarantined):
+                result.quarantined.append(out)
+            else:
+                analysed.append(out)
     result.translation = translate_articles([a for _, a in analysed], translator or NoTranslator(),
                                             result.errors, TranslationCache(cache_path))
     for raw, art in analysed:
@@ -184,6 +229,8 @@ def merge_results(results: list[BatchResult]) -> BatchResult:
         merged.langdetect_calls += r.langdetect_calls
         merged.lines += r.lines
         merged.translation.merge(r.translation)
+        merged.containers.extend(r.containers)
+        merged.records_skipped.update(r.records_skipped)
     return merged
 
 

@@ -14,19 +14,22 @@ holding little of it; with no believed markup the classifier sees every line.
 from __future__ import annotations
 
 from newsnorm.document import Segment
-from newsnorm.steps.roles import is_paragraph_like, words
+from newsnorm.reasons import Code, reason
+from newsnorm.steps.text import is_paragraph_like, words
 
-# Reasons (codes) this step records on the segments it sets.
-ZONE = "markup_zone"  # rendered with the zone: "markup_zone:<zone>"
-LINKS = "markup_links"
-OUTSIDE_ARTICLE = "markup_outside_article"
-INSIDE_ARTICLE = "markup_inside_article"
-FIGCAPTION = "markup_figcaption"
-HEADING = "markup_heading"
-TITLE = "markup_title"
+# The reason a line in each kind of page region gets (zones: readers/html_patterns.py).
+ZONE_CODES = {
+    "nav": Code.MARKUP_NAV, "breadcrumb": Code.MARKUP_NAV, "header": Code.MARKUP_NAV,
+    "footer": Code.MARKUP_FOOTER, "comments": Code.MARKUP_COMMENTS, "related": Code.MARKUP_RELATED,
+    "share": Code.MARKUP_WIDGET, "newsletter": Code.MARKUP_WIDGET, "ad": Code.MARKUP_WIDGET,
+    "cookie": Code.MARKUP_WIDGET, "aside": Code.MARKUP_ASIDE, "form": Code.MARKUP_ASIDE,
+    "dialog": Code.MARKUP_ASIDE, "tags": Code.MARKUP_ASIDE, "author_bio": Code.MARKUP_ASIDE,
+}
+# The classifier's reasons for setting a line outside its text block, which the article mark may undo.
+AFTER_BLOCK = frozenset({Code.AFTER_TEXT_BLOCK, Code.AFTER_END_MARKER})
+BEFORE_BLOCK = frozenset({Code.BEFORE_TEXT_BLOCK})
 
-CHROME_ZONES = frozenset({"nav", "footer", "comments", "related", "share", "newsletter", "ad", "cookie",
-                          "breadcrumb", "tags", "form", "dialog", "aside", "header", "author_bio"})
+CHROME_ZONES = frozenset(ZONE_CODES)
 # A region holding more than this share of the page's running text is not believed.
 ZONE_MAX_SHARE = 0.3
 # An article mark is believed when it holds at least this share of the running text.
@@ -104,23 +107,23 @@ def apply_markup(segments: list[Segment], hints: list, page: object | None, has_
     # block (a footer paragraph, a teaser list), and lines of the mark it put outside come back.
     body = sum(_body(s) for s in segments)
     body_inside = sum(_body(s) for s, i in zip(segments, inside, strict=True) if i)
-    restore = ("after the article", "after end-of-article")
+    restore = AFTER_BLOCK
     if mark is not None and body_inside < CLASSIFIER_MIN_SHARE * body:
-        restore += ("before the article",)
+        restore = AFTER_BLOCK | BEFORE_BLOCK
     for i, (s, h) in enumerate(zip(segments, hint_of, strict=True)):
         if h is None:
             continue
         if h.zone_id in zones:
             if s.role in ("body", "heading", "title"):
-                s.role, s.reason = "boilerplate", f"{ZONE}:{h.zone}"
+                s.role, s.reason = "boilerplate", reason(ZONE_CODES[h.zone])
         elif h.link_share >= LINK_LINE_SHARE and s.role in ("body", "heading") and not inside[i]:
-            s.role, s.reason = "boilerplate", LINKS
+            s.role, s.reason = "boilerplate", reason(Code.MARKUP_LINKS)
         elif mark is not None and not inside[i] and (i > last or i < first and is_paragraph_like(s.text)):
             if s.role in ("body", "heading"):
-                s.role, s.reason = "boilerplate", OUTSIDE_ARTICLE
-        elif inside[i] and s.role == "boilerplate" and (s.reason or "").startswith(restore) \
+                s.role, s.reason = "boilerplate", reason(Code.MARKUP_OUTSIDE_ARTICLE)
+        elif inside[i] and s.role == "boilerplate" and s.reason is not None and s.reason.code in restore \
                 and h.link_share < LINK_LINE_SHARE:
-            s.role, s.reason = ("heading" if h.tag in HEADING_TAGS else "body"), INSIDE_ARTICLE
+            s.role, s.reason = ("heading" if h.tag in HEADING_TAGS else "body"), reason(Code.MARKUP_INSIDE_ARTICLE)
     after_roles(segments, hints, page)
 
 
@@ -133,9 +136,9 @@ def after_roles(segments: list[Segment], hints: list, page: object | None) -> No
         if h is None or s.role != "body":
             continue
         if h.tag == "figcaption":
-            s.role, s.reason = "caption", FIGCAPTION
+            s.role, s.reason = "caption", reason(Code.MARKUP_FIGCAPTION)
         elif h.tag in HEADING_TAGS and words(s.text) <= HEADING_MAX_WORDS and not s.text.endswith((".", ",", ";")):
-            s.role, s.reason = "heading", HEADING
+            s.role, s.reason = "heading", reason(Code.MARKUP_HEADING)
     _title(segments, hint_of, page)
 
 
@@ -161,6 +164,6 @@ def _title(segments: list[Segment], hint_of: list, page: object | None) -> None:
                     other.role = "caption" if hint_of[segments.index(other)] is not None and \
                         hint_of[segments.index(other)].tag == "figcaption" else \
                         "body" if is_paragraph_like(other.text) else "heading"
-                    other.reason = TITLE
-            s.role, s.reason = "title", TITLE
+                    other.reason = reason(Code.MARKUP_NOT_TITLE)
+            s.role, s.reason = "title", reason(Code.MARKUP_TITLE)
             return

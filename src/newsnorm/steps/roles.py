@@ -9,16 +9,22 @@ module holds the structural rules (position, adjacency, repetition).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from newsnorm.document import Segment
 from newsnorm.perf.linematch import fold_case
 from newsnorm.reasons import LINK_LIST_CODES, Code, Reason, reason
 from newsnorm.steps.headline import Line, pick_headline
 from newsnorm.steps.patterns import AGENCY_NAMES, COMPILED, CONTRIBUTION_NEEDS, TEASER_NEEDS
-from newsnorm.steps.text import WORD, count_letters, has_inline_credit, norm_key, words
+from newsnorm.steps.text import (
+    PARAGRAPH_MIN_CHARS,
+    count_letters,
+    has_inline_credit,
+    is_paragraph_like,
+    norm_key,
+    running_size,
+    words,
+)
 
-_WIDE = re.compile("[\u3040-\U0010ffff]")
 # Line-level tests are pure functions of the text and asked several times per line.
 _CACHE_LINES = 4096
 _BULLET = re.compile(r"^[•·\-–—*▪►◦‣○●]\s")
@@ -43,13 +49,10 @@ _TYPED_ITEM = re.compile(r"^(?:[•·\-–—*▪►◦‣○●]\s|\(?\d{1,2}[.
 _CAPTION_CONTROL = re.compile(r"^(hide|toggle|show|close|expand) caption$", re.IGNORECASE)
 _TERMINAL = (".", ",", ";", ":", "!", "…", "\"", "”", "’", "'", ")")
 BODY_MIN_WORDS = 20
-# The article's text block (see main_block): running text is a line of at least this many
-# characters that ends like a sentence, or any line this long; other lines cost this much.
-PARAGRAPH_MIN_CHARS = 50
-LONG_LINE_CHARS = 150
+# The article's text block (see main_block): running text (text.running_size) costs
+# nothing; other lines cost this much.
 SHORT_LINE_COST = 50
 LINK_LIST_COST = 20
-GLUED_CAPITALISED_SHARE = 0.6
 # End-of-article and comment markers count once this share of the page's running text (or
 # this much) is above them.
 COMMENTS_AFTER_SHARE = 0.3
@@ -61,8 +64,6 @@ COMMENT_MAX_PARAGRAPHS = 6
 COMMENT_HEADER_LINES = 3
 _CLAUSE_END = (".", ",", ";", ":", "!")
 _SHORT_SENTENCE_END = (".", "!", "?", "\"", "”", "。", "！", "？")
-# How running text ends; "다" ends a Korean declarative sentence that often has no stop.
-_SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
 TITLE_MAX_WORDS = 30
 TITLE_WINDOW = 6
 # At most this many links under one link-list label.
@@ -173,37 +174,6 @@ def assign_roles(segments: list[Segment]) -> None:
         _outside_block(segments, block)
     _date_lines(segments)
     _headings(segments)
-
-
-def text_size(text: str) -> int:
-    """Characters, CJK counted twice: a Korean or Japanese line says as much in half the length."""
-    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
-
-
-def is_paragraph_like(text: str) -> bool:
-    """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
-    return running_size(text) > 0
-
-
-@lru_cache(maxsize=_CACHE_LINES)
-def running_size(text: str) -> int:
-    """The line's `text_size` if it is running text (see is_paragraph_like), else 0: one
-    lookup for the rules that ask both, several times per line."""
-    size = text_size(text)
-    if size < PARAGRAPH_MIN_CHARS:
-        return 0
-    if text.rstrip().endswith(_SENTENCE_END):
-        return size
-    return size if size >= LONG_LINE_CHARS and not is_glued_links(text) else 0
-
-
-def is_glued_links(text: str) -> bool:
-    """A long line of capitalised words and no sentence inside: menu items or headlines a
-    naive scraper glued together ("Rankings and Research Companies Channelcast Events ...")."""
-    tokens = [w for w in WORD.findall(text) if w[:1].isalpha()]
-    if len(tokens) < 8 or ". " in text or ", " in text:
-        return False
-    return sum(w[:1].isupper() for w in tokens) >= GLUED_CAPITALISED_SHARE * len(tokens)
 
 
 def block_weight(seg: Segment) -> int:

@@ -13,6 +13,15 @@ from newsnorm.steps.patterns import COMPILED, CREDIT_INLINE_COLONS, CREDIT_INLIN
 _CACHE_LINES = 4096
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
+# Running text is a line of at least PARAGRAPH_MIN_CHARS characters that ends like a sentence,
+# or any line of LONG_LINE_CHARS that is not capitalised words glued together.
+PARAGRAPH_MIN_CHARS = 50
+LONG_LINE_CHARS = 150
+GLUED_CAPITALISED_SHARE = 0.6
+# How running text ends; "다" ends a Korean declarative sentence that often has no stop.
+_SENTENCE_END = (".", "!", "?", "…", "\"", "”", "’", "'", ")", ":", ";", "。", "！", "？", "다")
+_WIDE = re.compile("[\u3040-\U0010ffff]")
+
 # Non-ASCII characters that are no letter (curly quotes, dashes, digits of other scripts): few.
 _NON_ASCII_NON_LETTER = re.compile(r"[^\w\x00-\x7f]|[^\D\x00-\x7f]")
 _ASCII_LETTERS = string.ascii_letters.encode()
@@ -63,3 +72,34 @@ def has_inline_credit(text: str) -> bool:
 
 def strip_inline_credit(text: str) -> str:
     return COMPILED["credit_inline"].sub("", text).strip()
+
+
+def text_size(text: str) -> int:
+    """Characters, CJK counted twice: a Korean or Japanese line says as much in half the length."""
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
+
+
+def is_paragraph_like(text: str) -> bool:
+    """Running text: ends like a sentence, or is long enough that it cannot be a menu item."""
+    return running_size(text) > 0
+
+
+@lru_cache(maxsize=_CACHE_LINES)
+def running_size(text: str) -> int:
+    """The line's `text_size` if it is running text (see is_paragraph_like), else 0: one
+    lookup for the rules that ask both, several times per line."""
+    size = text_size(text)
+    if size < PARAGRAPH_MIN_CHARS:
+        return 0
+    if text.rstrip().endswith(_SENTENCE_END):
+        return size
+    return size if size >= LONG_LINE_CHARS and not is_glued_links(text) else 0
+
+
+def is_glued_links(text: str) -> bool:
+    """A long line of capitalised words and no sentence inside: menu items or headlines a
+    naive scraper glued together ("Rankings and Research Companies Channelcast Events ...")."""
+    tokens = [w for w in WORD.findall(text) if w[:1].isalpha()]
+    if len(tokens) < 8 or ". " in text or ", " in text:
+        return False
+    return sum(w[:1].isupper() for w in tokens) >= GLUED_CAPITALISED_SHARE * len(tokens)

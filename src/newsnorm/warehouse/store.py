@@ -42,13 +42,17 @@ from newsnorm.atomic import atomic_write
 from newsnorm.document import Article, Quarantined
 from newsnorm.perf.columns import Interned, Strings
 from newsnorm.reasons import render
+from newsnorm.warehouse import migrate
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: articles.url, source_record, fetched_at; quarantine.source_record (migrate.py)
 PART_CAPACITY = 2000
 
 ARTICLES = pa.schema([
     ("article_id", pa.string()),
     ("source_path", pa.string()),
+    ("source_record", pa.int64()),  # line, byte offset or row inside a container; null for a one-article file
+    ("url", pa.string()),
+    ("fetched_at", pa.timestamp("us", tz="UTC")),
     ("content_sha256", pa.string()),
     ("title", pa.string()),
     ("site_name", pa.string()),
@@ -106,6 +110,7 @@ RUNS = pa.schema([
 
 QUARANTINE = pa.schema([
     ("source_path", pa.string()),
+    ("source_record", pa.int64()),
     ("sha256", pa.string()),
     ("size", pa.int64()),
     ("error", pa.string()),
@@ -141,7 +146,8 @@ def article_rows(articles: Iterable[Article], run_id: str, now: datetime) -> tup
     for art in articles:
         segs = art.segments
         row = {
-            "article_id": art.article_id, "source_path": art.source_path, "content_sha256": art.content_sha256,
+            "article_id": art.article_id, "source_path": art.source_path, "source_record": art.source_record,
+            "url": art.url, "fetched_at": art.fetched_at, "content_sha256": art.content_sha256,
             "title": art.title, "site_name": art.site_name, "author": art.author, "published": art.published,
             "dateline": art.dateline, "primary_lang": art.primary_lang, "langs": art.langs, "text_en": art.text_en,
             "n_segments": len(segs),
@@ -297,6 +303,11 @@ class Warehouse:
         expected = expected or TABLES[table]
         schema = pq.read_schema(p)
         version = (schema.metadata or {}).get(b"newsnorm.schema_version", b"?").decode()
+        if version != SCHEMA_VERSION and expected is not None \
+                and migrate.can_upgrade(version, table, schema.names, expected):
+            old = pq.read_table(p).replace_schema_metadata(None)
+            self._write(p, migrate.upgrade(old, table, version, expected), table)
+            return
         if version != SCHEMA_VERSION:
             raise SchemaMismatch(
                 f"{p} has schema version {version}, this newsnorm writes version {SCHEMA_VERSION}: "
@@ -341,14 +352,17 @@ class Warehouse:
 
     # -- reads for planning ----------------------------------------------------------------
     def index(self) -> StoredIndex:
-        """source_path -> what is stored for it (read once per run, then kept up to date)."""
+        """stored key (stored_key: the path, or path and id of a record) -> what is stored for
+        it (read once per run, then kept up to date)."""
         if self._index is None:
             index = StoredIndex()
-            cols = ["article_id", "source_path", "content_sha256", "pipeline_version", "flags", "langs"]
+            cols = ["article_id", "source_path", "source_record", "content_sha256", "pipeline_version", "flags",
+                    "langs"]
             for part in self.parts():
                 t = self.read("articles", part, columns=cols)
-                for aid, path, sha, ver, flags, langs in zip(*(t.column(c).to_pylist() for c in cols), strict=True):
-                    index.add(path, aid, part, sha, ver, flags or [], langs or [])
+                for aid, path, rec, sha, ver, flags, langs in zip(*(t.column(c).to_pylist() for c in cols),
+                                                                   strict=True):
+                    index.add(stored_key(path, aid, rec), aid, part, sha, ver, flags or [], langs or [])
             self._index = index
         return self._index
 
@@ -364,8 +378,10 @@ class Warehouse:
         return out
 
     def quarantined(self) -> set[tuple[str, str]]:
-        t = self.read("quarantine", columns=["source_path", "sha256"])
-        return set(zip(t.column("source_path").to_pylist(), t.column("sha256").to_pylist(), strict=True))
+        """(path, sha256) of whole files in quarantine (records of a container are not)."""
+        t = self.read("quarantine", columns=["source_path", "source_record", "sha256"])
+        cols = (t.column(c).to_pylist() for c in ("source_path", "source_record", "sha256"))
+        return {(p, sha) for p, rec, sha in zip(*cols, strict=True) if rec is None}
 
     # -- writes ----------------------------------------------------------------------------
     def _placement(self, articles: list[Article]) -> dict[int, list[Article]]:
@@ -375,7 +391,7 @@ class Warehouse:
         open_part = max(self.parts(), default=0)
         placed: dict[int, list[Article]] = {}
         for art in articles:
-            stored = index.get(art.source_path)
+            stored = index.get(article_key(art))
             if stored is not None:
                 part = stored.part
             else:
@@ -407,11 +423,11 @@ class Warehouse:
                 del old, keep
             n_segments += new_s.num_rows
             for a in arts:
-                index.add(a.source_path, a.article_id, part, a.content_sha256, PIPELINE_VERSION, a.flags, a.langs)
+                index.add(article_key(a), a.article_id, part, a.content_sha256, PIPELINE_VERSION, a.flags, a.langs)
         return n_segments
 
     def remove_articles(self, source_paths: set[str]) -> int:
-        """Explicit deletes only (the caller asks for them); returns rows removed."""
+        """Explicit deletes only (the caller asks for them), by stored key; returns rows removed."""
         index = self.index()
         gone = [index[p] for p in sorted(source_paths) if p in index]
         for part in sorted({s.part for s in gone}):
@@ -424,29 +440,39 @@ class Warehouse:
             index.pop(p, None)
         return len(gone)
 
-    def add_quarantine(self, items: list[Quarantined], run_id: str, now: datetime | None = None) -> None:
-        if not items:
+    def add_quarantine(self, items: list[Quarantined], run_id: str, now: datetime | None = None,
+                       reread: set[str] = frozenset()) -> None:
+        """Add these rows; each replaces the row of the same file and record. `reread`: files
+        read whole this run, whose earlier rows all go (a bad record that is gone is gone)."""
+        if not items and not reread:
             return
         now = now or datetime.now(UTC)
         old = self.read("quarantine")
         new = pa.table({
-            "source_path": [q.source_path for q in items], "sha256": [q.sha256 for q in items],
-            "size": [q.size for q in items], "error": [q.error for q in items],
+            "source_path": [q.source_path for q in items], "source_record": [q.source_record for q in items],
+            "sha256": [q.sha256 for q in items], "size": [q.size for q in items], "error": [q.error for q in items],
             "run_id": [run_id] * len(items), "quarantined_at": [now] * len(items),
         }, schema=QUARANTINE)
-        replaced = pa.array([q.source_path for q in items], pa.string())
-        keep = old.filter(pc.invert(pc.is_in(old.column("source_path"), value_set=replaced)))
-        merged = pa.concat_tables([keep, new]).sort_by([("source_path", "ascending")])
+        keys = {(q.source_path, q.source_record) for q in items}
+        keep = [i for i, (p, r) in enumerate(zip(old.column("source_path").to_pylist(),
+                                                 old.column("source_record").to_pylist(), strict=True))
+                if (p, r) not in keys and p not in reread]
+        if not items and len(keep) == old.num_rows:
+            return
+        merged = pa.concat_tables([old.take(pa.array(keep, pa.int64())), new]).sort_by(
+            [("source_path", "ascending"), ("source_record", "ascending")])
         self._write(self.path("quarantine"), merged, "quarantine")
 
-    def clear_quarantine(self, source_paths: set[str]) -> None:
-        """A file that now processes cleanly leaves the quarantine."""
+    def clear_quarantine(self, keys: set[tuple[str, int | None]]) -> None:
+        """A file or record (path, source_record) that now processes cleanly leaves the quarantine."""
         old = self.read("quarantine")
-        if not source_paths or not old.num_rows:
+        if not keys or not old.num_rows:
             return
-        mask = pc.is_in(old.column("source_path"), value_set=pa.array(sorted(source_paths), pa.string()))
-        if pc.any(mask).as_py():
-            self._write(self.path("quarantine"), old.filter(pc.invert(mask)), "quarantine")
+        keep = [i for i, (p, r) in enumerate(zip(old.column("source_path").to_pylist(),
+                                                 old.column("source_record").to_pylist(), strict=True))
+                if (p, r) not in keys]
+        if len(keep) < old.num_rows:
+            self._write(self.path("quarantine"), old.take(pa.array(keep, pa.int64())), "quarantine")
 
     def add_run(self, row: dict) -> None:
         old = self.read("runs")
@@ -490,6 +516,19 @@ class Warehouse:
                 t = t.set_column(at, c, pa.array(values[c], t.schema.field(at).type))
             self._write(path, t, "articles")
         return n
+
+
+def stored_key(source_path: str, article_id: str, source_record: int | None) -> str:
+    """The index key of a stored article: its path for a one-article file; path and article
+    id for a record of a container (many articles share that path)."""
+    return source_path if source_record is None else f"{source_path}{RECORD_SEP}{article_id}"
+
+
+def article_key(art: Article) -> str:
+    return stored_key(art.source_path, art.article_id, art.source_record)
+
+
+RECORD_SEP = "\x1f"
 
 
 def translations_json(counts: dict[str, int]) -> str:

@@ -1,0 +1,110 @@
+"""One container (WARC, JSONL, JSON, Parquet, CSV) through the reader, in a worker.
+
+The writer's plan hands each worker a `ContainerTask`: the file, its format, where to
+start (after the part an earlier run read, for a file that only grew by appends), and
+what is stored for its records (article id -> content hash), so an unchanged record is
+recognised and skipped before any decoding. The worker returns the analysed articles, a
+quarantine entry per bad record (with its position), the ids of every record it saw (for
+--prune-missing) and counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from newsnorm.document import Quarantined, RawArticle
+from newsnorm.readers import reasons
+from newsnorm.readers.containers import ReadOptions, article_from_record, iter_records, record_key
+from newsnorm.readers.ingest import IngestError
+from newsnorm.readers.records import BadRecord
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class InputTask:
+    """An input file that is not plain text: an HTML page, or a container of records.
+    Compared and hashed as itself (the worker pool keys chunks by their inputs)."""
+
+    path: str
+    fmt: str
+    opts: ReadOptions = field(default_factory=ReadOptions)
+    known: dict[str, str] = field(default_factory=dict)  # article id -> stored content_sha256
+    start: int = 0  # byte offset (JSONL, WARC) at which to start reading; 0 = the whole file
+    first_line: int = 1  # the JSONL line number at `start`
+
+
+@dataclass
+class ContainerRead:
+    raws: list[RawArticle] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)  # article ids of every readable record
+    unchanged: int = 0
+    skipped: Counter = field(default_factory=Counter)  # WARC records that are no article, by kind
+    records: int = 0
+    next_line: int = 1  # JSONL: the line after the last one read
+    complete: bool = True  # read to its end (no damage cut it short)
+
+
+@dataclass
+class ContainerDone:
+    """What the writer needs to know of a container read in a worker."""
+
+    path: str
+    fmt: str
+    whole: bool  # read from its start (so records not seen are gone)
+    complete: bool
+    seen: list[str]
+    next_line: int
+    records: int
+    unchanged: int
+
+
+CUTTING = frozenset({"gzip_truncated", "gzip_damaged", "warc_damaged", "table_unreadable"})
+
+
+def _bad(task: InputTask, code: str, detail: str, position: int | None, sha: str = "", size: int = 0) \
+        -> Quarantined:
+    return Quarantined(task.path, sha, size, reasons.render(code, detail, task.fmt, position),
+                       source_record=position)
+
+
+def read_container(task: InputTask, article_id_for, max_bytes: int = 0) -> ContainerRead:
+    """Records of the container as RawArticles, less the unchanged ones; never raises for
+    bad input. `article_id_for(path, record_key)` is the identity rule (runner.work)."""
+    out = ContainerRead()
+    tell: dict = {}
+    try:
+        _read_into(out, task, tell, article_id_for, max_bytes)
+    except OSError as exc:
+        out.complete = False
+        out.quarantined.append(Quarantined(task.path, "", 0, f"unreadable: {exc.strerror or exc}"))
+    out.next_line = tell.get("next_line", task.first_line)
+    return out
+
+
+def _read_into(out: ContainerRead, task: InputTask, tell: dict, article_id_for, max_bytes: int) -> None:
+    for rec in iter_records(task.path, task.fmt, task.opts, out.skipped, task.start, task.first_line, tell):
+        out.records += 1
+        if isinstance(rec, BadRecord):
+            out.quarantined.append(_bad(task, rec.code, rec.detail, rec.position, rec.sha256, rec.size))
+            if rec.code in CUTTING:
+                out.complete = False
+            continue
+        aid = article_id_for(task.path, record_key(rec))
+        out.seen.append(aid)
+        if task.known.get(aid) == rec.sha256:
+            out.unchanged += 1
+            continue
+        if max_bytes and rec.size > max_bytes:
+            out.quarantined.append(_bad(task, "too_large", f"{rec.size} bytes exceeds {max_bytes}",
+                                        rec.position, rec.sha256, rec.size))
+            continue
+        try:
+            raw = article_from_record(task.path, rec)
+        except IngestError as exc:
+            out.quarantined.append(Quarantined(task.path, rec.sha256, rec.size,
+                                               f"{reasons.POSITION_NAMES.get(task.fmt, 'record')} {rec.position}: "
+                                               f"{exc}", source_record=rec.position))
+            continue
+        raw.sha256 = rec.sha256  # the record's own hash: what the next run compares
+        out.raws.append(raw)
