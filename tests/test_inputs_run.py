@@ -220,3 +220,45 @@ def test_format_and_field_flags(tmp_path, seeds_dir):
     row = _articles(wh).row(0, named=True)
     assert (row["source_record"], row["url"]) == (1, "https://e.org/k1")
     assert os.path.basename(row["source_path"]) == "feed.txt"
+
+
+def test_a_large_jsonl_is_read_in_ranges_with_the_same_rows(tmp_path, seeds_dir, monkeypatch):
+    from newsnorm.runner import execute as ex
+    from newsnorm.runner.batching import batches_of, chunks_of
+    from newsnorm.runner.containers import InputTask
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())]
+    day = tmp_path / "day.jsonl"
+    _jsonl(day, [{"id": f"d{i}", "text": t} for i, t in enumerate(texts)] + [{"id": "bad"}])
+    whole = tmp_path / "wh-whole"
+    _run(whole, day)
+    planned: list = []
+    real_plan = ex.plan
+
+    def spy(*args, **kw):
+        todo = real_plan(*args, **kw)
+        planned.extend(todo)
+        return todo
+
+    monkeypatch.setattr(ex, "RANGE_BYTES", 3000)  # the seeds are 2-6 KB a record
+    monkeypatch.setattr(ex, "plan", spy)
+    ranged = tmp_path / "wh-ranged"
+    summary = _run(ranged, day, batch_size=60)
+    assert len(planned) >= 3 and all(isinstance(t, InputTask) for t in planned)
+    assert [t.end for t in planned[:-1]] == [t.start for t in planned[1:]] and planned[-1].end is None
+    assert all(len(c) == 1 for b in batches_of(planned, 60) for c in chunks_of(b))  # a worker's unit each
+    assert summary.records_read == 6 and summary.files_quarantined == 1
+    assert _content(ranged) == _content(whole)
+    both = [_articles(w).select("article_id", "source_record").rows() for w in (whole, ranged)]
+    assert both[0] == both[1]
+    q = pl.read_parquet(f"{ranged}/quarantine/*.parquet")
+    assert q["source_record"].to_list() == [6]
+    # the state recorded by the ranges lets an append be read from where they stopped
+    old_size = day.stat().st_size
+    with day.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "d9", "text": texts[0] + "\nAppended."}) + "\n")
+    planned.clear()
+    again = _run(ranged, day)
+    assert [(t.start, t.first_line) for t in planned] == [(old_size, 7)]
+    assert (again.records_read, again.articles_written) == (1, 1)
+    assert _articles(ranged).filter(pl.col("source_record") == 7).height == 1

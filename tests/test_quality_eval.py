@@ -49,3 +49,22 @@ def test_boilerplate_f1_on_the_benchmark_pages():
     s = ev.summary(ev.run(root))
     assert s["ours_f1"] >= BOILERPLATE_FLOOR
     assert s["ours_f1"] > s["long_lines_f1"] + 0.05 and s["ours_f1"] > s["naive_f1"] + 0.2
+
+
+# The same pages read from their HTML (benchmarks/html_eval.py): 0.934 measured (dev 0.946,
+# held-out test 0.922; trafilatura 0.948 on the same pages). The target is 0.95, not
+# met yet; the floor sits just under what holds, and above the flattened text's 0.904.
+HTML_FLOOR = 0.93
+
+
+@pytest.mark.slow
+def test_html_route_f1_on_the_benchmark_pages():
+    ev = _load("html_eval")
+    bp = _load("boilerplate_eval")
+    root = bp.data_dir(None)
+    if not (root / "html").is_dir():
+        pytest.skip(f"no boilerplate benchmark HTML at {root}")
+    results, _, _ = ev.run(root, bp.load_pages(root), with_trafilatura=False)
+    f1 = bp.mean([r.ours.f1 for r in results])
+    assert f1 >= HTML_FLOOR
+    assert bp.mean([r.title_agrees for r in results]) >= 0.85  # the page's own (unverified) title

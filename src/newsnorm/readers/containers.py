@@ -171,11 +171,13 @@ def _gzip_bad(exc: Exception, where: str) -> str:
     return "gzip_truncated" if isinstance(exc, EOFError) else "gzip_damaged"
 
 
-def iter_jsonl(path: str, names: F.FieldNames, start: int = 0, first_line: int = 1, tell: dict | None = None) \
-        -> Iterator[Record | BadRecord]:
+def iter_jsonl(path: str, names: F.FieldNames, start: int = 0, first_line: int = 1, tell: dict | None = None,
+               end: int | None = None) -> Iterator[Record | BadRecord]:
     """One record per line; `start` is a byte offset at a line start (of a gzip member in a
-    .gz). `tell["next_line"]` is kept at the number of the line after the last one read."""
+    .gz), and lines starting at or after `end` are left to another reader (a range of an
+    uncompressed file). `tell["next_line"]` is kept at the line after the last one read."""
     line_no = first_line - 1
+    pos = start
     tell = tell if tell is not None else {}
     tell["next_line"] = first_line
     with _open(path) as fh:
@@ -183,6 +185,9 @@ def iter_jsonl(path: str, names: F.FieldNames, start: int = 0, first_line: int =
             fh.seek(start)
         try:
             for line in fh:
+                if end is not None and pos >= end:
+                    break
+                pos += len(line)
                 line_no += 1
                 tell["next_line"] = line_no + 1
                 if not line.strip():
@@ -283,11 +288,12 @@ def count_skip(skipped: Counter | None, code: str) -> None:
 
 
 def iter_records(path: str, fmt: str, opts: ReadOptions, skipped: Counter | None = None, start: int = 0,
-                 first_line: int = 1, tell: dict | None = None) -> Iterator[Record | BadRecord]:
+                 first_line: int = 1, tell: dict | None = None, end: int | None = None) \
+        -> Iterator[Record | BadRecord]:
     """The records of a container, streamed. Skipped WARC records are counted in `skipped`;
-    `tell` receives where a JSONL read stopped (iter_jsonl)."""
+    `tell` receives where a JSONL read stopped, `end` where it stops (iter_jsonl)."""
     if fmt == "jsonl":
-        yield from iter_jsonl(path, opts.names, start, first_line, tell)
+        yield from iter_jsonl(path, opts.names, start, first_line, tell, end)
     elif fmt == "json":
         yield from iter_json(path, opts.names)
     elif fmt in ("parquet", "csv"):

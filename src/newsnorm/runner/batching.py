@@ -12,15 +12,31 @@ from __future__ import annotations
 CHUNK_FILES = 50
 
 
-def batches_of(items: list[str], size: int) -> list[list[str]]:
+def batches_of(items: list, size: int) -> list[list]:
+    """Consecutive items up to `size` in weight each: a text file weighs 1, a container (or
+    a range of one: runner.containers.InputTask.weight) a whole chunk, so the records of
+    one batch stay few whatever the containers hold."""
     size = max(1, size)
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    out: list[list] = []
+    current: list = []
+    weight = 0
+    for item in items:
+        w = getattr(item, "weight", 1)
+        if current and weight + w > size:
+            out.append(current)
+            current, weight = [], 0
+        current.append(item)
+        weight += w
+    if current:
+        out.append(current)
+    return out
 
 
-def chunks_of(batch: list[str]) -> list[list[str]]:
+def chunks_of(batch: list) -> list[list]:
     """A batch's chunks, the same for the flow's tasks, the sequential path and the CLI's
     prefetch: a fixed cut keeps translation batches, and so results, the same (a prefetched
-    chunk is claimed by its files, so the pool itself needs no agreement on the cut)."""
+    chunk is claimed by its files, so the pool itself needs no agreement on the cut). A
+    container is a chunk of its own, so the ranges of one spread over the workers."""
     return batches_of(batch, CHUNK_FILES)
 
 

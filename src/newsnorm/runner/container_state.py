@@ -35,6 +35,7 @@ class Scan:
     sha256: str
     prefix_sha256: str | None  # of the first `old size` bytes, when the file grew
     ends_newline: bool
+    splits: tuple[tuple[int, int], ...] = ()  # (offset of a line start, its line number), every `split_every` bytes
 
 
 def state_path(root: Path) -> Path:
@@ -56,15 +57,28 @@ def save(root: Path, states: dict[str, ContainerState]) -> None:
     atomic_write_bytes(path, data, path.parent)
 
 
-def scan(path: str, old_size: int | None) -> Scan | None:
-    """The file's size and SHA-256, and the SHA-256 of its first `old_size` bytes, in one read."""
+def scan(path: str, old_size: int | None, split_every: int = 0) -> Scan | None:
+    """The file's size and SHA-256, and the SHA-256 of its first `old_size` bytes, in one
+    read; with `split_every`, the first line start after every `split_every` bytes and its
+    line number (where ranges of an uncompressed JSONL file can begin)."""
     h = hashlib.sha256()
     prefix = None
     done = 0
     last = b""
+    lines = 0  # newlines before the current chunk
+    target = split_every
+    splits: list[tuple[int, int]] = []
     try:
         with open(path, "rb") as fh:
             while chunk := fh.read(1 << 20):
+                while split_every and target < done + len(chunk):
+                    at = chunk.find(b"\n", max(0, target - done))
+                    if at < 0:
+                        break  # the next line starts in a later chunk
+                    splits.append((done + at + 1, lines + chunk.count(b"\n", 0, at + 1) + 1))
+                    target = done + at + 1 + split_every
+                if split_every:
+                    lines += chunk.count(b"\n")
                 if old_size is not None and prefix is None and done + len(chunk) >= old_size:
                     cut = old_size - done
                     h.update(chunk[:cut])
@@ -78,4 +92,5 @@ def scan(path: str, old_size: int | None) -> Scan | None:
         return None
     if old_size is not None and prefix is None and done == old_size:
         prefix = h.hexdigest()
-    return Scan(done, h.hexdigest(), prefix, last == b"\n")
+    splits = [(off, line) for off, line in splits if off < done]  # a split at the very end starts nothing
+    return Scan(done, h.hexdigest(), prefix, last == b"\n", tuple(splits))

@@ -18,6 +18,7 @@ from newsnorm.readers import reasons
 from newsnorm.readers.containers import ReadOptions, article_from_record, iter_records, record_key
 from newsnorm.readers.ingest import IngestError
 from newsnorm.readers.records import BadRecord
+from newsnorm.runner.batching import CHUNK_FILES
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -31,6 +32,13 @@ class InputTask:
     known: dict[str, str] = field(default_factory=dict)  # article id -> stored content_sha256
     start: int = 0  # byte offset (JSONL, WARC) at which to start reading; 0 = the whole file
     first_line: int = 1  # the JSONL line number at `start`
+    end: int | None = None  # an uncompressed JSONL's range ends here (another task reads on)
+
+    @property
+    def weight(self) -> int:
+        """A container (or range of one) is a chunk of its own: one worker's unit of work
+        (runner/batching.py); an HTML page weighs as a text file."""
+        return 1 if self.fmt == "html" else CHUNK_FILES
 
 
 @dataclass
@@ -51,7 +59,8 @@ class ContainerDone:
 
     path: str
     fmt: str
-    whole: bool  # read from its start (so records not seen are gone)
+    start: int  # the byte offset it was read from (0: its start, so records not seen are gone)
+    end: int | None  # where the range stopped (None: the file's end)
     complete: bool
     seen: list[str]
     next_line: int
@@ -83,7 +92,8 @@ def read_container(task: InputTask, article_id_for, max_bytes: int = 0) -> Conta
 
 
 def _read_into(out: ContainerRead, task: InputTask, tell: dict, article_id_for, max_bytes: int) -> None:
-    for rec in iter_records(task.path, task.fmt, task.opts, out.skipped, task.start, task.first_line, tell):
+    for rec in iter_records(task.path, task.fmt, task.opts, out.skipped, task.start, task.first_line, tell,
+                            task.end):
         out.records += 1
         if isinstance(rec, BadRecord):
             out.quarantined.append(_bad(task, rec.code, rec.detail, rec.position, rec.sha256, rec.size))

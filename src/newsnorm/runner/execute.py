@@ -34,6 +34,11 @@ from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache, cache_path
 from newsnorm.warehouse.store import RECORD_SEP, Warehouse, translations_json
 
+# An uncompressed JSONL file is read in ranges of about this many bytes, each a unit of work
+# of its own (runner/batching.py): a large file is shared by the workers, and the articles
+# one unit hands the writer stay few (about 1,000 records of 4 KB).
+RANGE_BYTES = 4 * 1024 * 1024
+
 MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
 Progress = Callable[[int, int], None]
 
@@ -124,29 +129,35 @@ def _records_by_path(wh: Warehouse) -> dict[str, dict[str, tuple[str, str]]]:
     return out
 
 
-def _plan_container(f: str, fmt: str, opts: ReadOptions, cplan: ContainerPlan, records, summary: RunSummary):
-    """An InputTask for a container that changed (from where it grew, or whole with its
-    stored record hashes), or None when its bytes are as the last run left them. With
+def _plan_container(f: str, fmt: str, opts: ReadOptions, cplan: ContainerPlan, records,
+                    summary: RunSummary) -> list[InputTask]:
+    """The InputTasks for a container that changed: from where it grew, or whole with its
+    stored record hashes (an uncompressed JSONL file in ranges of about RANGE_BYTES, spread
+    over the workers); none when its bytes are as the last run left them. With
     --prune-missing every container is read whole (unchanged records are only hashed), to
     learn which stored records are gone."""
     before = cplan.before.get(f)
     if before is not None and (before.version != PIPELINE_VERSION or cplan.prune):
         before = None
-    sc = scan(f, before.size if before else None)
+    splittable = fmt == "jsonl" and not f.lower().endswith(".gz")
+    sc = scan(f, before.size if before else None, RANGE_BYTES if splittable else 0)
     if sc is None:  # unreadable: read_container quarantines it with the reason
         summary.files_changed += 1
-        return InputTask(f, fmt, opts)
+        return [InputTask(f, fmt, opts)]
     cplan.scans[f] = sc
     if before is not None and (sc.size, sc.sha256) == (before.size, before.sha256):
         summary.files_unchanged += 1
-        return None
+        return []
     summary.files_changed += 1 if before is not None or f in records() else 0
     summary.files_new += 0 if before is not None or f in records() else 1
     if before is not None and fmt in APPENDABLE and sc.size > before.size and sc.prefix_sha256 == before.sha256 \
             and before.ends_clean:
-        return InputTask(f, fmt, opts, start=before.size, first_line=before.next_line)
+        return [InputTask(f, fmt, opts, start=before.size, first_line=before.next_line)]
     known = {aid: sha for aid, (sha, ver) in records().get(f, {}).items() if ver == PIPELINE_VERSION}
-    return InputTask(f, fmt, opts, known=known)
+    starts = [(0, 1), *sc.splits]
+    ends = [off for off, _ in sc.splits] + [None]
+    return [InputTask(f, fmt, opts, known=known, start=start, first_line=line, end=end)
+            for (start, line), end in zip(starts, ends, strict=True)]
 
 
 def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary,
@@ -174,9 +185,7 @@ def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: R
     for f in files:
         fmt = format_of(f, opts.format)
         if fmt in CONTAINERS:
-            task = _plan_container(f, fmt, opts, cplan, records, summary)
-            if task is not None:
-                todo.append(task)
+            todo.extend(_plan_container(f, fmt, opts, cplan, records, summary))
             continue
         item = f if fmt == "txt" else InputTask(f, fmt, opts)
         stored = index.get(f)
@@ -260,10 +269,11 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
             if progress:
                 progress(done, len(todo))
         _flush(wh, stories, pending, summary)
+        read = merge_ranges(read)
         if cfg.prune_missing:
             summary.files_removed += _prune_records(wh, read)
         stories.settle(final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
-        wh.add_quarantine(quarantine, summary.run_id, reread={c.path for c in read if c.whole})
+        wh.add_quarantine(quarantine, summary.run_id, reread={c.path for c in read if c.start == 0})
         if read and not summary.files_failed:
             _save_container_state(wh, cplan, read)
         summary.finished_at = datetime.now(UTC)
@@ -284,11 +294,28 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
     return summary
 
 
+def merge_ranges(read: list[ContainerDone]) -> list[ContainerDone]:
+    """One ContainerDone per container from those of its ranges: read from `start` to the
+    end when its ranges join up, complete when each was."""
+    by_path: dict[str, list[ContainerDone]] = {}
+    for c in read:
+        by_path.setdefault(c.path, []).append(c)
+    out = []
+    for path, parts in by_path.items():
+        parts.sort(key=lambda c: c.start)
+        joined = all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False)) and parts[-1].end is None
+        seen = [aid for c in parts for aid in c.seen]
+        out.append(ContainerDone(path, parts[0].fmt, parts[0].start, parts[-1].end, joined and all(
+            c.complete for c in parts), seen, parts[-1].next_line, sum(c.records for c in parts),
+            sum(c.unchanged for c in parts)))
+    return out
+
+
 def _prune_records(wh: Warehouse, read: list[ContainerDone]) -> int:
     """Records stored for a container read whole and completely this run, but not in it now."""
     gone = set()
     for c in read:
-        if c.whole and c.complete:
+        if c.start == 0 and c.complete:
             seen = set(c.seen)
             prefix = c.path + RECORD_SEP
             gone.update(k for k in wh.index() if k.startswith(prefix) and k[len(prefix):] not in seen)

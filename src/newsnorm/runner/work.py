@@ -153,7 +153,7 @@ def _analyse_item(item: str | InputTask, max_bytes: int, result: BatchResult, st
         return [raw if isinstance(raw, Quarantined) else _analyse_raw(raw, stats)]
     read = read_container(item, article_id_for, max_bytes)
     result.records_skipped.update(read.skipped)
-    result.containers.append(ContainerDone(item.path, item.fmt, item.start == 0, read.complete, read.seen,
+    result.containers.append(ContainerDone(item.path, item.fmt, item.start, item.end, read.complete, read.seen,
                                            read.next_line, read.records, read.unchanged))
     out: list = list(read.quarantined)
     for raw in read.raws:
