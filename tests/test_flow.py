@@ -81,3 +81,34 @@ def test_cli_errors_are_one_clear_line(tmp_path):
     assert proc.returncode == 2 and "input not found" in proc.stderr and "Traceback" not in proc.stderr
     q = _cli(["query", "select 1", "--warehouse", str(tmp_path / "none")], cwd=tmp_path)
     assert q.returncode == 2 and "no warehouse" in q.stderr
+
+
+def test_cli_reads_containers_through_the_worker_pool(tmp_path):
+    import io as _io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").iterdir())]
+    lines = [json.dumps({"key": f"k{i}", "story": t}) for i, t in enumerate(texts[:3])] + ["{not json"]
+    (inputs / "day.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (inputs / "crawl.warc.gz").open("wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        hh = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        page = (ROOT / "tests" / "data" / "html" / "article.html").read_bytes()
+        w.write_record(w.create_warc_record("https://e.org/a", "response", payload=_io.BytesIO(page),
+                                            http_headers=hh))
+    env = {"PREFECT_HOME": str(tmp_path / "prefect-home")}
+    bad = _cli(["run", str(inputs), "--format", "xml"], cwd=tmp_path, env=env)
+    assert bad.returncode == 2 and "not a format" in bad.stderr
+    proc = _cli(["run", str(inputs), "--text-field", "story", "--id-field", "key", "--workers", "2"],
+                cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = duckdb.sql(f"select source_record, url from read_parquet('{tmp_path}/warehouse/articles/**/*.parquet') "
+                      "order by source_path, source_record").fetchall()
+    assert [r[0] for r in rows[:1]] == [0] and rows[0][1] == "https://e.org/a" and [r[0] for r in rows[1:]] == [1, 2, 3]
+    q = duckdb.sql(f"select source_record, error from read_parquet('{tmp_path}/warehouse/quarantine/*.parquet')"
+                   ).fetchall()
+    assert len(q) == 1 and q[0][0] == 4 and q[0][1].startswith("line 4: not valid JSON")
