@@ -48,6 +48,21 @@ EXPECTED: dict[Code, tuple[str, frozenset[str]]] = {
     Code.HEADING: ("short unpunctuated line before content", frozenset({"heading"})),
     Code.PUBLISHER_CAPTION_PAIR: ("publisher caption pair", frozenset({"caption"})),
     Code.PUBLISHER_PAIR: ("publisher pair with seq {seq}", frozenset({"boilerplate", "credit", "byline"})),
+    # An HTML page's markup (steps/markup.py)
+    Code.MARKUP_NAV: ("markup: in the page's navigation, menu or breadcrumb", frozenset({"boilerplate"})),
+    Code.MARKUP_FOOTER: ("markup: in the page's footer", frozenset({"boilerplate"})),
+    Code.MARKUP_COMMENTS: ("markup: in the comment section", frozenset({"boilerplate"})),
+    Code.MARKUP_RELATED: ("markup: in a list of related or recommended stories", frozenset({"boilerplate"})),
+    Code.MARKUP_WIDGET: ("markup: in a share, newsletter, ad or cookie widget", frozenset({"boilerplate"})),
+    Code.MARKUP_ASIDE: ("markup: in a sidebar, form, dialog, tag list or author box", frozenset({"boilerplate"})),
+    Code.MARKUP_LINKS: ("markup: link text outside the page's article", frozenset({"boilerplate"})),
+    Code.MARKUP_OUTSIDE_ARTICLE: ("markup: outside the page's marked article", frozenset({"boilerplate"})),
+    Code.MARKUP_INSIDE_ARTICLE: ("markup: inside the page's marked article", frozenset({"body", "heading"})),
+    Code.MARKUP_FIGCAPTION: ("markup: a <figcaption>", frozenset({"caption"})),
+    Code.MARKUP_HEADING: ("markup: an <h2>-<h6> heading", frozenset({"heading"})),
+    Code.MARKUP_TITLE: ("markup: the <h1> the page's own title names", frozenset({"title"})),
+    Code.MARKUP_NOT_TITLE: ("markup: the page's <h1> is the title, not this line", frozenset({"body", "heading",
+                                                                                               "caption"})),
 }
 PATTERNS = {code: re.compile(re.escape(s).replace(re.escape("{seq}"), r"(\d+)")) for code, (s, _) in EXPECTED.items()}
 
