@@ -22,6 +22,7 @@ from newsnorm.steps.text import (
     is_paragraph_like,
     norm_key,
     running_size,
+    text_size,
     words,
 )
 
