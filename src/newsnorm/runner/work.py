@@ -49,7 +49,8 @@ def analyse_text(raw: RawArticle, stats: langid.LangidStats | None = None) -> Ar
     classified and langdetect calls added to `stats`, when given)."""
     segments = split_segments(raw.text)
     primary = langid.detect_segments(segments, stats)
-    assign_roles(segments)
+    page = raw.page
+    assign_roles(segments, [t for t in (page.og_title, page.headline, page.title) if t] if page is not None else ())
     if raw.hints:  # an HTML page: believed markup refines the classifier's roles
         markup.apply_markup(segments, raw.hints, raw.page, raw.has_article_mark)
     align_pairs(segments)

@@ -9,6 +9,7 @@ module holds the structural rules (position, adjacency, repetition).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from newsnorm.document import Segment
 from newsnorm.perf.linematch import fold_case
@@ -139,8 +140,9 @@ def _code(seg: Segment) -> Code | None:
     return None if r is None else r.code
 
 
-def assign_roles(segments: list[Segment]) -> None:
-    """Set `role` and `reason` on each segment, in place."""
+def assign_roles(segments: list[Segment], evidence: Sequence[str] = ()) -> None:
+    """Set `role` and `reason` on each segment, in place. `evidence`: titles the page's markup
+    states (og:title, JSON-LD headline, <title>), for the headline (steps/headline.py)."""
     n = len(segments)
     if not n:
         return
@@ -170,7 +172,7 @@ def assign_roles(segments: list[Segment]) -> None:
         # A clean article keeps its first long line as the start; a page with chrome, its block.
         body_start = min(body_start, block[0]) if block[0] < TITLE_WINDOW else block[0]
     _byline(segments, body_start)
-    _title(segments, block[0] if block is not None and block[0] >= TITLE_WINDOW else body_start)
+    _title(segments, block[0] if block is not None and block[0] >= TITLE_WINDOW else body_start, evidence)
     if block is not None:
         _outside_block(segments, block)
     _date_lines(segments)
@@ -500,11 +502,11 @@ def headline_lines(segments: list[Segment]) -> list[Line]:
             for s in segments]
 
 
-def _title(segments: list[Segment], start: int) -> None:
+def _title(segments: list[Segment], start: int, evidence: Sequence[str] = ()) -> None:
     """The headline (steps/headline.py): the line that stands over the article's text with the
     most evidence for it; none when nothing is credible. On a clean article whose first lines
     are the headline that is the first of them."""
-    i = pick_headline(headline_lines(segments), start)
+    i = pick_headline(headline_lines(segments), start, evidence)
     if i is None:
         return
     seg = segments[i]
