@@ -1,16 +1,22 @@
-"""Command line: `newsnorm run | query | models | doctor`.
+"""Command line: `newsnorm run | query | check | repair | models | doctor | serve`.
 
-Exit codes: 0 success, 1 run failed (--strict with quarantined inputs), 2 bad usage or
-input, 3 warehouse busy (another run holds the lock), 4 incompatible warehouse schema.
+Exit codes: 0 success, 1 an input was bad (--strict with quarantined inputs), 2 bad usage,
+3 warehouse busy (another run holds the lock), 4 incompatible warehouse schema, 5 warehouse
+damaged (`newsnorm repair`), 6 the run could not complete (a batch failed, the disk or a
+folder refused a write), 130 / 143 interrupted (SIGINT / SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
+import re
+import signal
 import sys
+import tempfile
 from pathlib import Path
 
 from newsnorm import __version__, settings
@@ -18,7 +24,7 @@ from newsnorm.perf.memory import tune_malloc
 from newsnorm.readers.formats import FORMATS
 from newsnorm.runner.batching import batches_ahead, batches_of, chunks_of
 
-EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA = 1, 2, 3, 4
+EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_SCHEMA, EXIT_DAMAGED, EXIT_INCOMPLETE = 1, 2, 3, 4, 5, 6
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -63,6 +69,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         err.print(f"[red]error[/] --format {args.format}: not a format; one of {', '.join(FORMATS)}")
         return EXIT_USAGE
     _use_packages_dir(args)
+    refused = _refuse_damaged(args.warehouse, err)
+    if refused is not None:
+        return refused
     from newsnorm.orchestrate.launch import start_server_early
 
     server = start_server_early()  # boots while the rest of newsnorm and Prefect import
@@ -70,13 +79,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # the workers load the pipeline meanwhile too; this command owns the pool and ends it
     pool = WorkerPool(args.workers or os.cpu_count() or 1) if args.runner == "process" else None
+    _on_interrupt(pool)  # Ctrl-C, or a service stop, ends the run: exit 130 / 143
 
     with _imports_without_gc():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from newsnorm.runner.execute import IncompleteRun, QuarantineError
         from newsnorm.runner.report import print_summary
-        from newsnorm.warehouse.store import SchemaMismatch, WarehouseBusy
+        from newsnorm.warehouse.store import SchemaMismatch, WarehouseBusy, WarehouseDamaged
 
         err.print(f"newsnorm {__version__}: {', '.join(inputs)} -> {args.warehouse} (starting Prefect)")
         params = _run_settings(args, inputs)
@@ -94,24 +104,106 @@ def cmd_run(args: argparse.Namespace) -> int:
     def on_progress(done: int, total: int) -> None:
         progress.update(task_id, completed=done, total=total)
 
+    interrupted = True
     try:
         with progress:
             summary = run_flow(server=server, runner=args.runner, workers=args.workers,
                                dask_address=args.dask_address, progress=on_progress, pool=pool, **params)
+        interrupted = False
     except WarehouseBusy as exc:
         err.print(f"[red]error[/] {exc}")
         return EXIT_BUSY
     except SchemaMismatch as exc:
         err.print(f"[red]error[/] {exc}")
         return EXIT_SCHEMA
-    except (QuarantineError, IncompleteRun) as exc:
+    except WarehouseDamaged as exc:
+        err.print(f"[red]error[/] {exc}", soft_wrap=True)
+        return EXIT_DAMAGED
+    except QuarantineError as exc:
         err.print(f"[red]failed[/] {exc}")
         return EXIT_FAILED
+    except IncompleteRun as exc:
+        err.print(f"[red]failed[/] {exc}")
+        return EXIT_INCOMPLETE
+    except OSError as exc:  # the disk or a folder refused: say which and what to do
+        err.print(f"[red]failed[/] {os_error_line(exc, args.warehouse)}", soft_wrap=True, highlight=False)
+        return EXIT_INCOMPLETE
+    except RuntimeError as exc:  # Prefect's server could not start (launch.py says why)
+        err.print(f"[red]failed[/] {exc}", soft_wrap=True, highlight=False)
+        return EXIT_INCOMPLETE
+    except Exception:
+        interrupted = False
+        raise
     finally:
         if pool is not None:
+            if interrupted:  # or refused: the workers' work is not wanted
+                pool.stop_now()
             pool.shutdown()
     print_summary(summary, _console())
     return 0
+
+
+class Terminated(BaseException):
+    """SIGTERM (a service manager's stop): unwinds like KeyboardInterrupt, exits 143."""
+
+
+def _on_interrupt(pool) -> None:
+    """Ctrl-C or SIGTERM during a run: kill the workers now (they ignore both, see
+    launch.worker_init), unwind (the run records a runs row), exit 130 / 143. A second
+    signal ends the process at once."""
+
+    def handler(signum, frame) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        if pool is not None:
+            pool.stop_now()
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+_HINTS = {
+    errno.ENOSPC: "free space there and run again (the next run continues where this one stopped)",
+    errno.EDQUOT: "the disk quota is used up: free space and run again",
+    errno.EROFS: "that file system is mounted read-only: remount it read-write, or pass another --warehouse",
+    errno.EACCES: "no permission to write there: fix its permissions, or pass another --warehouse",
+    errno.EPERM: "no permission to write there: fix its permissions, or pass another --warehouse",
+}
+
+
+def os_error_line(exc: OSError, warehouse: str) -> str:
+    """One line: which path, what the system said, what to do."""
+    code = exc.errno
+    if code is None:  # Arrow's I/O errors carry the errno only in their text
+        found = re.search(r"\[errno (\d+)\]", str(exc), re.IGNORECASE)
+        code = int(found.group(1)) if found else None
+    path = exc.filename or Path(warehouse).absolute()
+    what = os.strerror(code) if code else (exc.strerror or str(exc).splitlines()[0])
+    return f"cannot write {path}: {what}; " + _HINTS.get(code, "fix that and run again")
+
+
+def _refuse_damaged(warehouse: str, err) -> int | None:
+    """A warehouse that cannot be written, or is damaged, is refused in a second, not after
+    Prefect has started."""
+    from newsnorm.warehouse.store import SchemaMismatch, Warehouse, WarehouseDamaged
+
+    root = Path(warehouse).absolute()
+    try:
+        (root / ".tmp").mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root / ".tmp"):
+            pass
+    except OSError as exc:
+        err.print(f"[red]failed[/] {os_error_line(exc, warehouse)}", soft_wrap=True, highlight=False)
+        return EXIT_INCOMPLETE
+    try:
+        Warehouse(warehouse).precheck()
+    except WarehouseDamaged as exc:
+        err.print(f"[red]error[/] {exc}", soft_wrap=True, highlight=False)
+        return EXIT_DAMAGED
+    except SchemaMismatch as exc:
+        err.print(f"[red]error[/] {exc}", soft_wrap=True, highlight=False)
+        return EXIT_SCHEMA
+    return None
 
 
 @contextlib.contextmanager
@@ -185,17 +277,77 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from newsnorm.warehouse.query import connect, render
+    import duckdb
 
+    from newsnorm.warehouse.query import connect, explain_failure, render
+
+    err = _console(stderr=True)
     try:
         con = connect(args.warehouse)
         rel = con.sql(args.sql)
+        if rel is None:
+            return 0
+        render(rel, args.format, _console())
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:  # a file, not the SQL
+        err.print(f"[red]error[/] {explain_failure(args.warehouse, exc)}", soft_wrap=True, highlight=False)
+        return EXIT_DAMAGED
     except Exception as exc:
-        _console(stderr=True).print(f"[red]error[/] {exc}")
+        err.print(f"[red]error[/] {exc}")
         return EXIT_USAGE
-    if rel is None:
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Every table file against the manifest, read whole; every article with its segments."""
+    from newsnorm.warehouse import check
+    from newsnorm.warehouse.manifest import Manifest, ManifestDamaged
+
+    out, root = _console(), Path(args.warehouse).absolute()
+    if not (root / "articles").is_dir():
+        _console(stderr=True).print(f"[red]error[/] no warehouse at {root}")
+        return EXIT_USAGE
+    try:
+        manifest = Manifest.load(root)
+    except ManifestDamaged as exc:
+        out.print(f"{exc}", soft_wrap=True)
+        manifest = None
+    problems = check.deep(root, manifest)
+    for p in problems:
+        out.print(p.render(root), soft_wrap=True, highlight=False, markup=False)
+    if not problems:
+        out.print(f"{root}: every table file is as committed" + ("" if manifest else " (no manifest yet)"))
         return 0
-    render(rel, args.format, _console())
+    if all(p.derived for p in problems):
+        out.print("only caches are damaged: the next run rebuilds them")
+        return 0
+    out.print(f"fix with: newsnorm repair --warehouse {root}", soft_wrap=True, highlight=False)
+    return EXIT_DAMAGED
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from newsnorm.warehouse.repair import repair
+    from newsnorm.warehouse.store import WarehouseBusy
+
+    out, root = _console(), Path(args.warehouse).absolute()
+    if not (root / "articles").is_dir():
+        _console(stderr=True).print(f"[red]error[/] no warehouse at {root}")
+        return EXIT_USAGE
+    try:
+        report = repair(root, args.lock_timeout)
+    except WarehouseBusy as exc:
+        _console(stderr=True).print(f"[red]error[/] {exc}")
+        return EXIT_BUSY
+    for line in report.actions:
+        out.print(line, soft_wrap=True, highlight=False, markup=False)
+    if report.moved:
+        out.print(f"{len(report.moved)} damaged or stray file(s) moved to {report.aside}", soft_wrap=True)
+    if report.dropped or report.lost_unknown:
+        out.print(f"{len(report.dropped) + report.lost_unknown} article(s) dropped; the next `newsnorm run` "
+                  f"over the same inputs ingests them again:", soft_wrap=True)
+        for path in report.dropped[:20]:
+            out.print(f"  {path}", soft_wrap=True, highlight=False, markup=False)
+    if not report.actions:
+        out.print(f"{root}: nothing to repair")
     return 0
 
 
@@ -274,6 +426,15 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.set_defaults(func=cmd_query)
 
+    chk = sub.add_parser("check", help="verify every warehouse file against what the runs committed")
+    chk.add_argument("--warehouse", default="warehouse")
+    chk.set_defaults(func=cmd_check)
+
+    rep = sub.add_parser("repair", help="move damaged files aside and make the warehouse consistent again")
+    rep.add_argument("--warehouse", default="warehouse")
+    rep.add_argument("--lock-timeout", type=float, default=60.0)
+    rep.set_defaults(func=cmd_repair)
+
     models = sub.add_parser("models", help="Argos translation packages")
     msub = models.add_subparsers(dest="models_cmd", required=True)
     mlist = msub.add_parser("list", help="installed packages (and the index, when online)")
@@ -303,6 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ from newsnorm.translation.cache import cache_path
 
 
 def _transient(task, task_run, state) -> bool:
-    """Retry a batch only for infrastructure trouble (I/O, network), never for a bug."""
+    """Retry a batch only for infrastructure trouble (I/O, network), never for a bug (nor
+    PoolStopped: the run is being interrupted)."""
     try:
         state.result()
     except (OSError, ConnectionError, TimeoutError, BrokenProcessPool):
@@ -131,7 +132,12 @@ def newsnorm_flow(
                     logger.warning("batch of %d files failed: %s", len(batch), exc)
                     yield BatchResult(failed=list(batch), errors=[f"batch failed: {type(exc).__name__}: {exc}"])
 
-        summary: RunSummary = execute(cfg, map_batches, progress)
+        try:
+            summary: RunSummary = execute(cfg, map_batches, progress)
+        except BaseException as exc:
+            if pool is not None and not isinstance(exc, Exception):  # interrupted (Ctrl-C, Prefect's
+                pool.stop_now()  # TerminationSignal): queued tasks must not compute the rest of the run
+            raise
     logger.info("newsnorm run %s: %d files seen, %d articles written, %d unchanged, %d quarantined",
                 summary.run_id, summary.files_seen, summary.articles_written, summary.files_unchanged,
                 summary.files_quarantined)

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsnorm.perf.process import die_with_parent
@@ -54,8 +58,15 @@ WORKER_NICE = 10
 
 def worker_init() -> None:
     """Each pool worker: die with the run (no orphans after kill -9), lower priority, load
-    langdetect and the word-frequency table once."""
-    die_with_parent()
+    langdetect and the word-frequency table once.
+
+    Ctrl-C in a terminal and a service manager's stop signal the whole process group: a
+    worker that died of it broke the pool, and the flow retried its batches for a minute or
+    more. Workers only compute, so they ignore both and let the run's process decide (it
+    kills them, see WorkerPool.stop_now); they end with it (SIGKILL when it is gone)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    die_with_parent(signal.SIGKILL)
     with contextlib.suppress(OSError, AttributeError):
         os.nice(WORKER_NICE)
     from newsnorm.perf.word_frequency import table
@@ -91,14 +102,22 @@ class TemporaryServer:
              "--factory", "prefect.server.api.server:create_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "critical", "--lifespan", "on"],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=die_with_parent,
+            # its own session: a signal to the run's process group (Ctrl-C, a service stop) must
+            # not take the API away while the run records how it ended; the run stops it
+            preexec_fn=die_with_parent, start_new_session=True,
         )
 
     def wait_healthy(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         restarts = 0
+        home_checked = False
         while True:
             code = self.process.poll()
+            if code == 3 and restarts >= 1 and not home_checked:
+                home_checked = True
+                check_prefect_home()  # raises with what to do, or sets a damaged database aside
+                self._start()
+                continue
             if code == 3 and restarts < 5:
                 # uvicorn's startup failure: the port was taken meanwhile, or another run's server
                 # was migrating the same Prefect database. As Prefect itself does: start again.
@@ -107,7 +126,8 @@ class TemporaryServer:
                 self._start()
                 continue
             if code is not None:
-                raise RuntimeError(f"Prefect's temporary server exited with status {code}")
+                raise RuntimeError(f"Prefect's temporary server exited with status {code} "
+                                   f"(PREFECT_HOME {prefect_home()}; run with -v, or try another PREFECT_HOME)")
             if healthy(self.api_url):
                 return
             if time.monotonic() > deadline:
@@ -126,6 +146,40 @@ class TemporaryServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def prefect_home() -> Path:
+    return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+
+
+def check_prefect_home() -> None:
+    """Why Prefect's server could not start, when it is PREFECT_HOME's fault: a folder it cannot
+    write (read-only, full) is a RuntimeError naming it; a database SQLite cannot read (a
+    disk that filled up mid-write, garbage) is moved aside, so the next start makes a new one
+    (the flow-run history is in the moved file; the warehouse is not affected)."""
+    home = prefect_home()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=home) as fh:
+            fh.write(b"x" * 65536)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise RuntimeError(f"Prefect cannot write its folder PREFECT_HOME {home}: {exc.strerror or exc}; "
+                           f"free space or fix its permissions, or set PREFECT_HOME to a writable folder") from exc
+    db = home / "prefect.db"
+    if not db.is_file():
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as con:
+            ok = con.execute("pragma quick_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:
+        ok = False
+    if not ok:
+        aside = db.with_name(f"prefect.db.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+        db.replace(aside)
+        print(f"newsnorm: Prefect's database {db} was damaged: moved to {aside.name}, a new one is made "
+              f"(the warehouse is not affected)", file=sys.stderr)
 
 
 def start_server_early() -> TemporaryServer | None:
@@ -160,8 +214,10 @@ def prefect_api(server: TemporaryServer | None = None) -> Iterator[str | None]:
             # start a temporary server of their own that outlives this process.
             stack.enter_context(prefect.context._temporary_global_settings_context(
                 prefect.context.get_settings_context()))
-            yield server.api_url
-            _drain_clients()
+            try:
+                yield server.api_url
+            finally:  # also when interrupted: no event or log left to fail against a stopped server
+                _drain_clients()
     finally:
         server.stop(wait=False)  # the run is recorded (clients drained); its shutdown needs no audience
         # PREFECT_API_URL stays set: Prefect's exit handlers must not find "no API" and start

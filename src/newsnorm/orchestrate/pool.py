@@ -15,6 +15,7 @@ waits. This module imports nothing heavy: pool workers unpickle functions next t
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
@@ -26,6 +27,10 @@ from typing import TypeVar
 from newsnorm.orchestrate.launch import worker_init
 
 T = TypeVar("T")
+
+
+class PoolStopped(RuntimeError):
+    """The run was interrupted and its workers killed: a batch is neither computed nor retried."""
 
 
 def _new_executor(workers: int) -> ProcessPoolExecutor:
@@ -54,6 +59,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = _new_executor(workers)
         self._ahead: dict[tuple, dict[str, _Ahead]] = {}  # (fn, args) -> input file -> its prefetch
+        self._stopping = threading.Event()
         for _ in range(workers):  # the executor spawns a worker per submit while none is idle
             self._executor.submit(_ready)
 
@@ -66,6 +72,17 @@ class WorkerPool:
     @property
     def open(self) -> bool:
         return self._executor is not None
+
+    def stop_now(self) -> None:
+        """The run is interrupted (Ctrl-C, SIGTERM; callable from a signal handler: takes no
+        lock). Workers ignore those signals (launch.worker_init), so they are killed here:
+        tasks waiting on them fail at once with PoolStopped, are not retried, and do not fall
+        back to computing in their threads; the run unwinds in seconds."""
+        self._stopping.set()
+        executor = self._executor
+        for proc in list((getattr(executor, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.kill()
 
     def prefetch(self, fn: Callable[..., object], chunks: Sequence[Sequence[str]], *args: object) -> None:
         """Start `fn(chunk, *args)` for each chunk of input files now. A later `claim` of the same
@@ -106,6 +123,7 @@ class WorkerPool:
         """`fn(chunk, *args)` for the chunks of `files`: prefetched chunks claimed, the other
         files cut by `cut` and spread over the workers; results in the order of each chunk's
         first file (with the prefetch cut the same way: exactly `[fn(c, *args) for c in cut(files)]`)."""
+        self._check_stopping()
         taken, rest = self.claim(fn, files, *args)
         with self._lock:
             executor = self._executor
@@ -129,6 +147,7 @@ class WorkerPool:
         One Prefect task can so keep every worker busy: tasks stay few (each costs the API
         server and the flow's process tens of milliseconds) without idle cores at a run's end.
         """
+        self._check_stopping()
         with self._lock:
             executor = self._executor
         if executor is None:
@@ -142,11 +161,16 @@ class WorkerPool:
         try:
             return [f.result() for f in futures]
         except BrokenProcessPool:
+            self._check_stopping()
             self._replace(executor)
             raise
         finally:
             for f in futures:
                 f.cancel()
+
+    def _check_stopping(self) -> None:
+        if self._stopping.is_set():
+            raise PoolStopped("the run is stopping")
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

@@ -49,7 +49,7 @@ def local_server(port: int, say=print) -> Iterator[str]:
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "newsnorm-server.log"
     say(f"starting a Prefect server on 127.0.0.1:{port} (database {home / 'prefect.db'}, log {log_path})")
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env = server_env(port)
     with open(log_path, "ab") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -70,6 +70,15 @@ def local_server(port: int, say=print) -> Iterator[str]:
     finally:
         _stop_group(server)
         os.environ.pop("PREFECT_API_URL", None)
+
+
+def server_env(port: int) -> dict[str, str]:
+    """The started server's environment. Its UI asks /ui-settings where the API is, and Prefect
+    derives that from PREFECT_SERVER_API_PORT (default 4200), not from `--port`: set both."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "PREFECT_UI_API_URL")}
+    env.update(PREFECT_SERVER_API_HOST="127.0.0.1", PREFECT_SERVER_API_PORT=str(port),
+               PREFECT_UI_API_URL=f"http://127.0.0.1:{port}/api", PREFECT_SERVER_UI_API_URL=f"http://127.0.0.1:{port}/api")
+    return env
 
 
 def _stop_group(proc: subprocess.Popen, timeout: float = 15.0) -> None:

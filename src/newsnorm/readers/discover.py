@@ -68,5 +68,7 @@ def _walk(root: Path, files: set[str], problems: list[str], seen: set[tuple[int,
                     stack.append(Path(e.path).resolve() if link else Path(e.path))
                 elif e.is_file(follow_symlinks=True):
                     files.add(str(Path(e.path).resolve()) if link else e.path)
+                elif link and not os.path.exists(e.path):
+                    problems.append(f"{e.path}: broken symbolic link")
             except OSError as exc:
                 problems.append(f"{e.path}: {exc.strerror or exc}")

@@ -9,6 +9,7 @@ writes the warehouse; workers only compute.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from collections import Counter
@@ -22,6 +23,7 @@ from newsnorm.perf.memory import release_memory, tune_malloc, use_system_allocat
 from newsnorm.readers.containers import CONTAINERS, ReadOptions, format_of
 from newsnorm.readers.discover import discover
 from newsnorm.readers.fields import FieldNames
+from newsnorm.readers.names import as_text
 from newsnorm.runner import container_state
 from newsnorm.runner.batching import batches_of, chunks_of
 from newsnorm.runner.container_state import APPENDABLE, ContainerState, Scan, scan
@@ -32,7 +34,7 @@ from newsnorm.settings import RunSettings
 from newsnorm.steps.translate import TranslationReport
 from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache, cache_path
-from newsnorm.warehouse.store import RECORD_SEP, Warehouse, translations_json
+from newsnorm.warehouse.store import RECORD_SEP, SchemaMismatch, Warehouse, WarehouseDamaged, translations_json
 
 # An uncompressed JSONL file is read in ranges of about this many bytes, each a unit of work
 # of its own (runner/batching.py): a large file is shared by the workers, and the articles
@@ -73,6 +75,8 @@ class RunSummary:
     files_quarantined: int = 0
     files_removed: int = 0
     files_failed: int = 0
+    files_held: int = 0  # inputs still in quarantine as they were (unchanged since)
+    files_changing: list[str] = field(default_factory=list)  # rewritten while read: the next run reads them
     articles_written: int = 0
     segments_written: int = 0
     lines_langid: int = 0
@@ -188,10 +192,12 @@ def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: R
             todo.extend(_plan_container(f, fmt, opts, cplan, records, summary))
             continue
         item = f if fmt == "txt" else InputTask(f, fmt, opts)
-        stored = index.get(f)
+        key = as_text(f)  # as stored (names that are not UTF-8 are escaped)
+        stored = index.get(key)
         sha = file_sha256(f)
-        if sha is not None and (f, sha) in quarantined:
+        if sha is not None and (key, sha) in quarantined:
             summary.files_unchanged += 1
+            summary.files_held += 1
         elif stored is None:
             summary.files_new += 1
             todo.append(item)
@@ -223,7 +229,8 @@ def plan_ahead(cfg: RunConfig) -> list[str]:
         quarantined = wh.quarantined()
         held = {path for path, _ in quarantined}
         opts = read_options(cfg)
-        return [f for f in files if f not in stored and not (f in held and (f, file_sha256(f)) in quarantined)
+        return [f for f in files if (k := as_text(f)) not in stored
+                and not (k in held and (k, file_sha256(f)) in quarantined)
                 and format_of(f, opts.format) == "txt"]  # containers are planned from their state
     except Exception:  # a guess: any trouble here is execute()'s to report
         return []
@@ -235,57 +242,19 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
     wh = Warehouse(cfg.warehouse)
     summary = RunSummary(run_id=_new_run_id(), warehouse=str(wh.root), started_at=datetime.now(UTC))
     with wh.locked(cfg.lock_timeout):
-        wh.init()
-        stories = StoriesSync(wh)  # the story index of this run
-        files, problems = discover(cfg.inputs, exclude=wh.root)
-        summary.warnings.extend(f"input skipped: {p}" for p in problems)
-        summary.files_seen = len(files)
-        translator = make_translator(cfg.packages_dir)
-        summary.translator_packages = list(translator.packages)
-        cplan = ContainerPlan(prune=cfg.prune_missing)
-        todo = plan(files, wh, translator.languages(), summary, read_options(cfg), cplan)
-        if cfg.prune_missing:
-            present = set(files)
-            summary.files_removed = wh.remove_articles({k for k in wh.index()
-                                                        if k.split(RECORD_SEP, 1)[0] not in present})
-        cache = TranslationCache(cache_path(wh.root))
-        mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))
-        done = 0
-        if progress:
-            progress(0, len(todo))
-        pending: list[Article] = []
-        quarantine: list[Quarantined] = []
-        read: list[ContainerDone] = []
-        for result in mapper(batches_of(todo, cfg.batch_size)):
-            _store_translations(cache, summary, result)
-            _account(summary, result)
-            pending.extend(result.articles)
-            quarantine.extend(result.quarantined)
-            read.extend(result.containers)
-            done += len(result.articles) + len(result.quarantined) + len(result.failed)
-            if len(pending) >= cfg.flush_every:
-                _flush(wh, stories, pending, summary)
-                pending = []
-            if progress:
-                progress(done, len(todo))
-        _flush(wh, stories, pending, summary)
-        read = merge_ranges(read)
-        if cfg.prune_missing:
-            summary.files_removed += _prune_records(wh, read)
-        stories.settle(final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
-        wh.add_quarantine(quarantine, summary.run_id, reread={c.path for c in read if c.start == 0})
-        if read and not summary.files_failed:
-            _save_container_state(wh, cplan, read)
-        summary.finished_at = datetime.now(UTC)
-        summary.status = "completed"
-        if summary.files_failed:
-            summary.status = "incomplete"
-        elif cfg.strict and summary.files_quarantined:
-            summary.status = "failed"
-        _warnings(summary, cfg)
-        wh.add_run(run_row(summary, cfg))
+        try:
+            _run(cfg, wh, summary, map_batches, progress)
+        except BaseException as exc:  # interrupted (Ctrl-C, SIGTERM) or failed: the runs table says so
+            summary.finished_at = datetime.now(UTC)
+            summary.status = "failed" if isinstance(exc, Exception) else "interrupted"
+            summary.warnings.append(f"{summary.status}: {type(exc).__name__}: {exc}".rstrip(": "))
+            if not isinstance(exc, WarehouseDamaged | SchemaMismatch):  # never written into a refused warehouse
+                with contextlib.suppress(Exception):  # e.g. the disk is full: the error says so already
+                    wh.add_run(run_row(summary, cfg))
+            raise
     if summary.status == "failed":
-        raise QuarantineError(f"{summary.files_quarantined} input(s) quarantined and --strict is set")
+        raise QuarantineError(f"{summary.files_quarantined + summary.files_held} input(s) in quarantine "
+                              f"and --strict is set; see: newsnorm query \"select source_path, error from quarantine\"")
     if summary.status == "incomplete":
         raise IncompleteRun(
             f"{summary.files_failed} input(s) in failed batches were not processed (the rest "
@@ -336,6 +305,85 @@ def _save_container_state(wh: Warehouse, cplan: ContainerPlan, read: list[Contai
     container_state.save(wh.root, states)
 
 
+def _run(cfg: RunConfig, wh: Warehouse, summary: RunSummary, map_batches: MapBatches | None,
+         progress: Progress | None) -> None:
+    """The run under the lock; ends with its runs row."""
+    summary.warnings.extend(wh.init())
+    stories = StoriesSync(wh)  # the story index of this run
+    files, problems = discover(cfg.inputs, exclude=wh.root)
+    unreadable = _unreadable_inputs(wh, problems, summary)
+    summary.files_seen = len(files)
+    translator = make_translator(cfg.packages_dir)
+    summary.translator_packages = list(translator.packages)
+    cplan = ContainerPlan(prune=cfg.prune_missing)
+    todo = plan(files, wh, translator.languages(), summary, read_options(cfg), cplan)
+    if cfg.prune_missing:
+        present = {as_text(f) for f in files}
+        summary.files_removed = wh.remove_articles({k for k in wh.index()
+                                                    if k.split(RECORD_SEP, 1)[0] not in present})
+    cache = TranslationCache(cache_path(wh.root))
+    healed = cache.heal()
+    if healed:
+        summary.warnings.append(healed)
+    mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))
+    done = 0
+    if progress:
+        progress(0, len(todo))
+    pending: list[Article] = []
+    quarantine: list[Quarantined] = unreadable
+    read: list[ContainerDone] = []
+    for result in mapper(batches_of(todo, cfg.batch_size)):
+        _store_translations(cache, summary, result)
+        _account(summary, result)
+        pending.extend(result.articles)
+        quarantine.extend(result.quarantined)
+        read.extend(result.containers)
+        done += len(result.articles) + len(result.quarantined) + len(result.failed) + len(result.changing)
+        if len(pending) >= cfg.flush_every:
+            _flush(wh, stories, pending, summary)
+            pending = []
+        if progress:
+            progress(done, len(todo))
+    _flush(wh, stories, pending, summary)
+    read = merge_ranges(read)
+    if cfg.prune_missing:
+        summary.files_removed += _prune_records(wh, read)
+    stories.settle(final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
+    wh.add_quarantine(quarantine, summary.run_id, reread={c.path for c in read if c.start == 0})
+    if read and not summary.files_failed:
+        _save_container_state(wh, cplan, read)
+    summary.finished_at = datetime.now(UTC)
+    summary.status = "completed"
+    if summary.files_failed:
+        summary.status = "incomplete"
+    elif cfg.strict and (summary.files_quarantined or summary.files_held):
+        summary.status = "failed"
+    _warnings(summary, cfg)
+    wh.add_run(run_row(summary, cfg))
+
+
+NOT_READ = "not read: "  # quarantine rows of inputs that could not even be listed
+
+
+def _unreadable_inputs(wh: Warehouse, problems: list[str], summary: RunSummary) -> list[Quarantined]:
+    """Folders or inputs that could not be listed or opened: a warning and a quarantine row
+    each (never silently skipped; --strict fails on them); their rows of earlier runs that
+    no longer apply leave the quarantine."""
+    rows = []
+    for p in problems:
+        path, _, reason = p.rpartition(": ")
+        rows.append(Quarantined(as_text(path or p), "", 0, NOT_READ + (reason or p)))
+        summary.warnings.append(f"input not read: {as_text(p)}")
+    summary.files_quarantined += len(rows)
+    summary.quarantined.extend((q.source_path, q.error) for q in rows)
+    old = wh.read("quarantine", columns=["source_path", "error"])
+    now = {q.source_path for q in rows}
+    gone = {path for path, error in zip(old.column("source_path").to_pylist(), old.column("error").to_pylist(),
+                                         strict=True) if error.startswith(NOT_READ) and path not in now}
+    wh.clear_quarantine(gone)
+    return rows
+
+
 def _new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
@@ -349,6 +397,7 @@ def _account(summary: RunSummary, result: BatchResult) -> None:
     for c in result.containers:
         summary.records_read += c.records
         summary.records_unchanged += c.unchanged
+    summary.files_changing.extend(result.changing)
     for q in result.quarantined:
         summary.files_quarantined += 1
         summary.quarantined.append((q.source_path, q.error))
@@ -391,6 +440,10 @@ def _warnings(summary: RunSummary, cfg: RunConfig) -> None:
             f"{n} {lang} segment(s) not translated: no Argos package {lang}->en. "
             f"Install one: newsnorm models install {lang}  (offline: newsnorm models install --from FILE.argosmodel)"
         )
+    if summary.files_changing:
+        summary.warnings.append(
+            f"{len(summary.files_changing)} input(s) changed while being read, left for the next run: "
+            + ", ".join(summary.files_changing[:5]))
     if summary.files_quarantined:
         summary.warnings.append(
             f"{summary.files_quarantined} input(s) quarantined; see: newsnorm query "
@@ -406,7 +459,7 @@ def run_row(summary: RunSummary, cfg: RunConfig) -> dict:
         "started_at": summary.started_at,
         "finished_at": summary.finished_at,
         "status": summary.status,
-        "inputs": [str(i) for i in cfg.inputs],
+        "inputs": [as_text(str(i)) for i in cfg.inputs],
         "files_seen": summary.files_seen,
         "files_written": summary.articles_written,
         "files_unchanged": summary.files_unchanged,

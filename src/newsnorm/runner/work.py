@@ -13,7 +13,9 @@ from pathlib import Path
 
 from newsnorm.document import Article, Quarantined, RawArticle
 from newsnorm.readers.containers import format_of, html_article
-from newsnorm.readers.ingest import DEFAULT_MAX_BYTES, IngestError, read_article, sha256_hex
+from newsnorm.readers.ingest import DEFAULT_MAX_BYTES, IngestError, ingest_bytes
+from newsnorm.readers.names import as_text
+from newsnorm.readers.snapshot import Changing, read_snapshot
 from newsnorm.runner.containers import ContainerDone, InputTask, read_container
 from newsnorm.steps import langid, markup
 from newsnorm.steps.align import align_pairs
@@ -85,6 +87,7 @@ class BatchResult:
     quarantined: list[Quarantined] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # inputs of a batch that crashed; retried next run
+    changing: list[str] = field(default_factory=list)  # inputs rewritten while read; left for the next run
     langdetect_calls: int = 0
     lines: int = 0
     translation: TranslationReport = field(default_factory=TranslationReport)
@@ -96,6 +99,8 @@ def process_file(path: Path, translator: Translator | None = None, max_bytes: in
                  errors: list[str] | None = None) -> Article | Quarantined:
     """Never raises for bad input: what cannot be processed comes back as Quarantined."""
     raw = _read(path, max_bytes)
+    if isinstance(raw, Changing):
+        return Quarantined(as_text(str(path)), "", 0, f"unreadable: {raw}")
     if isinstance(raw, Quarantined):
         return raw
     try:
@@ -104,18 +109,28 @@ def process_file(path: Path, translator: Translator | None = None, max_bytes: in
         return _failed(raw, exc)
 
 
-def _read(path: Path, max_bytes: int) -> RawArticle | Quarantined:
+def _read(path: Path, max_bytes: int) -> RawArticle | Quarantined | Changing:
+    """One version of the file, read once: what is recorded (hash, size) is what was read.
+    A file that keeps changing while read comes back as Changing: left for the next run."""
+    name = as_text(str(path))
     try:
-        return read_article(path, max_bytes)
-    except IngestError as exc:
-        return _quarantine(path, str(exc))
+        snap = read_snapshot(path, max_bytes)
+    except Changing as exc:
+        return exc
     except OSError as exc:
-        return _quarantine(path, f"unreadable: {exc.strerror or exc}")
+        return Quarantined(name, "", 0, f"unreadable: {exc.strerror or exc}")
+    try:
+        if snap.data is None:
+            raise IngestError(f"too large: {snap.size} bytes exceeds the limit of {max_bytes} bytes (--max-bytes)")
+        return ingest_bytes(name, snap.data)
+    except IngestError as exc:
+        return Quarantined(name, snap.sha256, snap.size, str(exc))
 
 
-def _analyse_file(path: Path, max_bytes: int, stats: langid.LangidStats) -> tuple[RawArticle, Article] | Quarantined:
+def _analyse_file(path: Path, max_bytes: int,
+                  stats: langid.LangidStats) -> tuple[RawArticle, Article] | Quarantined | Changing:
     raw = _read(path, max_bytes)
-    if isinstance(raw, Quarantined):
+    if isinstance(raw, Quarantined | Changing):
         return raw
     return _analyse_raw(raw, stats)
 
@@ -128,18 +143,23 @@ def _analyse_raw(raw: RawArticle, stats: langid.LangidStats) -> tuple[RawArticle
         return _failed(raw, exc)
 
 
-def _read_html(path: Path, max_bytes: int) -> RawArticle | Quarantined:
+def _read_html(path: Path, max_bytes: int) -> RawArticle | Quarantined | Changing:
+    """As `_read`: one version of the page, read once; what is recorded is what was read."""
+    name = as_text(str(path))
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"too large: {size} bytes exceeds the limit of {max_bytes} bytes (--max-bytes)")
-        raw = html_article(str(path), path.read_bytes())
+        snap = read_snapshot(path, max_bytes)
+    except Changing as exc:
+        return exc
+    except OSError as exc:
+        return Quarantined(name, "", 0, f"unreadable: {exc.strerror or exc}")
+    try:
+        if snap.data is None:
+            raise IngestError(f"too large: {snap.size} bytes exceeds the limit of {max_bytes} bytes (--max-bytes)")
+        raw = html_article(name, snap.data)
         raw.url = raw.page.canonical_url if raw.page is not None else None
         return raw
     except IngestError as exc:
-        return _quarantine(path, str(exc))
-    except OSError as exc:
-        return _quarantine(path, f"unreadable: {exc.strerror or exc}")
+        return Quarantined(name, snap.sha256, snap.size, str(exc))
 
 
 def _analyse_item(item: str | InputTask, max_bytes: int, result: BatchResult, stats: langid.LangidStats) -> list:
@@ -151,7 +171,7 @@ def _analyse_item(item: str | InputTask, max_bytes: int, result: BatchResult, st
         item = InputTask(item, fmt)
     if item.fmt == "html":
         raw = _read_html(Path(item.path), max_bytes)
-        return [raw if isinstance(raw, Quarantined) else _analyse_raw(raw, stats)]
+        return [raw if isinstance(raw, Quarantined | Changing) else _analyse_raw(raw, stats)]
     read = read_container(item, article_id_for, max_bytes)
     result.records_skipped.update(read.skipped)
     result.containers.append(ContainerDone(item.path, item.fmt, item.start, item.end, read.complete, read.seen,
@@ -165,18 +185,6 @@ def _analyse_item(item: str | InputTask, max_bytes: int, result: BatchResult, st
 def _failed(raw: RawArticle, exc: Exception) -> Quarantined:
     return Quarantined(raw.path, raw.sha256, raw.size, f"processing failed: {type(exc).__name__}: {exc}",
                        source_record=raw.source_record)
-
-
-def _quarantine(path: Path, reason: str) -> Quarantined:
-    try:
-        data = path.read_bytes() if path.stat().st_size <= DEFAULT_MAX_BYTES * 10 else b""
-        sha = sha256_hex(data) if data else file_sha256(path)
-        if sha is None:
-            raise OSError(f"cannot read {path}")
-        size = path.stat().st_size
-    except OSError:
-        sha, size = "", 0
-    return Quarantined(str(path), sha, size, reason)
 
 
 def file_sha256(path: str | Path) -> str | None:
@@ -203,7 +211,9 @@ def process_batch(paths: list[str | InputTask], translator: Translator | None = 
     analysed: list[tuple[RawArticle, Article]] = []
     for item in paths:
         for out in _analyse_item(item, max_bytes, result, stats):
-            if isinstance(out, Quarantined):
+            if isinstance(out, Changing):
+                result.changing.append(as_text(item if isinstance(item, str) else item.path))
+            elif isinstance(out, Quarantined):
                 result.quarantined.append(out)
             else:
                 analysed.append(out)
@@ -227,6 +237,7 @@ def merge_results(results: list[BatchResult]) -> BatchResult:
         merged.quarantined.extend(r.quarantined)
         merged.errors.extend(r.errors)
         merged.failed.extend(r.failed)
+        merged.changing.extend(r.changing)
         merged.langdetect_calls += r.langdetect_calls
         merged.lines += r.lines
         merged.translation.merge(r.translation)

@@ -113,6 +113,7 @@ class IndexFolder:
         self.tmp = Path(tmp)
         self.meta = dict(meta or {})  # more Parquet metadata for every part (the owner's schema version)
         self._part_info: dict[Path, tuple[bool, bool, int]] = {}
+        self.rebase = False  # the next save writes a base that supersedes every part (see `discard`)
 
     def parts(self) -> list[Path]:
         folder = self.folder
@@ -126,7 +127,7 @@ class IndexFolder:
         since_base = self._since_base(parts)
         seq = int(parts[-1].stem.split("-")[1]) + 1 if parts else 1
         dest = self.folder / f"part-{seq:06d}.parquet"
-        if self._compact_due(since_base) or not self._compatible(since_base):
+        if self.rebase or self._compact_due(since_base) or not self._compatible(since_base):
             docs = sorted((d for d in range(index.n_docs) if index.is_alive(d)), key=lambda d: index.article_ids[d])
             # a slice of the rows at a time: at 100,000 articles the whole base as one Arrow table
             # (and the columns gathered for it) was the writer's highest peak
@@ -145,7 +146,18 @@ class IndexFolder:
             rows = [latest[a] for a in sorted(latest)]
             _atomic_write([_table(index, rows, base=False, meta=self.meta)], dest, self.tmp)
         index.dirty = set()
+        self.rebase = False
         return True
+
+    def discard(self) -> StoryIndex:
+        """The saved index is not to be trusted (a damaged part, or entries that disagree with
+        the committed articles): forget every part and start from an empty index, whose first
+        save is a base. The owner rebuilds it from the stored articles."""
+        for part in self.parts():
+            part.unlink(missing_ok=True)
+            self._part_info.pop(part, None)
+        self.rebase = True
+        return StoryIndex()
 
     def info(self, part: Path) -> tuple[bool, bool, int]:
         """(is a base, written with today's fingerprint rules, rows) of one index part."""
@@ -176,9 +188,13 @@ class IndexFolder:
         return sum(rows) - base >= base // 2
 
     def read(self) -> StoryIndex:
-        """The index as saved (no reconciliation): newest row per article, tombstones applied."""
-        parts = self._since_base(self.parts())
-        tables = [pq.read_table(p, schema=PART) for p in parts] if self._compatible(parts) else []
+        """The index as saved (no reconciliation): newest row per article, tombstones applied.
+        A damaged part makes it an empty index to be rebuilt (it is a cache: see `discard`)."""
+        try:
+            parts = self._since_base(self.parts())
+            tables = [pq.read_table(p, schema=PART) for p in parts] if self._compatible(parts) else []
+        except (OSError, pa.ArrowException):
+            return self.discard()
         if not tables:
             return StoryIndex()
         table = pa.concat_tables(tables)

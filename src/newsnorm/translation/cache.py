@@ -34,6 +34,12 @@ create table if not exists translations (
 """
 
 
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """The file's fault (not a lock, a full disk or a missing table)."""
+    text = str(exc)
+    return not isinstance(exc, sqlite3.OperationalError) or "malformed" in text or "not a database" in text
+
+
 class CacheEntry(NamedTuple):
     text_sha256: str
     lang: str
@@ -90,6 +96,38 @@ class TranslationCache:
         if self.path is None or not rows:
             return 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._store(rows)
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                raise
+            self._move_aside()
+            return self._store(rows)
+
+    def heal(self) -> str | None:
+        """Writer side, at the start of a run: a cache file SQLite cannot read ("file is not a
+        database", "malformed") is moved aside, so the run starts a new one instead of
+        warning on every run. Returns what was done, for the run's warnings."""
+        if self.path is None or not self.path.is_file():
+            return None
+        try:
+            with closing(sqlite3.connect(self.path, timeout=30)) as con:
+                con.execute("pragma schema_version").fetchone()
+                con.execute("select count(*) from (select 1 from translations limit 1)").fetchone()
+            return None
+        except sqlite3.DatabaseError as exc:
+            if not _damaged(exc):
+                return None
+            moved = self._move_aside()
+            return f"translation cache {self.path} was damaged ({exc}): moved to {moved.name}, starting afresh"
+
+    def _move_aside(self) -> Path:
+        assert self.path is not None
+        dest = self.path.with_name(f"{self.path.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
+        self.path.replace(dest)
+        return dest
+
+    def _store(self, rows: list[CacheEntry]) -> int:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with closing(sqlite3.connect(self.path, timeout=30)) as con, con:
             con.execute("pragma synchronous = full")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from newsnorm.warehouse import check
 from newsnorm.warehouse.store import TABLES
 
 
@@ -15,11 +16,45 @@ def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
     if not (root / "articles").is_dir():
         raise FileNotFoundError(f"no warehouse at {root} (run `newsnorm run` first, or pass --warehouse)")
     con = duckdb.connect()
+    files = check.table_files(root)
     for table in TABLES:
-        glob = str(root / table / "**" / "*.parquet").replace("'", "''")
+        # the files listed, not a glob: a warehouse path may hold glob characters ([, *, ?)
+        mine = [str(root / rel).replace("'", "''") for rel in files if rel.split("/")[0] == table]
+        if not mine and TABLES[table] is None:
+            continue
+        if not mine:
+            con.sql(f"create view {table} as select * from ({_empty(table)})")
+            continue
+        listed = ", ".join(f"'{f}'" for f in mine)
         drop = " exclude (part)" if table in ("articles", "segments") else ""
-        con.sql(f"create view {table} as select *{drop} from read_parquet('{glob}', hive_partitioning=true)")
+        con.sql(f"create view {table} as select *{drop} from read_parquet([{listed}], hive_partitioning=true)")
     return con
+
+
+def _empty(table: str) -> str:
+    cols = ", ".join(f"null::{_DUCK.get(str(f.type), 'varchar')} as \"{f.name}\"" for f in TABLES[table])
+    return f"select {cols} limit 0"
+
+
+_DUCK = {"int32": "integer", "int64": "bigint", "double": "double", "date32[day]": "date",
+         "timestamp[us, tz=UTC]": "timestamptz", "bool": "boolean", "list<item: string>": "varchar[]"}
+
+
+def explain_failure(warehouse: str | Path, exc: Exception) -> str:
+    """A query that failed on the warehouse's files: name the damaged file and the repair."""
+    from newsnorm.warehouse.manifest import Manifest, ManifestDamaged
+
+    root = Path(warehouse).absolute()
+    rels = check.table_files(root)
+    try:
+        manifest = Manifest.load(root)
+    except ManifestDamaged:
+        manifest = None
+    problems = (check.verify(root, manifest) if manifest else []) + check.readable(root, rels, whole=False)
+    if not problems:
+        return str(exc)
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{problems[0].render(root)}{more}; fix with `newsnorm repair --warehouse {root}`"
 
 
 def render(rel: duckdb.DuckDBPyRelation, fmt: str, console) -> None:

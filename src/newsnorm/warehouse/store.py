@@ -11,6 +11,7 @@ Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and 
     wh/.cache/translations.sqlite          translation cache (not a table; translation_cache.py)
     wh/.tmp/                               temporary files (never *.parquet, outside the tables)
     wh/.lock                               held by the one run that writes
+    wh/.manifest.json                      every table file as committed: size, SHA-256 (manifest.py)
 
 Files are only ever created or replaced, never deleted (a reader that listed a file
 must still find it). A write goes to .tmp, is fsynced and renamed over the old file
@@ -20,10 +21,15 @@ the part that holds it (copy-on-write of that one part). So a run rewrites the o
 part and the parts of changed articles, never the whole warehouse. Segments are written
 before articles: the articles row (with its content hash) is the commit record, so a
 crash in between leaves an article that the next run redoes.
+
+Every replace is recorded in the manifest first (manifest.py), and a run starts by checking
+the files against it (check.py): a part deleted, truncated or swapped by hand stops the run
+with one line naming the file and `newsnorm repair`, instead of being papered over.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
@@ -42,7 +48,8 @@ from newsnorm.atomic import atomic_write
 from newsnorm.document import Article, Quarantined
 from newsnorm.perf.columns import Interned, Strings
 from newsnorm.reasons import render
-from newsnorm.warehouse import migrate
+from newsnorm.warehouse import check, migrate
+from newsnorm.warehouse.manifest import Manifest, ManifestDamaged, file_state
 
 SCHEMA_VERSION = "2"  # 2: articles.url, source_record, fetched_at; quarantine.source_record (migrate.py)
 PART_CAPACITY = 2000
@@ -131,6 +138,16 @@ class WarehouseBusy(RuntimeError):
 
 class SchemaMismatch(RuntimeError):
     """The warehouse was written by an incompatible version of newsnorm."""
+
+
+class WarehouseDamaged(RuntimeError):
+    """A table file is not what the runs committed; `newsnorm repair` brings it back."""
+
+    def __init__(self, root: Path, problems: list[check.Problem]):
+        self.root, self.problems = Path(root), problems
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0].render(root)}{more}; see `newsnorm check --warehouse {root}`, "
+                         f"fix with `newsnorm repair --warehouse {root}`")
 
 
 def _with_meta(schema: pa.Schema, table: str) -> pa.Schema:
@@ -258,6 +275,8 @@ class Warehouse:
         self.root = Path(root).absolute()
         self.tmp = self.root / ".tmp"
         self._index: StoredIndex | None = None  # source_path -> Stored
+        self._manifest: Manifest | None = None
+        self.damaged_derived: set[str] = set()  # derived tables found changed at init: their owners rebuild them
 
     # -- files -------------------------------------------------------------------------
     def path(self, table: str, part: int | None = None) -> Path:
@@ -274,12 +293,16 @@ class Warehouse:
             return [self.path(table, p) for p in self.parts()]
         return [self.path(table)]
 
-    def init(self) -> None:
-        """Create the folders and a zero-row file per table so every reader works from day one."""
+    def init(self) -> list[str]:
+        """Check the files against the manifest, then create the folders and a zero-row file per
+        table so every reader works from day one. Returns notes for the run's warnings;
+        raises WarehouseDamaged for damage only `newsnorm repair` may fix."""
         self.root.mkdir(parents=True, exist_ok=True)
         self.tmp.mkdir(exist_ok=True)
         for stale in self.tmp.iterdir():  # leftovers of a crashed write; never part of a table
-            stale.unlink(missing_ok=True)
+            if stale.is_file() or stale.is_symlink():
+                stale.unlink(missing_ok=True)
+        notes = self._open_manifest()
         for table, schema in TABLES.items():
             if schema is None:  # handed in: its owner calls ensure_table
                 continue
@@ -289,6 +312,87 @@ class Warehouse:
                     self._check_schema(p, table)
                 else:
                     self._write(p, schema.empty_table(), table)
+        self.file_manifest().save(self.tmp)
+        return notes
+
+    def precheck(self) -> None:
+        """The run's start check, early (before a run spends time starting up), only reading;
+        raises WarehouseDamaged or SchemaMismatch. Skipped while another run holds the lock."""
+        if not (self.root / "articles").is_dir():
+            return
+        with contextlib.suppress(WarehouseBusy), self.locked(timeout=0):
+            try:
+                manifest = Manifest.load(self.root)
+            except ManifestDamaged:
+                return  # the run rebuilds it, after checking the files
+            if manifest is None:
+                rels = check.table_files(self.root)
+                problems = check.structure(rels) + check.readable(self.root, rels, whole=False)
+            else:
+                problems = [p for p in check.verify(self.root, manifest) if not p.derived]
+            for p in problems:
+                if p.code in ("changed", "unexpected") and (table := p.rel.split("/")[0]) in TABLES:
+                    with contextlib.suppress(OSError, pa.ArrowException):
+                        self._check_schema(self.root / p.rel, table)
+            if problems:
+                raise WarehouseDamaged(self.root, problems)
+
+    def file_manifest(self) -> Manifest:
+        """The committed record of table files (manifest.py); not `manifest()`, the article index."""
+        if self._manifest is None:
+            self._open_manifest()
+        assert self._manifest is not None
+        return self._manifest
+
+    def _open_manifest(self) -> list[str]:
+        """Load and verify the manifest, or build one for a warehouse without (older, or lost)."""
+        notes: list[str] = []
+        try:
+            manifest = Manifest.load(self.root)
+        except ManifestDamaged as exc:
+            manifest = None
+            notes.append(f"{exc}: rebuilt from the table files")
+        if manifest is None:
+            rels = check.table_files(self.root)
+            problems = check.structure(rels) + check.readable(self.root, rels, whole=False)
+            if problems:
+                raise WarehouseDamaged(self.root, problems)
+            manifest = Manifest(self.root, {rel: [file_state(self.root / rel)] for rel in rels})
+            self._manifest = manifest
+            return notes
+        problems = check.verify(self.root, manifest)
+        self._manifest = manifest
+        for p in [p for p in problems if p.derived]:  # the stories table: its owner rebuilds it (damaged_derived)
+            here = self.root / p.rel
+            try:
+                self._check_schema(here, p.rel.split("/")[0])  # another version's file: refused, not rebuilt
+            except (OSError, pa.ArrowException):
+                here.unlink(missing_ok=True)  # unreadable: made anew by its owner
+            manifest.files.pop(p.rel, None)
+            self.damaged_derived.add(p.rel)
+            notes.append(f"{p.render(self.root)}: rebuilt")
+        problems = [p for p in problems if not p.derived]
+        for p in problems:  # a file another newsnorm version wrote: say that, not "damaged"
+            if p.code in ("changed", "unexpected") and (table := p.rel.split("/")[0]) in TABLES:
+                with contextlib.suppress(OSError, pa.ArrowException):
+                    self._check_schema(self.root / p.rel, table)
+        if problems:
+            raise WarehouseDamaged(self.root, problems)
+        for rel in check.half_written(self.root, manifest):  # the first write of a new part was cut short:
+            part = int(rel.split("/")[1][5:])  # no article of it was committed
+            arts = self.path("articles", part)
+            if arts.exists() and pq.read_metadata(arts).num_rows:
+                raise WarehouseDamaged(self.root, [check.Problem("unpaired", rel)])
+            for name in ("segments", "articles"):
+                self._write(self.path(name, part), TABLES[name].empty_table(), name)
+            notes.append(f"{self.root / rel}: a part whose first write was interrupted, emptied")
+        for rel, states in manifest.files.items():  # what is on disk is now the one committed state
+            if len(states) > 1 or None in states:
+                here = self.root / rel
+                if here.exists():
+                    manifest.committed(rel, file_state(here))
+        manifest.files = {rel: s for rel, s in manifest.files.items() if s != [None]}
+        return notes
 
     def ensure_table(self, name: str, schema: pa.Schema) -> None:
         """A whole-file table whose schema its owner hands in: checked if present, else created empty."""
@@ -318,13 +422,31 @@ class Warehouse:
                                  f"the file was not written by this version of newsnorm")
 
     def _write(self, dest: Path, table: pa.Table, name: str) -> None:
+        """Atomic replace, recorded in the manifest before it happens (see manifest.py)."""
         table = table.cast(_with_meta(TABLES.get(name) or table.schema, name))
-        atomic_write(dest, lambda tmp: pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024),
-                     self.tmp)
+        manifest = self.file_manifest()
+        rel = dest.relative_to(self.root).as_posix()
+        state = None
+
+        def write(tmp: Path) -> None:
+            nonlocal state
+            pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024)
+            state = file_state(tmp)
+            manifest.expect(rel, state, self.tmp)
+
+        atomic_write(dest, write, self.tmp)
+        manifest.committed(rel, state)
+
+    def _read_file(self, path: Path, columns: list[str] | None) -> pa.Table:
+        try:
+            return pq.read_table(path, columns=columns)
+        except (OSError, pa.ArrowException) as exc:  # a file damaged after the run's start check
+            rel = path.relative_to(self.root).as_posix()
+            raise WarehouseDamaged(self.root, [check.Problem("unreadable", rel, str(exc).splitlines()[0])]) from exc
 
     def read(self, table: str, part: int | None = None, columns: list[str] | None = None) -> pa.Table:
         paths = [self.path(table, part)] if part is not None else self._paths(table)
-        parts = [pq.read_table(p, columns=columns) for p in paths if p.exists()]
+        parts = [self._read_file(p, columns) for p in paths if p.exists()]
         if not parts:
             schema = TABLES[table] or pa.schema([])
             if columns is not None:
@@ -500,10 +622,10 @@ class Warehouse:
         for path in paths:
             if not changes or not path.exists():
                 continue
-            ids = pq.read_table(path, columns=["article_id"]).column("article_id").to_pylist()
+            ids = self._read_file(path, ["article_id"]).column("article_id").to_pylist()
             if changes.keys().isdisjoint(ids):
                 continue
-            t = pq.read_table(path).replace_schema_metadata(None)
+            t = self._read_file(path, None).replace_schema_metadata(None)
             names = sorted({c for cols in changes.values() for c in cols})
             values = {c: t.column(c).to_pylist() for c in names}
             for i, aid in enumerate(ids):
