@@ -19,7 +19,6 @@ from conftest import SEEDS
 from faultkit import cli, differences, plain_run, table
 
 from benchmarks.corpus import generate
-from newsnorm.readers.names import as_os
 
 CAPACITY = 25  # articles per part: the small corpus spans several parts
 
@@ -102,6 +101,8 @@ def test_file_rewritten_while_read_is_never_frozen(tmp_path):
 def test_names_that_are_not_utf8_are_stored_losslessly(tmp_path):
     """Old: UnicodeEncodeError (surrogates not allowed) from add_quarantine on every run: the
     empty file never got its quarantine row and no run was recorded."""
+    from newsnorm.readers.names import as_os
+
     src = tmp_path / "in"
     src.mkdir()
     body = sorted(SEEDS.glob("*.txt"))[0].read_bytes()
