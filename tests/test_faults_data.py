@@ -153,9 +153,10 @@ def test_kill_9_at_each_kind_of_write_then_next_run_equals_clean(tmp_path_factor
     first_rows = next(i for i, rel in enumerate(writes, 1) if rel.startswith("articles/")
                       and i > kinds.get(".story_index", 0))
     assert kinds.get(".story_index") and first_rows > kinds[".story_index"]
-    # before the first write of each kind, after the first index part (its rows not yet
+    # before the first manifest, index and stories write, after the first index part (its rows not yet
     # written: the window that once left wrong story ids), around the first article rows
-    points = sorted({(k, "before") for k in kinds.values()} | {(kinds[".story_index"], "after"),
+    firsts = {kinds[k] for k in (".manifest.json", ".story_index", "stories") if k in kinds}
+    points = sorted({(k, "before") for k in firsts} | {(kinds[".story_index"], "after"),
                     (first_rows, "before"), (first_rows, "after"), (len(writes), "before")})
     for k, when in points:
         wh = tmp / f"wh-{k}-{when}"
