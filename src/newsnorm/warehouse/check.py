@@ -50,6 +50,22 @@ class Problem:
         return self.rel in DERIVED or self.code == "cache"
 
 
+class WarehouseDamaged(RuntimeError):
+    """A table file is not what the runs committed; `newsnorm repair` brings it back."""
+
+    def __init__(self, root: Path, problems: list[Problem]):
+        self.root, self.problems = Path(root), problems
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0].render(root)}{more}; see `newsnorm check --warehouse {root}`, "
+                         f"fix with `newsnorm repair --warehouse {root}`")
+
+
+def unrecorded(root: Path) -> list[Problem]:
+    """A warehouse without a manifest (older, or the manifest lost): parts pair up, footers read."""
+    rels = table_files(root)
+    return structure(rels) + readable(root, rels, whole=False)
+
+
 def table_files(root: Path) -> list[str]:
     """Every *.parquet a reader's `wh/<table>/**/*.parquet` glob finds, relative to the root
     (walked, not globbed: a warehouse path may hold glob characters)."""

@@ -22,9 +22,8 @@ part and the parts of changed articles, never the whole warehouse. Segments are 
 before articles: the articles row (with its content hash) is the commit record, so a
 crash in between leaves an article that the next run redoes.
 
-Every replace is recorded in the manifest first (manifest.py), and a run starts by checking
-the files against it (check.py): a part deleted, truncated or swapped by hand stops the run
-with one line naming the file and `newsnorm repair`, instead of being papered over.
+Every replace is first recorded in the manifest (manifest.py); runs start by checking the files
+against it (check.py), so damage stops a run with one line instead of being papered over.
 """
 
 from __future__ import annotations
@@ -49,6 +48,7 @@ from newsnorm.document import Article, Quarantined
 from newsnorm.perf.columns import Interned, Strings
 from newsnorm.reasons import render
 from newsnorm.warehouse import check, migrate
+from newsnorm.warehouse.check import WarehouseDamaged
 from newsnorm.warehouse.manifest import Manifest, ManifestDamaged, file_state
 
 SCHEMA_VERSION = "2"  # 2: articles.url, source_record, fetched_at; quarantine.source_record (migrate.py)
@@ -138,16 +138,6 @@ class WarehouseBusy(RuntimeError):
 
 class SchemaMismatch(RuntimeError):
     """The warehouse was written by an incompatible version of newsnorm."""
-
-
-class WarehouseDamaged(RuntimeError):
-    """A table file is not what the runs committed; `newsnorm repair` brings it back."""
-
-    def __init__(self, root: Path, problems: list[check.Problem]):
-        self.root, self.problems = Path(root), problems
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0].render(root)}{more}; see `newsnorm check --warehouse {root}`, "
-                         f"fix with `newsnorm repair --warehouse {root}`")
 
 
 def _with_meta(schema: pa.Schema, table: str) -> pa.Schema:
@@ -326,23 +316,16 @@ class Warehouse:
             except ManifestDamaged:
                 return  # the run rebuilds it, after checking the files
             if manifest is None:
-                rels = check.table_files(self.root)
-                problems = check.structure(rels) + check.readable(self.root, rels, whole=False)
+                problems = check.unrecorded(self.root)
             else:
                 problems = [p for p in check.verify(self.root, manifest) if not p.derived]
-            for p in problems:
-                if p.code in ("changed", "unexpected") and (table := p.rel.split("/")[0]) in TABLES:
-                    with contextlib.suppress(OSError, pa.ArrowException):
-                        self._check_schema(self.root / p.rel, table)
-            if problems:
-                raise WarehouseDamaged(self.root, problems)
+            self._refuse(problems)
 
     def file_manifest(self) -> Manifest:
-        """The committed record of table files (manifest.py); not `manifest()`, the article index."""
+        """The committed record of table files (manifest.py)."""
         if self._manifest is None:
             self._open_manifest()
-        assert self._manifest is not None
-        return self._manifest
+        return self._manifest  # type: ignore[return-value]
 
     def _open_manifest(self) -> list[str]:
         """Load and verify the manifest, or build one for a warehouse without (older, or lost)."""
@@ -353,11 +336,8 @@ class Warehouse:
             manifest = None
             notes.append(f"{exc}: rebuilt from the table files")
         if manifest is None:
-            rels = check.table_files(self.root)
-            problems = check.structure(rels) + check.readable(self.root, rels, whole=False)
-            if problems:
-                raise WarehouseDamaged(self.root, problems)
-            manifest = Manifest(self.root, {rel: [file_state(self.root / rel)] for rel in rels})
+            self._refuse(check.unrecorded(self.root))
+            manifest = Manifest(self.root, {rel: [file_state(self.root / rel)] for rel in check.table_files(self.root)})
             self._manifest = manifest
             return notes
         problems = check.verify(self.root, manifest)
@@ -371,13 +351,7 @@ class Warehouse:
             manifest.files.pop(p.rel, None)
             self.damaged_derived.add(p.rel)
             notes.append(f"{p.render(self.root)}: rebuilt")
-        problems = [p for p in problems if not p.derived]
-        for p in problems:  # a file another newsnorm version wrote: say that, not "damaged"
-            if p.code in ("changed", "unexpected") and (table := p.rel.split("/")[0]) in TABLES:
-                with contextlib.suppress(OSError, pa.ArrowException):
-                    self._check_schema(self.root / p.rel, table)
-        if problems:
-            raise WarehouseDamaged(self.root, problems)
+        self._refuse([p for p in problems if not p.derived])
         for rel in check.half_written(self.root, manifest):  # the first write of a new part was cut short:
             part = int(rel.split("/")[1][5:])  # no article of it was committed
             arts = self.path("articles", part)
@@ -387,12 +361,19 @@ class Warehouse:
                 self._write(self.path(name, part), TABLES[name].empty_table(), name)
             notes.append(f"{self.root / rel}: a part whose first write was interrupted, emptied")
         for rel, states in manifest.files.items():  # what is on disk is now the one committed state
-            if len(states) > 1 or None in states:
-                here = self.root / rel
-                if here.exists():
-                    manifest.committed(rel, file_state(here))
+            if (len(states) > 1 or None in states) and (here := self.root / rel).exists():
+                manifest.committed(rel, file_state(here))
         manifest.files = {rel: s for rel, s in manifest.files.items() if s != [None]}
         return notes
+
+    def _refuse(self, problems: list[check.Problem]) -> None:
+        """SchemaMismatch for a file another newsnorm version wrote, else WarehouseDamaged."""
+        for p in problems:
+            if p.code in ("changed", "unexpected") and (table := p.rel.split("/")[0]) in TABLES:
+                with contextlib.suppress(OSError, pa.ArrowException):
+                    self._check_schema(self.root / p.rel, table)
+        if problems:
+            raise WarehouseDamaged(self.root, problems)
 
     def ensure_table(self, name: str, schema: pa.Schema) -> None:
         """A whole-file table whose schema its owner hands in: checked if present, else created empty."""
