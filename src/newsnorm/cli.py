@@ -188,9 +188,9 @@ def _refuse_damaged(warehouse: str, err) -> int | None:
     from newsnorm.warehouse.store import SchemaMismatch, Warehouse, WarehouseDamaged
 
     root = Path(warehouse).absolute()
+    existing = next(p for p in (root, *root.parents) if p.exists())  # probed, nothing created
     try:
-        (root / ".tmp").mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=root / ".tmp"):
+        with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as exc:
         err.print(f"[red]failed[/] {os_error_line(exc, warehouse)}", soft_wrap=True, highlight=False)
