@@ -28,7 +28,6 @@ against it (check.py), so damage stops a run with one line instead of being pape
 
 from __future__ import annotations
 
-import contextlib
 import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
@@ -47,9 +46,9 @@ from newsnorm.atomic import atomic_write
 from newsnorm.document import Article, Quarantined
 from newsnorm.perf.columns import Interned, Strings
 from newsnorm.reasons import render
-from newsnorm.warehouse import check, migrate
+from newsnorm.warehouse import check, committed, migrate
 from newsnorm.warehouse.check import WarehouseDamaged
-from newsnorm.warehouse.manifest import Manifest, ManifestDamaged, file_state
+from newsnorm.warehouse.manifest import Manifest, file_state
 
 SCHEMA_VERSION = "2"  # 2: articles.url, source_record, fetched_at; quarantine.source_record (migrate.py)
 PART_CAPACITY = 2000
@@ -306,20 +305,8 @@ class Warehouse:
         return notes
 
     def precheck(self) -> None:
-        """The run's start check, early (before a run spends time starting up), only reading;
-        raises WarehouseDamaged or SchemaMismatch. Skipped while another run holds the lock."""
-        if not (self.root / "articles").is_dir():
-            return
-        with contextlib.suppress(WarehouseBusy), self.locked(timeout=0):
-            try:
-                manifest = Manifest.load(self.root)
-            except ManifestDamaged:
-                return  # the run rebuilds it, after checking the files
-            if manifest is None:
-                problems = check.unrecorded(self.root)
-            else:
-                problems = [p for p in check.verify(self.root, manifest) if not p.derived]
-            self._refuse(problems)
+        """The run's start check, early and only reading (committed.precheck)."""
+        committed.precheck(self)
 
     def file_manifest(self) -> Manifest:
         """The committed record of table files (manifest.py)."""
@@ -328,52 +315,8 @@ class Warehouse:
         return self._manifest  # type: ignore[return-value]
 
     def _open_manifest(self) -> list[str]:
-        """Load and verify the manifest, or build one for a warehouse without (older, or lost)."""
-        notes: list[str] = []
-        try:
-            manifest = Manifest.load(self.root)
-        except ManifestDamaged as exc:
-            manifest = None
-            notes.append(f"{exc}: rebuilt from the table files")
-        if manifest is None:
-            self._refuse(check.unrecorded(self.root))
-            manifest = Manifest(self.root, {rel: [file_state(self.root / rel)] for rel in check.table_files(self.root)})
-            self._manifest = manifest
-            return notes
-        problems = check.verify(self.root, manifest)
-        self._manifest = manifest
-        for p in [p for p in problems if p.derived]:  # the stories table: its owner rebuilds it (damaged_derived)
-            here = self.root / p.rel
-            try:
-                self._check_schema(here, p.rel.split("/")[0])  # another version's file: refused, not rebuilt
-            except (OSError, pa.ArrowException):
-                here.unlink(missing_ok=True)  # unreadable: made anew by its owner
-            manifest.files.pop(p.rel, None)
-            self.damaged_derived.add(p.rel)
-            notes.append(f"{p.render(self.root)}: rebuilt")
-        self._refuse([p for p in problems if not p.derived])
-        for rel in check.half_written(self.root, manifest):  # the first write of a new part was cut short:
-            part = int(rel.split("/")[1][5:])  # no article of it was committed
-            arts = self.path("articles", part)
-            if arts.exists() and pq.read_metadata(arts).num_rows:
-                raise WarehouseDamaged(self.root, [check.Problem("unpaired", rel)])
-            for name in ("segments", "articles"):
-                self._write(self.path(name, part), TABLES[name].empty_table(), name)
-            notes.append(f"{self.root / rel}: a part whose first write was interrupted, emptied")
-        for rel, states in manifest.files.items():  # what is on disk is now the one committed state
-            if (len(states) > 1 or None in states) and (here := self.root / rel).exists():
-                manifest.committed(rel, file_state(here))
-        manifest.files = {rel: s for rel, s in manifest.files.items() if s != [None]}
-        return notes
-
-    def _refuse(self, problems: list[check.Problem]) -> None:
-        """SchemaMismatch for a file another newsnorm version wrote, else WarehouseDamaged."""
-        for p in problems:
-            if p.code in ("changed", "unexpected") and (table := p.rel.split("/")[0]) in TABLES:
-                with contextlib.suppress(OSError, pa.ArrowException):
-                    self._check_schema(self.root / p.rel, table)
-        if problems:
-            raise WarehouseDamaged(self.root, problems)
+        """Load and verify the manifest, or build one (committed.open_manifest)."""
+        return committed.open_manifest(self)
 
     def ensure_table(self, name: str, schema: pa.Schema) -> None:
         """A whole-file table whose schema its owner hands in: checked if present, else created empty."""
