@@ -378,8 +378,9 @@ def _unreadable_inputs(wh: Warehouse, problems: list[str], summary: RunSummary) 
     summary.quarantined.extend((q.source_path, q.error) for q in rows)
     old = wh.read("quarantine", columns=["source_path", "error"])
     now = {q.source_path for q in rows}
-    gone = {path for path, error in zip(old.column("source_path").to_pylist(), old.column("error").to_pylist(),
-                                         strict=True) if error.startswith(NOT_READ) and path not in now}
+    gone = {(path, None) for path, error in zip(old.column("source_path").to_pylist(),
+                                                old.column("error").to_pylist(), strict=True)
+            if error.startswith(NOT_READ) and path not in now}
     wh.clear_quarantine(gone)
     return rows
 
