@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from newsnorm.document import RawArticle  # noqa: E402
 from newsnorm.runner.work import process_text  # noqa: E402
 from newsnorm.stories.fingerprint import shared_mass, similarity  # noqa: E402
-from newsnorm.stories.index import MIN_SHARED, SAME_STORY, StoryIndex  # noqa: E402
+from newsnorm.stories.index import StoryIndex  # noqa: E402
+from newsnorm.stories.params import MIN_SHARED, SAME_STORY  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "eval" / "stories"
 
