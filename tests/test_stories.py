@@ -23,6 +23,7 @@ from newsnorm.stories import store as story_store
 from newsnorm.stories.fingerprint import fingerprint, number_features, similarity, text_resemblance
 from newsnorm.stories.index import StoryIndex
 from newsnorm.stories.params import SAME_STORY, SAME_TEXT, STORY_FLAGS
+from newsnorm.stories.reference import same_story
 from newsnorm.stories.spinner import spin_report
 from newsnorm.stories.store import IndexFolder
 from newsnorm.warehouse.store import SchemaMismatch, Warehouse
@@ -445,23 +446,46 @@ def _variants(seed_articles) -> list[Article]:
     return [_art(f"v{(i * 37) % len(texts):03d}", t) for i, t in enumerate(texts)]
 
 
-# What the index held before it was column-wise (one Entry object per article), on _variants:
-# each doc's links to older docs, and every doc's story id.
-OLD_LINKS = {1: [0], 2: [0, 1], 3: [0, 1, 2], 6: [0, 1, 2], 7: [0, 1, 2, 6], 8: [0, 1, 2, 6, 7],
-             9: [0, 1, 2, 6, 7, 8], 10: [1, 2, 3, 6, 7, 8, 9], 11: [0, 1, 2, 6, 7, 8, 9, 10], 13: [12],
-             14: [12, 13], 15: [12, 13, 14], 16: [12, 13, 14, 15], 17: [12, 13, 14, 15, 16], 19: [18],
-             20: [18, 19], 21: [18, 19, 20], 22: [18, 19, 20, 21], 23: [18, 19, 20, 21, 22], 26: [24],
-             27: [24, 26], 28: [24, 26, 27], 29: [24, 26, 27, 28]}
+# Every doc's story id on _variants, as the index gave them when it compared each newcomer
+# with its best candidates only (the partition is the same: here no candidate was left out).
 OLD_IDS = ["v000"] * 4 + ["v028", "v005"] + ["v000"] * 6 + ["v001"] * 6 + ["v004"] * 6 + ["v002", "v025"] + ["v002"] * 4
 
 
-def test_the_column_index_links_and_labels_as_the_object_index_did(seed_articles):
+def _pair_components(fps: list, upto: int) -> list[int]:
+    """Union-find roots of docs 0..upto-1 under the reference pair test, over every pair."""
+    parent = list(range(upto))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in itertools.combinations(range(upto), 2):
+        if same_story(fps[a], fps[b]):
+            parent[find(a)] = find(b)
+    return [find(x) for x in range(upto)]
+
+
+def test_stories_are_the_components_of_the_pair_test_with_one_link_per_story_joined(seed_articles):
     index = StoryIndex()
     index.assign(_variants(seed_articles))
-    assert {d: sorted(index.down_links(d)) for d in range(index.n_docs) if index.down_links(d)} == OLD_LINKS
+    fps = [index.fingerprint_of(d) for d in range(index.n_docs)]
     assert [index.story_id_of(d) for d in range(index.n_docs)] == OLD_IDS
+    roots = _pair_components(fps, index.n_docs)
+    assert len({(roots[d], index.story_id_of(d)) for d in range(index.n_docs)}) == len(set(roots))
+    linked = 0
+    for d in range(index.n_docs):
+        down = index.down_links(d)
+        linked += len(down)
+        assert all(same_story(fps[d], fps[o]) for o in down)  # a link is a passing pair
+        before = _pair_components(fps, d)  # the stories when d came: one link into each it joined
+        assert len({before[o] for o in down}) == len(down)
+        joined = {before[o] for o in range(d) if same_story(fps[d], fps[o])}
+        assert {before[o] for o in down} == joined
+    assert linked < sum(same_story(fps[a], fps[b]) for a, b in itertools.combinations(range(index.n_docs), 2))
     entry = index.entries[10]  # an Entry made on demand: links both ways
-    assert sorted(entry.links) == [1, 2, 3, 6, 7, 8, 9, 11] and entry.fp.mass == index.fingerprint_of(10).mass
+    ups = [d for d in range(index.n_docs) if 10 in index.down_links(d)]
+    assert sorted(entry.links) == sorted(index.down_links(10) + ups) and entry.fp.mass == index.fingerprint_of(10).mass
 
 
 def _state(index: StoryIndex) -> tuple:

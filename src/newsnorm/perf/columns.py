@@ -164,11 +164,13 @@ class Links:
     A doc only ever links to docs indexed before it, so a new doc's links are one appended
     row of older doc numbers (4 bytes a link, no per-doc object). The other direction is
     found by a scan, needed only when a doc is removed (rare) or the graph is regrouped.
-    A removed link is overwritten with -1.
+    A removed link is overwritten with -1. A link made later (a story re-tested after a
+    removal) goes to `extra`, by its newer doc; a saved index reloads it into the rows.
     """
 
     def __init__(self) -> None:
         self.rows = Ragged(np.int32)
+        self.extra: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -176,10 +178,16 @@ class Links:
     def append(self, older: np.ndarray) -> None:
         self.rows.append(np.asarray(older, np.int32))
 
+    def add(self, newer: int, older: int) -> None:
+        """One more link, after both docs were appended."""
+        self.extra.setdefault(newer, []).append(older)
+
     def down(self, doc: int) -> np.ndarray:
         """Live links of this doc to older docs."""
         row = self.rows.row(doc)
-        return row[row >= 0]
+        row = row[row >= 0]
+        more = self.extra.get(doc)
+        return np.concatenate([row, np.array(more, np.int32)]) if more else row
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """(newer, older) doc numbers of every live link, ordered by the newer doc."""
@@ -187,7 +195,14 @@ class Links:
         offs = np.frombuffer(self.rows.offsets, np.int64)
         hi = np.repeat(np.arange(len(offs) - 1, dtype=np.int32), np.diff(offs))
         live = lo >= 0
-        return hi[live], lo[live].copy()
+        hi, lo = hi[live], lo[live].copy()
+        if not self.extra:
+            return hi, lo
+        more = sorted((a, b) for a, olders in self.extra.items() for b in olders)
+        hi = np.concatenate([hi, np.array([a for a, _ in more], np.int32)])
+        lo = np.concatenate([lo, np.array([b for _, b in more], np.int32)])
+        order = np.argsort(hi, kind="stable")
+        return hi[order], lo[order]
 
     def of(self, doc: int) -> list[int]:
         """All live links of one doc (older ones, then newer ones): a scan, for tests and tools."""
@@ -209,4 +224,13 @@ class Links:
             others.update(row[row >= 0].tolist())
             row[:] = -1
         del offs
-        return others - set(docs)
+        gone_set = set(docs)
+        for newer in list(self.extra):
+            olders = self.extra[newer]
+            if newer in gone_set:
+                others.update(olders)
+                del self.extra[newer]
+            elif gone_set.intersection(olders):
+                others.add(newer)
+                self.extra[newer] = [b for b in olders if b not in gone_set]
+        return others - gone_set

@@ -51,7 +51,7 @@ _NUMBER_LEAD = 4  # most characters before a figure's first digit: a currency ("
 _SPELLED_PCT = re.compile(r"\s?(%|percent\b|per cent\b)", re.IGNORECASE)
 _SHINGLE = 5
 N_MINHASH = 64
-FINGERPRINT_VERSION = "1"  # bump when features or weights change: saved indexes are then rebuilt
+FINGERPRINT_VERSION = "2"  # bump when features or weights change: saved indexes are then rebuilt
 WEIGHT_SCALE = 20  # weights are stored as uint8 steps of 1/20
 
 
@@ -230,8 +230,38 @@ def _key(word: str) -> str:
 
 
 # -- hashing -----------------------------------------------------------------------------
-def _hash32(s: str) -> int:
-    return zlib.crc32(s.encode("utf-8"))
+RARITY_BITS = 4  # a feature key's top bits: how common the feature is (0 rarest), so sorted keys go rarest first
+_LOW_BITS = (1 << (32 - RARITY_BITS)) - 1
+_STEM_FORMS = ("", "s", "es", "ed", "ing", "ings", "ment", "ments")  # words a stem can come from (see stem)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def feature_key(name: str) -> int:
+    """A feature's 32-bit key: its rarity class in the top RARITY_BITS, a CRC-32 of its name below.
+
+    Sorting keys then orders every article's features the same way, rarest first, which
+    the story index's exact candidate search needs (candidates.py): the key is a function
+    of the feature's name alone, whatever weight the feature has in one article.
+    """
+    return rarity_class(name) << (32 - RARITY_BITS) | (zlib.crc32(name.encode("utf-8")) & _LOW_BITS)
+
+
+def rarity_class(name: str) -> int:
+    """0 (rare) .. 15 (common), from the name only: figures by kind, words by Zipf frequency."""
+    kind, _, body = name.partition(":")
+    if kind == "n":
+        if body.endswith("%"):
+            return 2
+        value = float(body)
+        if "." in body or "e" in body or value >= 10_000:
+            return 0
+        if value.is_integer() and 1900 <= value <= 2100:
+            return 9
+        return 1 if value >= 100 else 12
+    z = max(zipf(body + end) for end in _STEM_FORMS)
+    if body.endswith("y"):
+        z = max(z, zipf(body[:-1] + "ies"))
+    return min((1 << RARITY_BITS) - 1, int(z * 2))
 
 
 def _minhash_params() -> tuple[np.ndarray, np.ndarray]:
@@ -290,7 +320,7 @@ def fingerprint(text: str, frequency: Callable[[str], float] = zipf) -> Fingerpr
     feats.update(number_features(text))
     items = {}
     for k, w in feats.items():
-        h = _hash32(k)
+        h = feature_key(k)
         items[h] = max(items.get(h, 0.0), w)
     keys = np.fromiter(sorted(items), dtype=np.uint32, count=len(items))
     weights = quantize(np.fromiter((items[int(k)] for k in keys), dtype=np.float32, count=len(items)))

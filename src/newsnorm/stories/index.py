@@ -9,10 +9,14 @@ order, re-run or not. The price is that an article bridging two stories merges t
 merged story takes the smaller id) and that a story's id moves when a member with a
 smaller article_id joins: `StoryIndex` reports such changes for rows already written.
 
-New articles are compared with an inverted index over their rarer features, never with
-every article (postings.py): each feature's posting list is read only up to
-POSTING_CAP entries (a feature in thousands of articles tells no story apart), and only
-the best TOP_CANDIDATES are scored exactly. The index is saved in a folder it is given
+New articles are compared with an inverted index, never with every article: the index
+finds every indexed article that can pass the pair test, whatever was indexed before or
+when (candidates.py: prefix filtering over rarest-first feature keys, MinHash slots for
+copies; nothing capped), and within one story tests them only until one passes (a link
+to one member joins the story). So the partition is the components of the pair test over
+the set of articles: the same for any ingestion order and batch size, for a grown index and
+one built at once. A removal re-tests the rest of its story (`_relink`): the links kept are
+enough to hold a story together, not every passing pair. The index is saved in a folder it is given
 (store.py) and is a cache: it can always be rebuilt from `articles.text_en`.
 
 This module is the coordinator: the fields are held column-wise (columns.py: per field
@@ -33,6 +37,7 @@ import numpy as np
 
 from newsnorm.document import Article
 from newsnorm.perf.columns import Interned, Links, Ragged, Strings, sorted_unique
+from newsnorm.stories.candidates import Retrieval, prefix_splits
 from newsnorm.stories.copies import Copies, order_keys
 from newsnorm.stories.fingerprint import (
     N_MINHASH,
@@ -43,16 +48,14 @@ from newsnorm.stories.fingerprint import (
 )
 from newsnorm.stories.groups import Groups
 from newsnorm.stories.params import (
-    CANDIDATE_SHARE,
     DAMAGE,
+    LINK_BLOCK,
     MIN_SHARED,
     MIN_SHINGLES,
     SAME_STORY,
     SAME_TEXT,
     STORY_FLAGS,
-    TOP_CANDIDATES,
 )
-from newsnorm.stories.postings import Postings
 from newsnorm.stories.rows import EPOCH, NO_TIME, Columns, Entry, StoryState, entry_for, micros
 from newsnorm.stories.table import representative_reason
 from newsnorm.stories.written import FLAGSETS, SPUN, SYNDICATED, Written
@@ -85,7 +88,8 @@ class StoryIndex:
         self._nsh = np.empty(1024, np.int64)  # shingle counts,
         self._copies = Copies()                # by doc: order key, copy flag and story label as of the last sync
         self._links = Links()
-        self.postings = Postings()
+        self.retrieval = Retrieval()           # which docs a newcomer is tested with (candidates.py)
+        self._split: set[int] = set()          # members of stories that lost one: re-tested at the regroup
         self._groups = Groups()                # docs partitioned into stories (union-find)
         self._written_rows = Written()         # what the articles table holds (story id and flags)
         self._removed: list[int] = []          # docs removed whose links are not cut yet
@@ -94,7 +98,8 @@ class StoryIndex:
         self.touched: set[int] = set()        # docs whose story may have changed since the last sync
         self._regroup_needed = False
         self._resync_all = False              # copies: recompute every touched story whole
-        self.stats = {"compared": 0, "candidates": 0, "grown": 0}  # grown: stories synced by their newcomers
+        # candidates: docs that may pass; compared: pair tests run; grown: stories synced by their newcomers
+        self.stats = {"compared": 0, "candidates": 0, "grown": 0}
 
     def __len__(self) -> int:
         return len(self.doc_of)
@@ -105,7 +110,11 @@ class StoryIndex:
 
     @property
     def dirty(self) -> set[int]:
+        """Docs whose saved row must change. A removal's story is re-tested first (`_regroup`):
+        the links that hold the rest of it together are saved with it."""
         self._cut_removed()
+        if self._regroup_needed:
+            self._regroup()
         return self._dirty
 
     @dirty.setter
@@ -139,6 +148,7 @@ class StoryIndex:
         index._fp.extend(cols.key_offsets, cols.keys, cols.steps)
         index._mass[:n] = _row_sums(cols.steps, cols.key_offsets) / WEIGHT_SCALE
         index._nsh[:n] = cols.n_shingles
+        index.retrieval.suffix[:n] = prefix_splits(cols.steps, np.asarray(cols.key_offsets, np.int64))[1]
         index._minhash[:n] = cols.minhash
         cols.keys, cols.steps, cols.minhash = _NO_KEYS, np.empty(0, np.uint8), np.empty((0, N_MINHASH), np.uint32)
         index._copies.order[:n] = order_keys(np.array(index._published, np.int64), np.array(index._n_words, np.int64))
@@ -155,7 +165,7 @@ class StoryIndex:
         del lo, bounds
         index._regroup()
         index.touched = set()
-        index._rebuild_postings()
+        index.retrieval.rebuild(index)
         return index
 
     # -- building ------------------------------------------------------------------------
@@ -177,13 +187,11 @@ class StoryIndex:
         orphan = self._written_rows.orphans.pop(aid, None)
         if orphan is not None:
             self._set_written(doc, orphan)
-        neighbours = self._neighbours(fp, doc)
+        neighbours = self.retrieval.neighbours(self, fp, doc, stale=self._regroup_needed)
         self._links.append(np.array(neighbours, np.int32))
         for other in neighbours:
             self._groups.union(doc, other, self.article_ids)
-        self.postings.add(doc, fp.keys)
-        if self.postings.delta_docs >= Postings.MERGE_EVERY:
-            self._rebuild_postings()
+        self.retrieval.file(self, doc, fp)
         self._dirty.add(doc)
         self.touched.add(doc)
         return doc
@@ -215,13 +223,9 @@ class StoryIndex:
     def _reserve(self, size: int) -> None:
         self._mass = np.resize(self._mass, size)
         self._nsh = np.resize(self._nsh, size)
+        self.retrieval.reserve(size)
         self._minhash = np.resize(self._minhash, (size, N_MINHASH))
         self._copies.reserve(size)
-
-    def _rebuild_postings(self) -> None:
-        offsets = np.frombuffer(self._fp.offsets, np.int64).copy()
-        alive = np.frombuffer(self._alive, np.uint8).astype(bool)
-        self.postings.rebuild(self._fp.columns[0].view(), offsets, alive)
 
     def remove(self, article_id: str) -> None:
         """Forget an article; its former neighbours may now form separate stories."""
@@ -229,6 +233,7 @@ class StoryIndex:
         if doc is None:
             return
         self._alive[doc] = 0
+        self._split.update(self._groups.component(self._groups.find(doc)))
         state = self._written(doc)
         if state is not None:
             self._written_rows.orphans[article_id] = state
@@ -244,25 +249,6 @@ class StoryIndex:
             self._dirty.add(other)
             self.touched.add(other)
         self._removed = []
-
-    def _neighbours(self, fp: Fingerprint, doc: int) -> list[int]:
-        """Indexed articles that report the same story as this fingerprint (exact test on the best candidates)."""
-        docs, weights = self.postings.lookup(fp.keys, fp.weights)
-        if not docs.size:
-            return []
-        cand = np.flatnonzero(np.bincount(docs))
-        approx = np.bincount(docs, weights=weights)[cand]
-        score = approx / np.sqrt(np.maximum(self._mass[cand] * fp.mass, 1e-9))
-        keep = np.flatnonzero((score >= SAME_STORY * CANDIDATE_SHARE) & (approx >= MIN_SHARED * CANDIDATE_SHARE))
-        keep = keep[np.lexsort((cand[keep], -score[keep]))][:TOP_CANDIDATES]
-        self.stats["candidates"] += int(cand.size)
-        alive = self._alive
-        others = [c for c in cand[keep].tolist() if c != doc and alive[c]]
-        self.stats["compared"] += len(others)
-        if not others:
-            return []
-        same = self.same_story_docs(fp, np.array(others, np.int64))
-        return [c for c, ok in zip(others, same, strict=True) if ok]
 
     def same_story_docs(self, a: Fingerprint, docs: np.ndarray) -> list[bool]:
         """`same_story(a, fingerprint of d)` for these docs, read from the columns (same numbers)."""
@@ -362,10 +348,38 @@ class StoryIndex:
         n = self.n_docs
         hi, lo = self._links.pairs()
         self._groups = Groups.from_pairs(n, hi, lo, self.article_ids)
+        self.retrieval.stories_split()
+        del hi, lo
+        self._relink(sorted(d for d in self._split if self._alive[d]))
+        self._split = set()
         alive = self._alive
         self.touched.update(d for d in range(n) if alive[d])
         self._regroup_needed = False
         self._resync_all = True
+
+    def _relink(self, docs: list[int]) -> None:
+        """Link these docs (the rest of stories that lost a member) wherever the pair test
+        joins them: the links kept held their story together through the removed doc, and
+        any passing pair among the rest may have had no link of its own. Each doc is tested
+        against the earlier ones, one passing doc per story, as `Retrieval.neighbours` does."""
+        groups, ids = self._groups, self.article_ids
+        for i, d in enumerate(docs[1:], start=1):
+            earlier = np.array(docs[:i], np.int64)
+            roots = groups.roots_of(earlier)
+            own = groups.find(d)
+            fp = None
+            for root in sorted(set(roots.tolist()) - {own}):
+                members = earlier[roots == root]
+                fp = fp or self.fingerprint_of(d)
+                for lo in range(0, members.size, LINK_BLOCK):
+                    block = members[lo:lo + LINK_BLOCK]
+                    self.stats["compared"] += int(block.size)
+                    ok = np.flatnonzero(self.same_story_docs(fp, block))
+                    if ok.size:
+                        self._links.add(d, int(block[ok[0]]))
+                        groups.union(d, int(block[ok[0]]), ids)
+                        self._dirty.add(d)
+                        break
 
     def story_id_of(self, doc: int) -> str:
         return self.article_ids[self._groups.label_of(doc)]

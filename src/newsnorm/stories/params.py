@@ -10,8 +10,7 @@ SAME_STORY = 0.45          # similarity at or above which two articles report th
 MIN_SHARED = 12.0          # ... and they must share at least this much feature weight
 SAME_TEXT = 0.8            # share of the shorter wording found in the longer: a syndicated copy
 MIN_SHINGLES = 20          # fewer shingles: too short to be anybody's copy or original
-TOP_CANDIDATES = 64        # candidates scored exactly per new article
-CANDIDATE_SHARE = 0.5      # a candidate's approximate score must reach this share of both thresholds
+LINK_BLOCK = 64            # candidates of one story tested at once, until one passes (a link joins the story)
 STORY_FLAGS = frozenset({"spun_text", "syndicated_copy"})
 
 # How much each flag damages a copy when choosing a story's representative (data, not code).
