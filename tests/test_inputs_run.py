@@ -199,6 +199,7 @@ def test_a_version_1_warehouse_is_migrated_keeping_its_rows(tmp_path, seeds_dir)
             meta = dict(t.schema.metadata or {})
             meta[b"newsnorm.schema_version"] = b"1"
             pq.write_table(t.replace_schema_metadata(meta), p)
+    (wh / ".manifest.json").unlink()  # version 1 kept no manifest of committed files
     old = pl.read_parquet(f"{wh}/articles/**/*.parquet").sort("source_path").select("article_id", "run_id", "text_en")
     again = _run(wh, seeds_dir)
     assert again.articles_written == 0 and again.files_unchanged == 5  # nothing re-ingested

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,9 +110,11 @@ def process_file(path: Path, translator: Translator | None = None, max_bytes: in
         return _failed(raw, exc)
 
 
-def _read(path: Path, max_bytes: int) -> RawArticle | Quarantined | Changing:
+def _read(path: Path, max_bytes: int,
+          decode: Callable[[str, bytes], RawArticle] | None = None) -> RawArticle | Quarantined | Changing:
     """One version of the file, read once: what is recorded (hash, size) is what was read.
-    A file that keeps changing while read comes back as Changing: left for the next run."""
+    A file that keeps changing while read comes back as Changing: left for the next run.
+    `decode` turns the bytes into a RawArticle (plain text by default; `_html` for pages)."""
     name = as_text(str(path))
     try:
         snap = read_snapshot(path, max_bytes)
@@ -122,9 +125,15 @@ def _read(path: Path, max_bytes: int) -> RawArticle | Quarantined | Changing:
     try:
         if snap.data is None:
             raise IngestError(f"too large: {snap.size} bytes exceeds the limit of {max_bytes} bytes (--max-bytes)")
-        return ingest_bytes(name, snap.data)
+        return (decode or ingest_bytes)(name, snap.data)
     except IngestError as exc:
         return Quarantined(name, snap.sha256, snap.size, str(exc))
+
+
+def _html(name: str, data: bytes) -> RawArticle:
+    raw = html_article(name, data)
+    raw.url = raw.page.canonical_url if raw.page is not None else None
+    return raw
 
 
 def _analyse_file(path: Path, max_bytes: int,
@@ -143,25 +152,6 @@ def _analyse_raw(raw: RawArticle, stats: langid.LangidStats) -> tuple[RawArticle
         return _failed(raw, exc)
 
 
-def _read_html(path: Path, max_bytes: int) -> RawArticle | Quarantined | Changing:
-    """As `_read`: one version of the page, read once; what is recorded is what was read."""
-    name = as_text(str(path))
-    try:
-        snap = read_snapshot(path, max_bytes)
-    except Changing as exc:
-        return exc
-    except OSError as exc:
-        return Quarantined(name, "", 0, f"unreadable: {exc.strerror or exc}")
-    try:
-        if snap.data is None:
-            raise IngestError(f"too large: {snap.size} bytes exceeds the limit of {max_bytes} bytes (--max-bytes)")
-        raw = html_article(name, snap.data)
-        raw.url = raw.page.canonical_url if raw.page is not None else None
-        return raw
-    except IngestError as exc:
-        return Quarantined(name, snap.sha256, snap.size, str(exc))
-
-
 def _analyse_item(item: str | InputTask, max_bytes: int, result: BatchResult, stats: langid.LangidStats) -> list:
     """Analysed (raw, article) pairs and Quarantined entries of one input."""
     if isinstance(item, str):
@@ -170,7 +160,7 @@ def _analyse_item(item: str | InputTask, max_bytes: int, result: BatchResult, st
             return [_analyse_file(Path(item), max_bytes, stats)]
         item = InputTask(item, fmt)
     if item.fmt == "html":
-        raw = _read_html(Path(item.path), max_bytes)
+        raw = _read(Path(item.path), max_bytes, _html)
         return [raw if isinstance(raw, Quarantined | Changing) else _analyse_raw(raw, stats)]
     read = read_container(item, article_id_for, max_bytes)
     result.records_skipped.update(read.skipped)
