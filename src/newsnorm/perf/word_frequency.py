@@ -70,7 +70,7 @@ class FrequencyTable:
         raw = token.encode("utf-8")
         key = zlib.crc32(raw)
         crc, offsets, data = self._crc, self._offsets, self._data
-        i = int(np.searchsorted(crc, key))
+        i = int(np.searchsorted(crc, np.uint32(key)))  # a Python int would cast the whole table to int64
         while i < crc.size and crc[i] == key:
             if data[offsets[i]:offsets[i + 1]] == raw:
                 return cB_to_freq(-int(self._bucket[i]))  # as wordfreq's own dict holds it
