@@ -1,0 +1,29 @@
+"""Publisher-pair evidence as data (steps/pair_evidence.py, steps/align.py)."""
+
+from __future__ import annotations
+
+# Publisher pairs (steps/pair_evidence.py, steps/align.py): how a foreign paragraph and its
+# English rendering are recognised without a translation model. Length: the mean and spread
+# of log(English chars / foreign chars) for a script (measured on FLORES dev pairs).
+PAIRING = {
+    "length_log_ratio": {"ko": (0.69, 0.18), "ja": (1.0, 0.3), "zh": (1.3, 0.3), "latin": (-0.05, 0.15)},
+    # evidence needed for a pair standing alone, and for one inside a run of paragraphs that
+    # alternate between the two languages (the run itself is evidence)
+    "alone_min_score": 1.0,
+    "in_run_min_score": -2.5,
+    "run_min_pairs": 2,
+    # the run's pairs in its direction must look like translations on average
+    "run_min_mean": 0.0,
+    # paragraphs may stand one blank line apart
+    "max_line_gap": 2,
+    "weights": {
+        "length": 1.0, "number_shared": 2.0, "number_missing": 1.5, "latin_shared": 1.5, "latin_missing": 0.5,
+        "transliterated": 1.5, "punctuation_differs": 0.5,
+    },
+    # punctuation a translator keeps: quotes, brackets, a question, a percent sign
+    "kept_punctuation": [("\"", "“", "”", "‘", "’", "'"), ("(", ")"), ("?",), ("%",)],
+    # Vietnamese syllables that are plain ASCII when capitalised at a sentence start
+    "vi_ascii_syllables": frozenset(
+        ["anh", "ban", "bao", "cho", "con", "cua", "cac", "chi", "chung", "cong", "dan", "dong", "gia", "hai", "hay", "hoa", "hon", "khi", "khong", "kinh", "lam", "len", "lien", "luc", "mot", "nam", "nay", "neu", "nguoi", "nhan", "nhieu", "nhung", "nhu", "noi", "sau", "sinh", "tai", "tan", "theo", "thanh", "thi", "tin", "toan", "trong", "tren", "truong", "van", "vao", "vien", "voi", "xin"]
+    ),
+}
