@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from newsnorm.steps.dates import find_dates
+from newsnorm.steps.dates import find_dates, relative_date
 
 
 @pytest.mark.parametrize("text, want", [
@@ -43,3 +43,44 @@ def test_no_date_rather_than_a_guess(text):
 def test_dates_in_the_order_they_stand():
     found = find_dates("PUBLISHED: 00:01, Tue, Nov 19, 2019 | UPDATED: 10:43, Wed, Nov 20, 2019")
     assert [d for _, d in found] == [date(2019, 11, 19), date(2019, 11, 20)]
+
+
+CRAWLED = datetime(2019, 11, 20, 1, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("2 hours ago", date(2019, 11, 19)),  # counted back across midnight of the crawl's UTC day
+    ("By Jane Doe | 5 mins ago", date(2019, 11, 20)),
+    ("an hour ago", date(2019, 11, 20)),
+    ("3 days ago", date(2019, 11, 17)),
+    ("Updated 12h ago", date(2019, 11, 19)),
+    ("Yesterday at 3:15 p.m. ET", date(2019, 11, 19)),
+    ("Updated: yesterday", date(2019, 11, 19)),
+    ("Today 09:14", date(2019, 11, 20)),
+    ("Cập nhật 2 giờ trước", date(2019, 11, 19)),
+    ("3 ngày trước", date(2019, 11, 17)),
+    ("Hôm qua lúc 10:30", date(2019, 11, 19)),
+    ("입력 5시간 전", date(2019, 11, 19)),
+    ("3일 전", date(2019, 11, 17)),
+    ("어제 오후 3:00", date(2019, 11, 19)),
+])
+def test_relative_dates_count_back_from_the_crawl_time(text, want):
+    assert relative_date(text, CRAWLED) == want
+
+
+@pytest.mark.parametrize("text", [
+    "3 weeks ago",  # rounded by the site: a date from it would be a guess
+    "a month ago",
+    "Today's paper",  # a menu label
+    "Today",  # a bare day word is a menu label as often as a date
+    "Yesterday, the council voted to close the road",  # a sentence
+    "Police said the man left the house two days ago after a fight with his neighbour",
+    "Posted 19 hours agoX",  # glued to other text: not a date form
+])
+def test_no_relative_date_rather_than_a_guess(text):
+    assert relative_date(text, CRAWLED) is None
+
+
+def test_no_relative_date_without_a_crawl_time():
+    assert relative_date("2 hours ago", None) is None
+    assert relative_date("Yesterday 10:45", None) is None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 
+import duckdb
 import pytest
 
 from newsnorm.document import Article, Segment
+from newsnorm.runner.execute import RunConfig, execute
 from newsnorm.steps.langid import detect_segments
 from newsnorm.steps.metadata import author_from_line, date_from_line, extract_metadata
 from newsnorm.steps.roles import assign_roles
@@ -88,3 +91,38 @@ def test_a_section_over_a_date_line_is_not_a_name():
 def test_glued_names_stay_whole():
     assert author_from_line("by Bryan DeArdo") == "Bryan DeArdo"
     assert author_from_line("By Sandee LaMotte, CNN") == "Sandee LaMotte"
+
+
+def test_a_relative_date_is_counted_back_from_the_crawl_time():
+    segs = [Segment(i, i, t) for i, t in enumerate(["Home", HEAD, "By Jane Miller | 2 hours ago", *PARAS])]
+    detect_segments(segs)
+    assign_roles(segs)
+    crawled = Article("a", "a.txt", "0", segs, fetched_at=datetime(2019, 11, 20, 1, 30, tzinfo=UTC))
+    extract_metadata(crawled)
+    assert (crawled.author, crawled.published) == ("Jane Miller", date(2019, 11, 19))
+    segs = [Segment(s.seq, s.seq, s.text) for s in segs]
+    detect_segments(segs)
+    assign_roles(segs)
+    uncrawled = Article("b", "b.txt", "0", segs)
+    extract_metadata(uncrawled)
+    assert uncrawled.published is None  # never without a crawl time
+
+
+def test_a_printed_date_wins_over_a_relative_one():
+    a = _article(["Home", HEAD, "By Jane Miller | 2 hours ago", "Published Nov. 18, 2019", *PARAS])
+    a.fetched_at = datetime(2019, 11, 20, 1, 30, tzinfo=UTC)
+    extract_metadata(a)
+    assert a.published == date(2019, 11, 18)
+
+
+def test_relative_dates_in_a_run_use_each_records_crawl_time(tmp_path):
+    """JSONL records with and without `fetched_at`, run for real and read back with DuckDB."""
+    body = "\n\n".join([HEAD, "By Jane Miller | 3 days ago", *PARAS])
+    rows = [{"id": "a", "text": body, "fetched_at": "2019-11-20T01:30:00Z"},
+            {"id": "b", "text": body, "fetched_at": "2019-11-25T12:00:00+09:00"},
+            {"id": "c", "text": body}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    execute(RunConfig(inputs=[str(tmp_path / "in.jsonl")], warehouse=str(tmp_path / "wh")))
+    got = duckdb.sql(f"select source_record, published from read_parquet('{tmp_path}/wh/articles/**/*.parquet') "
+                     "order by source_record").fetchall()
+    assert [p for _, p in got] == [date(2019, 11, 17), date(2019, 11, 22), None]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from newsnorm.document import Article, Segment
 from newsnorm.reasons import REPEAT_CODES
-from newsnorm.steps.dates import MONTHS, find_dates
+from newsnorm.steps.dates import MONTHS, find_dates, relative_date
 from newsnorm.steps.patterns import (
     AUTHOR_STOP_WORDS,
     COMPILED,
@@ -171,15 +171,21 @@ def date_from_line(text: str) -> date | None:
     return found[0][1]
 
 
-def find_published(segments: list[Segment]) -> tuple[date | None, bool]:
+def find_published(segments: list[Segment], fetched_at: datetime | None = None) -> tuple[date | None, bool]:
     """Publication date from the header's byline and date lines (captions carry dates of
-    photos, not articles; the text's sentences dates of events).
+    photos, not articles; the text's sentences dates of events). A printed date wins; a
+    relative one (`2 hours ago`) is counted back from the crawl time `fetched_at`, when known.
 
     Returns (date, corrupted): corrupted when the byline's date slot holds a placeholder token.
     """
     corrupted = any(s.role == "byline" and COMPILED["corrupted_token"].search(s.text) for s in segments)
-    for seg in header(segments):
+    lines = header(segments)
+    for seg in lines:
         d = date_from_line(seg.text)
+        if d is not None:
+            return d, corrupted
+    for seg in lines:
+        d = relative_date(seg.text, fetched_at)
         if d is not None:
             return d, corrupted
     return None, corrupted
@@ -191,7 +197,7 @@ def extract_metadata(article: Article) -> None:
     article.site_name = find_site_name(segs)
     article.author = find_author(segs)
     article.dateline = find_dateline(segs)
-    article.published, corrupted = find_published(segs)
+    article.published, corrupted = find_published(segs, article.fetched_at)
     flags = set(article.flags)
     if corrupted:
         flags.add("corrupted_date")

@@ -58,6 +58,11 @@ from newsnorm.steps.patterns.metadata import (  # noqa: F401
     HEADER_MAX_WORDS,
     MONTH_NAMES,
     PUBLISHED_LABEL,
+    RELATIVE_DAYS,
+    RELATIVE_FORMS,
+    RELATIVE_LINE_WORDS,
+    RELATIVE_NUMBER_WORDS,
+    RELATIVE_UNITS,
     SOCIAL_ITEM,
     UPDATED_LABEL,
 )

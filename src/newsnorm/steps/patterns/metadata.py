@@ -38,3 +38,37 @@ AUTHOR_STOP_WORDS = frozenset(
     ["staff", "writer", "writers", "reporter", "reporters", "correspondent", "contributor", "editor", "editors", "columnist", "senior", "chief", "national", "political", "sports", "auto", "business", "security", "on", "am", "at", "in", "for", "published", "updated", "posted", "view", "more", "articles", "follow", "email", "bio", "twitter", "the", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "updated", "published"]
 )
 
+
+# Relative dates (`2 hours ago`, `yesterday`, `3 ngày trước`, `5시간 전`), resolved against the
+# record's crawl time and never without one. Only units a site counts exactly: seconds to
+# days (`3 weeks ago`, `a month ago` are rounded, so a date from them would be a guess).
+# Each form has a number group `n` (digits, or a word in RELATIVE_NUMBER_WORDS) and a `unit`
+# group, or is a fixed day offset in RELATIVE_DAYS.
+RELATIVE_UNITS = {
+    "second": "seconds", "seconds": "seconds", "sec": "seconds", "secs": "seconds",
+    "minute": "minutes", "minutes": "minutes", "min": "minutes", "mins": "minutes",
+    "hour": "hours", "hours": "hours", "hr": "hours", "hrs": "hours", "h": "hours", "m": "minutes",
+    "day": "days", "days": "days", "d": "days",
+    "giây": "seconds", "phút": "minutes", "giờ": "hours", "tiếng": "hours", "ngày": "days",
+    "초": "seconds", "분": "minutes", "시간": "hours", "일": "days",
+}
+RELATIVE_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+RELATIVE_FORMS = [
+    # en: `2 hours ago`, `an hour ago`, `5 mins ago`, `3h ago`
+    r"(?<![\w.,:/])(?P<n>\d{1,3}|an?|one|two|three|four|five|six)\s?(?P<unit>seconds?|secs?|minutes?|mins?|hours?"
+    r"|hrs?|days?|h|m|d)\s+ago\b",
+    # vi: `3 giờ trước`, `2 ngày trước`
+    r"(?<![\w.,:/])(?P<n>\d{1,3})\s(?P<unit>giây|phút|giờ|tiếng|ngày)\s+trước\b",
+    # ko: `5시간 전`, `3일 전`, `10분 전`
+    r"(?<![\w.,:/])(?P<n>\d{1,3})\s?(?P<unit>초|분|시간|일)\s?전(?!\w)",
+]
+# Words for a day counted from the crawl date (a whole line or after a label such as `Updated`).
+RELATIVE_DAYS = {"yesterday": 1, "today": 0, "just now": 0, "hôm qua": 1, "hôm nay": 0, "vừa xong": 0,
+                 "어제": 1, "오늘": 0, "방금": 0, "방금 전": 0}
+# A relative date is read only on a short line (a date or byline line, not a sentence).
+RELATIVE_LINE_WORDS = 10
+COMPILED["relative_date"] = [re.compile(p, re.IGNORECASE) for p in RELATIVE_FORMS]
+COMPILED["relative_day"] = re.compile(
+    r"(?<!\w)(?P<day>" + "|".join(sorted((re.escape(d) for d in RELATIVE_DAYS), key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
