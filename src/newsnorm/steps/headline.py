@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsnorm.steps.patterns import HEADLINE
+from newsnorm.steps.patterns import ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, HEADLINE, MONTH_NAMES
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _WIDE = re.compile("[\u3040-\U0010ffff]")
@@ -54,13 +54,25 @@ def _size(text: str) -> int:
     return len(_WORD.findall(text)) if wide < 4 else wide // 2 + len(_WORD.findall(_WIDE.sub(" ", text)))
 
 
+_DATE_WORDS = frozenset(w.rstrip(".") for rows in MONTH_NAMES.values() for row in rows for w in row.split()) \
+    | HEADLINE["date_words"]
+_CLOCK_OR_NUMBER = re.compile(r"^\d+(?:st|nd|rd|th|am|pm|h)?$")
+
+
+def date_shaped(text: str) -> bool:
+    """A date or time and nothing more (`Nov 15, 20195:45 AM`, `13 Aug`, `02 Ago 2017`)."""
+    toks = _tokens(text)
+    dated = sum(1 for t in toks if t in _DATE_WORDS or _CLOCK_OR_NUMBER.match(t))
+    return bool(toks) and any(c.isdigit() for c in text) and dated >= len(toks) - (len(toks) >= 4)
+
+
 def headline_shaped(text: str) -> bool:
     n = _size(text)
     if not HEADLINE["min_words"] <= n <= HEADLINE["max_words"]:
         return False
     if text.rstrip().endswith(HEADLINE["bad_endings"]) or _URL.search(text) or "@" in text:
         return False
-    return not HEADLINE["not_headline"].match(text)
+    return not (HEADLINE["not_headline"].match(text) or date_shaped(text))
 
 
 _SENTENCE_INSIDE = re.compile(r"[.!?][\"”’]? [A-Z]")
@@ -80,6 +92,10 @@ def _slug_words(lines: Sequence[Line]) -> list[set[str]]:
     return out
 
 
+def _times_said(i: int, keys: list[str]) -> int:
+    return sum(1 for k in keys if k == keys[i])
+
+
 def _share(part: list[str], whole: set[str]) -> float:
     return sum(t in whole for t in part) / len(part) if part else 0.0
 
@@ -92,8 +108,28 @@ def _repeated(i: int, lines: Sequence[Line], keys: list[str], slugs: list[set[st
     for j, other in enumerate(keys):
         if j != i and (other == key or len(other) > len(key) and other.endswith(key)):
             return True
+        # a teaser's copy cut short: `Zach Parise heating up, scores twice as Wild…`
+        if j != i and len(other) >= HEADLINE["repeat_min_chars"] and len(other) < len(key) \
+                and lines[j].text.rstrip().endswith(_ELLIPSIS) and key.startswith(other):
+            return True
     toks = _tokens(lines[i].text)
     return len(toks) >= 3 and any(_share(toks, slug) >= HEADLINE["slug_share"] for slug in slugs)
+
+
+_ELLIPSIS = ("…", "...", "..")
+
+
+def under_a_stamp(i: int, lines: Sequence[Line]) -> bool:
+    """Is line i under a byline or date line that has a headline-shaped line right over it?
+    The headline stands over its byline; what follows the byline before the text is a
+    standfirst, a caption or a photo's name line."""
+    j = i - 1
+    while j >= 0 and i - j <= HEADLINE["stamp_window"] and (lines[j].chrome or lines[j].stamp):
+        j -= 1
+    if j < 0 or j == i - 1 or not any(b.stamp for b in lines[j + 1 : i]):
+        return False
+    above = lines[j]
+    return not (above.chrome or above.stamp) and headline_shaped(above.text) and not _prose(above)
 
 
 def _evidence_match(text: str, evidence: Sequence[str]) -> bool:
@@ -105,6 +141,46 @@ def _evidence_match(text: str, evidence: Sequence[str]) -> bool:
     return False
 
 
+_FUNCTION_WORDS = ENGLISH_FUNCTION_WORDS.union(*FOREIGN_FUNCTION_WORDS.values())
+
+
+def content_stems(text: str) -> set[str]:
+    """The words that carry a line's content, cut to a stem (`scores`/`scored` -> `score`):
+    lower case, not a function word, three letters or more (a CJK run counts whole)."""
+    out = set()
+    for w in _tokens(text):
+        if (len(w) >= 3 or _WIDE.match(w)) and w not in _FUNCTION_WORDS:
+            out.add(w[: HEADLINE["stem_chars"]])
+    return out
+
+
+def _lead(lines: Sequence[Line], start: int, skip: int) -> set[str]:
+    """Content stems of the text's first words (line `skip` left out: a candidate is not
+    its own evidence). A headline says what the lead says; another story's teaser does not."""
+    out: set[str] = set()
+    n = 0
+    for j in range(start, len(lines)):
+        if n >= HEADLINE["lead_words"]:
+            break
+        if j == skip or not lines[j].running or lines[j].chrome:
+            continue
+        stems = content_stems(lines[j].text)
+        out |= stems
+        n += len(stems)
+    return out
+
+
+def lead_overlap(i: int, lines: Sequence[Line], start: int, lead: set[str] | None = None) -> float | None:
+    """Share of line i's content stems that the text's lead repeats; None for a line with too
+    few content words to tell."""
+    stems = content_stems(lines[i].text)
+    if len(stems) < HEADLINE["overlap_min_words"]:
+        return None
+    if lead is None or start <= i:
+        lead = _lead(lines, start, i)
+    return len(stems & lead) / len(stems)
+
+
 def _text_after(i: int, lines: Sequence[Line]) -> int:
     """Characters of running text in the few lines under line i (a headline has its story
     under it; a teaser in a list has other teasers)."""
@@ -112,7 +188,7 @@ def _text_after(i: int, lines: Sequence[Line]) -> int:
 
 
 def score_line(i: int, lines: Sequence[Line], start: int, keys: list[str], slugs: list[set[str]],
-               evidence: Sequence[str] = ()) -> float:
+               evidence: Sequence[str] = (), lead: set[str] | None = None) -> float:
     """Points for line i as the headline of a text that starts at line `start`."""
     line = lines[i]
     w = HEADLINE["weights"]
@@ -139,6 +215,10 @@ def score_line(i: int, lines: Sequence[Line], start: int, keys: list[str], slugs
     next_head = i + 1 < len(lines) and headline_shaped(lines[i + 1].text) and not lines[i + 1].stamp
     if prev_head and next_head:
         score -= w["in_list"]
+    if _size(line.text) <= HEADLINE["site_name_words"] and _times_said(i, keys) >= HEADLINE["site_name_copies"]:
+        score -= w["said_often"]  # the site's name or a section, printed in every part of the page
+    if under_a_stamp(i, lines):
+        score -= w["under_stamp"]
     if _repeated(i, lines, keys, slugs):
         score += w["repeated"]
     n = _size(line.text)
@@ -147,6 +227,10 @@ def score_line(i: int, lines: Sequence[Line], start: int, keys: list[str], slugs
     score += w["per_word"] * min(max(0, n - HEADLINE["short_words"]), HEADLINE["long_words"])
     if evidence and _evidence_match(line.text, evidence):
         score += w["evidence"]
+    # What it says: the lead repeats a headline's words, not a teaser's for another story.
+    overlap = lead_overlap(i, lines, start, lead)
+    if overlap is not None:
+        score += w["lead_overlap"] * overlap - (w["no_overlap"] if overlap == 0 else 0.0)
     return score
 
 
@@ -162,6 +246,7 @@ def pick_headline(lines: Sequence[Line], start: int, evidence: Sequence[str] = (
     best, best_score = None, HEADLINE["min_score"]
     # A clean article (its text starts within a few lines) opens with its headline.
     top = HEADLINE["weights"]["top"] if start <= HEADLINE["clean_start"] else 0.0
+    lead = _lead(lines, start, -1)
     for i in range(lo, min(len(lines), start + HEADLINE["look_into"])):
         line = lines[i]
         if line.chrome or line.stamp or not headline_shaped(line.text) or _prose(line):
@@ -169,7 +254,7 @@ def pick_headline(lines: Sequence[Line], start: int, evidence: Sequence[str] = (
         first_copy = keys.index(keys[i])
         if first_copy != i and lo <= first_copy < start:
             continue  # the first copy near the text is scored instead
-        s = score_line(i, lines, start, keys, slugs, evidence) + top
+        s = score_line(i, lines, start, keys, slugs, evidence, lead) + top
         top = 0.0
         if s > best_score:
             best, best_score = i, s

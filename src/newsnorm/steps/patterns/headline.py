@@ -23,6 +23,10 @@ NOT_HEADLINE_LINES: dict[str, list[str]] = {
         r"\(.*\)\W*$", r"these are external links", r".{0,60}\(opens in (a )?new (window|tab)\)",
         r"you are signed in", r"learn more\b", r".{0,30}\bsharing options\b", r"(no|nessun|sem|sin) (comments?|commento|comentários?|comentarios?)\b",
         r".{1,60}\s[>›»]\s.{1,60}\s[>›»]\s", r"[»›•·▪►]", r"\d+ min(ute)?s? read",
+        # a wire service's slug (`AP-US--Trump-Impeachment, 4th Ld-Writethru`, `BC-EU--Britain-Brexit`)
+        r"[A-Z]{2}-[A-Z]{2,3}-{1,2}[A-Z]", r".{0,80}\b\d+(st|nd|rd|th) ld-writethru\b",
+        # a bare domain name: the site's own (`HoustonChronicle.com`)
+        r"[\w-]+(\.[\w-]+)*\.(com|org|net|co\.uk|com\.au|info|news|ca|in|ph|id|vn|kr|ru|de|fr|br)\W*$",
     ],
     "ko": [r"관련 ?기사", r"(사진|영상)\s*=", r"많이 본 뉴스", r"기사입력"],
     "pt": [r"tempo de leitura", r"publicidade"],
@@ -59,9 +63,22 @@ HEADLINE = {
     # share of words a line must share with a markup title to count as it
     "repeat_min_chars": 16, "slug_share": 0.7, "evidence_share": 0.7,
     "min_score": 3.0,
+    # words a date line holds besides month names and numbers (a line of only these is a date)
+    "date_words": frozenset(["am", "pm", "a", "p", "m", "et", "est", "edt", "pt", "pst", "pdt", "gmt", "utc", "bst",
+                             "cet", "ist", "ago", "de", "of", "at", "on", "updated", "published", "posted",
+                             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                             "mon", "tue", "wed", "thu", "fri", "sat", "sun", "ene", "abr", "ago", "dic", "set", "out",
+                             "dez", "fev", "mai"]),
+    # a short line (site_name_words or fewer) printed site_name_copies times on the page is the
+    # site's name or a section (a headline repeated that often is longer)
+    "site_name_copies": 3, "site_name_words": 4,
+    # the lead: this many content words of the text from its start; words cut to stem_chars;
+    # a line with fewer than overlap_min_words content words is not compared
+    "lead_words": 80, "stem_chars": 5, "overlap_min_words": 2,
     "weights": {
         "near": 4.0, "headline_between": 0.5, "text_after": 3.0, "sentence_inside": 1.5, "stamp_after": 2.5,
         "standfirst": 1.0, "in_list": 2.0, "repeated": 3.5, "short": 2.5, "full_stop": 1.5, "per_word": 0.25,
         "evidence": 4.0, "top": 3.0,
+        "lead_overlap": 4.0, "no_overlap": 1.0, "under_stamp": 3.0, "said_often": 3.0,
     },
 }
