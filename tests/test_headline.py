@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from newsnorm.document import Segment
-from newsnorm.steps.headline import Line, headline_shaped, pick_headline
+from newsnorm.steps.headline import (
+    Line,
+    _repeated,
+    content_stems,
+    headline_shaped,
+    lead_overlap,
+    pick_headline,
+    score_line,
+    under_a_stamp,
+)
 from newsnorm.steps.langid import detect_segments
 from newsnorm.steps.roles import assign_roles, is_stamp
 
@@ -89,3 +98,73 @@ def test_stamps_are_lines_that_stand_under_a_headline():
         assert is_stamp(text), text
     for text in ("Council votes to close harbour bridge", PARAS[0]):
         assert not is_stamp(text), text
+
+
+def test_the_headline_says_what_the_lead_says_not_a_teaser_above_it():
+    """Rule: lead overlap. A teaser of another story stands right over the text; the headline
+    further up shares the lead's words."""
+    head = "Council votes to close harbour bridge to cars next spring"
+    lines = ["Home", head, "Share this:", "Share on Facebook", "Share on Twitter", "Trending", "Weather",
+             "Sports", "Opinion", "Most read", "Events", "Obituaries", "Contact us",
+             "Man dies after crashing into power pole downtown", *PARAS]
+    assert _title(lines) == head
+    hl = [Line(t, running=len(t) > 80) for t in lines]
+    start = lines.index(PARAS[0])
+    assert lead_overlap(1, hl, start) > 0.5
+    assert lead_overlap(13, hl, start) == 0.0
+
+
+def test_content_stems_leave_function_words_out_and_cut_endings():
+    assert content_stems("Parise scores twice as the Wild beat Sabres") == {"paris", "score", "twice", "wild", "beat",
+                                                                              "sabre"}
+
+
+def test_a_line_under_the_byline_is_a_caption_not_the_headline():
+    """Rule: under a stamp. The headline stands over its byline; the photo's line under it is
+    a caption, even right over the text."""
+    head = "Eastern Michigan routs Northern Illinois to become bowl eligible"
+    lines = ["Welcome", "Learn More", head, "By Jane Miller", "Published 11:11 PM EST Nov 19, 2019",
+             "Eastern Michigan quarterback Mike Glass", "Al Goldis, Associated Press",
+             "Mike Glass threw for three touchdowns as Eastern Michigan rolled past Northern Illinois on Tuesday "
+             "night, and the Eagles became bowl eligible for the second straight season.", *PARAS]
+    assert _title(lines) == head
+    hl = [Line(t, stamp=is_stamp(t)) for t in lines]
+    assert under_a_stamp(5, hl) and not under_a_stamp(2, hl)
+
+
+def test_a_cut_copy_of_the_headline_counts_as_a_repeat():
+    head = "Zach Parise heating up, scores twice as Wild beat Sabres"
+    lines = [Line(t) for t in ["Zach Parise heating up, scores twice as…", "Menu", head, "Other story here"]]
+    keys = [" ".join(t.text.lower().replace(",", "").replace("…", "").split()) for t in lines]
+    assert _repeated(2, lines, keys, [])
+    assert not _repeated(3, lines, keys, [])
+
+
+def test_date_lines_wire_slugs_and_domains_are_not_headline_shaped():
+    for text in ["Nov 15, 20195:45 AM", "13 Aug", "02 Ago 2017", "Wednesday 20 November 2019 9:22 am",
+                 "AP-US--Trump-Impeachment, 4th Ld-Writethru", "BC-EU--Britain-Brexit-Election, 1st Ld-Writethru",
+                 "HoustonChronicle.com", "www.example.co.uk"]:
+        assert not headline_shaped(text), text
+    for text in ["2018 Boys State Swim Results", "Apple sales rise 5% in Q3 2019", "September 2018 open thread",
+                 "Brexit 2019"]:
+        assert headline_shaped(text), text
+
+
+def test_a_short_line_printed_all_over_the_page_is_the_sites_name():
+    """Rule: said often. `Riverside Notes` over every post is the site's name; a headline
+    repeated as often (share text, most read) is longer and stays the headline."""
+    head = "Council votes to close harbour bridge to cars next spring"
+    site = "Riverside Notes"
+    assert _title([site, "Home", site, "Archive", site, "Search", "Contact", "About", "Log in", "RSS",
+                   "Menu", "Topics", *PARAS]) is None
+    assert _title(["Home", head, "By Jane Miller", "November 19, 2019 9:02 AM", *PARAS, "Most read", head,
+                   "Share: " + head]) == head
+
+
+def test_a_short_line_printed_three_times_scores_below_the_same_line_printed_once():
+    site = "Riverside Notes"
+    once = [Line(t) for t in ["Home", site, "Archive", "Search"]] + [Line(p, running=True) for p in PARAS]
+    thrice = [Line(site), Line(site)] + once
+    def keys(lines):
+        return [" ".join(line.text.lower().split()) for line in lines]
+    assert score_line(3, thrice, 6, keys(thrice), []) < score_line(1, once, 4, keys(once), [])

@@ -215,11 +215,11 @@ def score_line(i: int, lines: Sequence[Line], start: int, keys: list[str], slugs
     next_head = i + 1 < len(lines) and headline_shaped(lines[i + 1].text) and not lines[i + 1].stamp
     if prev_head and next_head:
         score -= w["in_list"]
-    if _size(line.text) <= HEADLINE["site_name_words"] and _times_said(i, keys) >= HEADLINE["site_name_copies"]:
-        score -= w["said_often"]  # the site's name or a section, printed in every part of the page
     if under_a_stamp(i, lines):
         score -= w["under_stamp"]
-    if _repeated(i, lines, keys, slugs):
+    if _size(line.text) <= HEADLINE["site_name_words"] and _times_said(i, keys) >= HEADLINE["site_name_copies"]:
+        score -= w["said_often"]  # the site's name or a section, printed in every part of the page
+    elif _repeated(i, lines, keys, slugs):
         score += w["repeated"]
     n = _size(line.text)
     if n < HEADLINE["short_words"]:
