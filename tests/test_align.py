@@ -3,6 +3,7 @@ from __future__ import annotations
 from newsnorm.document import Segment
 from newsnorm.steps.align import align_pairs
 from newsnorm.steps.langid import detect_segments
+from newsnorm.steps.pair_evidence import numbers
 from newsnorm.steps.roles import assign_roles
 from newsnorm.steps.text import has_inline_credit
 
@@ -96,8 +97,6 @@ def test_an_alternating_article_is_paired_in_its_direction():
 
 
 def test_korean_number_units_match_plain_numbers():
-    from newsnorm.steps.pair_evidence import numbers
-
     assert "820000" in numbers("82만 명 이상의 사람들이") and "1500" in numbers("about 1,500 patients")
 
 
@@ -133,3 +132,35 @@ def test_a_korean_caption_with_an_equals_credit_pairs_with_the_english_caption()
     assert segs[1].role == segs[2].role == "caption"
     assert segs[1].reason is not None and segs[1].reason.code == "publisher_caption_pair"
     assert has_inline_credit(segs[1].text)
+
+
+def test_numbers_with_scale_words_match_across_languages():
+    assert numbers("연간 1억 2천만 파운드가", "ko") == numbers("1억2000만 파운드", "ko") == {"120000000"}
+    assert numbers("raise up to £120 million a year") == {"120000000"}
+    assert numbers("240만 명의 사람들이", "ko") == numbers("2.4 million people") == {"2400000"}
+    assert numbers("1,2 triệu người", "vi") == numbers("1.2 million people") == {"1200000"}
+    assert numbers("£125m sale of 281 stores") == {"125000000", "281"}
+    assert numbers("2019년 5명", "ko") == numbers("In 2019, 5 people") == {"2019", "5"}
+
+
+QUOTE_KO = "해당 뉴스를 통해 성적 내용이 게시되는 것에 대한 두려움이 고조되고 있다."
+QUOTE_EN = "The news has heightened fears that sexual content will be posted."
+
+
+def test_a_pair_without_shared_tokens_follows_the_articles_pattern():
+    """Rule: the article's pattern. A short quote with no number, name or Latin word is paired
+    when the article's other pairs all print the English under the original; alone it is not."""
+    caption = ["서울에서 열린 회담에 참석한 대표단 2024년 3월 5일. 사진=로이터",
+               "Delegates at the talks in Seoul on March 5, 2024. Photo: Reuters"]
+    alone = _segments([ENGLISH_BODY, QUOTE_KO, QUOTE_EN, ENGLISH_BODY.replace("Tuesday", "Friday")])
+    assert alone[1].pair_seq is None
+    patterned = _segments([ENGLISH_BODY, *caption, ENGLISH_BODY.replace("Tuesday", "Wednesday"), QUOTE_KO, QUOTE_EN,
+                           ENGLISH_BODY.replace("Tuesday", "Friday")])
+    assert patterned[1].pair_seq == 2
+    assert (patterned[4].pair_seq, patterned[5].pair_seq) == (5, 4)
+
+
+def test_the_pattern_pairs_nothing_in_an_article_without_pairs():
+    segs = _segments([ENGLISH_BODY, "Người dân địa phương cho biết họ rất lo lắng về tình hình kinh tế.",
+                      "Analysts expect the economy to slow down this year as exports weaken.", ENGLISH_BODY])
+    assert all(s.pair_seq is None for s in segs)

@@ -157,4 +157,43 @@ def align_pairs(segments: list[Segment]) -> int:
             if s >= PAIRING["alone_min_score"]:
                 _mark(seg, english)
                 found += 1
+    return found + _patterned(segments)
+
+
+def _direction(segments: list[Segment]) -> bool | None:
+    """The side the article prints its English on (True: under the original), when the pairs
+    already found agree on it; None without enough of them."""
+    after = before = 0
+    for seg in segments:
+        if _foreign(seg) and seg.pair_seq is not None:
+            if seg.pair_seq > seg.seq:
+                after += 1
+            else:
+                before += 1
+    if after + before < PAIRING["pattern_min_pairs"] or min(after, before) > 0:
+        return None
+    return after > 0
+
+
+def _patterned(segments: list[Segment]) -> int:
+    """Pairs that follow the article's own pattern: once its pairs all print the English on
+    one side, a foreign paragraph with a plausible English neighbour on that side (and no
+    better one on the other) is paired on weaker evidence. A site that pairs its quotes
+    pairs them all; an article with no pairs gets none from this."""
+    follows = _direction(segments)
+    if follows is None:
+        return 0
+    found = 0
+    for i, seg in enumerate(segments):
+        if not _foreign(seg) or seg.pair_seq is not None:
+            continue
+        j, other = (i + 1, i - 1) if follows else (i - 1, i + 1)
+        if not (0 <= j < len(segments)) or segments[j].pair_seq is not None or not _candidate(seg, segments[j]):
+            continue
+        s = _evidence(seg, segments[j])
+        rival = _evidence(seg, segments[other]) if 0 <= other < len(segments) and _candidate(
+            seg, segments[other]) else float("-inf")
+        if s >= PAIRING["pattern_min_score"] and s >= rival + PAIRING["pattern_margin"]:
+            _mark(seg, segments[j])
+            found += 1
     return found

@@ -70,16 +70,59 @@ def english_skeleton(word: str) -> str:
     return _collapse(out)
 
 
-_KO_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s?(만|억|천)")
-_KO_UNITS = {"천": 1_000, "만": 10_000, "억": 100_000_000}
+# A number written with a scale word, in each language's way: `£120 million`, `2.4bn`,
+# `1억 2천만` (1 x 10^8 + 2 x 10^3 x 10^4), `240만`, `1,2 triệu` (a Vietnamese decimal comma).
+_SCALED = {
+    "en": re.compile(r"(\d+(?:[.,]\d+)*)\s?(million|billion|trillion|thousand|mn|bn|m|k)\b", re.IGNORECASE),
+    "vi": re.compile(r"(\d+(?:[.,]\d+)*)\s?(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)", re.IGNORECASE),
+}
+_KO_NUMBER = re.compile(r"(?:\s?\d+(?:[.,]\d+)*\s?(?:조|억|만|천|백)|(?<=[조억만천백])\s?(?:만|억))+")
+_KO_PART = re.compile(r"(\d+(?:[.,]\d+)*)?\s?(조|억|만|천|백)")
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+          "trillion": 1e12, "nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9,
+          "백": 1e2, "천": 1e3, "만": 1e4, "억": 1e8, "조": 1e12}
+_KO_LARGE = ("만", "억", "조")
 
 
-def numbers(text: str) -> set[str]:
-    """The numbers a text states, written the plain way (`1,000` -> `1000`; `82만` -> `820000`)."""
-    out = {re.sub(r"[.,]", "", n).lstrip("0") or "0" for n in _NUMBER.findall(text)}
-    for m in _KO_UNIT.finditer(text):
-        value = float(m.group(1)) * _KO_UNITS[m.group(2)]
-        out.add(str(int(value)) if value == int(value) else str(value))
+def _value(digits: str, decimal_comma: bool) -> float:
+    if decimal_comma:
+        return float(digits.replace(".", "").replace(",", "."))
+    return float(digits.replace(",", ""))
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _korean_value(text: str) -> float:
+    """`1억 2천만` -> 120000000: small units add up inside a section a large unit multiplies."""
+    total = section = 0.0
+    for m in _KO_PART.finditer(text):
+        n = _value(m.group(1), False) if m.group(1) else None
+        unit = _SCALE[m.group(2)]
+        if m.group(2) in _KO_LARGE:
+            section += n if n is not None else 0.0
+            total += (section or 1.0) * unit
+            section = 0.0
+        else:
+            section += (n if n is not None else 1.0) * unit
+    return total + section
+
+
+def numbers(text: str, lang: str = "en") -> set[str]:
+    """The numbers a text states, written the plain way (`1,000` -> `1000`; `82만` -> `820000`;
+    `£120 million` and `1억 2천만` -> `120000000`). A number with a scale word counts once,
+    as its value, not also as its digits."""
+    out = {_plain(_korean_value(m.group())) for m in _KO_NUMBER.finditer(text)}
+    text = _KO_NUMBER.sub(" ", text)
+    scaled = _SCALED.get(lang, _SCALED["en"])
+    for m in scaled.finditer(text):
+        try:
+            out.add(_plain(_value(m.group(1), lang == "vi") * _SCALE[m.group(2).lower()]))
+        except ValueError:
+            continue
+    text = scaled.sub(" ", text)
+    out |= {re.sub(r"[.,]", "", n).lstrip("0") or "0" for n in _NUMBER.findall(text)}
     return out
 
 
@@ -126,7 +169,7 @@ def score(foreign: str, lang: str, english: str) -> float:
     ratio = math.log(max(1, len(english)) / max(1, len(foreign)))
     z = abs(ratio - mean) / spread
     s = w["length"] * (1.0 - z)
-    nf, ne = numbers(foreign), numbers(english)
+    nf, ne = numbers(foreign, lang), numbers(english)
     if nf or ne:
         shared = len(nf & ne)
         s += w["number_shared"] * shared - w["number_missing"] * len(nf ^ ne)

@@ -10,6 +10,10 @@ PAIRING = {
     # evidence needed for a pair standing alone, and for one inside a run of paragraphs that
     # alternate between the two languages (the run itself is evidence)
     "alone_min_score": 1.0,
+    # once pattern_min_pairs pairs found in an article all print the English on one side, a
+    # paragraph with an English neighbour on that side needs this much evidence, and this
+    # much more than its neighbour on the other side
+    "pattern_min_pairs": 1, "pattern_min_score": -3.0, "pattern_margin": 0.0,
     "in_run_min_score": -2.5,
     "run_min_pairs": 2,
     # the run's pairs in its direction must look like translations on average
