@@ -4,7 +4,7 @@ Evidence that survives translation: the length ratio for the script (Korean says
 characters what English says), numbers (`14%`, `2019`, `1,000`), words kept in Latin letters
 (`AMLO`, `HIV`, a Vietnamese text's `Warren`), names transliterated into Hangul (`워렌` for
 `Warren`, compared by their consonants), and punctuation that a translator keeps (quotes,
-brackets, a question). Part of the align step; tables in patterns.py (PAIRING).
+brackets, a question). Part of the align step; tables in patterns/pairing.py (PAIRING).
 """
 
 from __future__ import annotations

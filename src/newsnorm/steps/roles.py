@@ -2,7 +2,7 @@
 
 Every non-body decision carries a reason (`Segment.reason`, a code from newsnorm.reasons),
 so nothing is removed from the article text without a recorded why; rules that look at an
-earlier decision compare its code, never its sentence. Phrases live in patterns.py; this
+earlier decision compare its code, never its sentence. Phrases live in patterns/; this
 module holds the structural rules (position, adjacency, repetition).
 """
 
