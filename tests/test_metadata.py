@@ -11,7 +11,7 @@ import pytest
 from newsnorm.document import Article, Segment
 from newsnorm.runner.execute import RunConfig, execute
 from newsnorm.steps.langid import detect_segments
-from newsnorm.steps.metadata import author_from_line, date_from_line, extract_metadata
+from newsnorm.steps.metadata import author_from_line, date_from_line, extract_metadata, loose_byline
 from newsnorm.steps.roles import assign_roles
 
 PARAS = [
@@ -126,3 +126,23 @@ def test_relative_dates_in_a_run_use_each_records_crawl_time(tmp_path):
     got = duckdb.sql(f"select source_record, published from read_parquet('{tmp_path}/wh/articles/**/*.parquet') "
                      "order by source_record").fetchall()
     assert [p for _, p in got] == [date(2019, 11, 17), date(2019, 11, 22), None]
+
+
+@pytest.mark.parametrize("line, want", [
+    ("Natasha Turak@NatashaTurak", "Natasha Turak"),  # a name with its handle
+    ("Catherine Shu @catherineshu / 2 days", "Catherine Shu"),
+    ("Tom Krisher, AP Auto Writer", "Tom Krisher"),  # a name with its job after a comma
+    ("Mary Smith, film critic", "Mary Smith"),
+    ("Monday November 18, 2019 7:45 am PST by Joe Rossignol", "Joe Rossignol"),  # a date line ending in its byline
+    ("Al Goldis, Associated Press", None),  # a photo's credit as often as a byline
+    ("Paris, France", None),
+    ("Donald Trump, the president", None),
+    ("Stocks rallied by 2% on Monday November 18, 2019 in New York", None),  # `by` before the date is no byline
+])
+def test_bylines_without_by_at_the_start(line, want):
+    assert loose_byline(line) == want
+
+
+def test_a_name_with_its_handle_under_the_headline_is_the_author():
+    a = _article(["Home", HEAD, "Natasha Turak@NatashaTurak", "Published Nov. 19, 2019", *PARAS])
+    assert (a.author, a.published) == ("Natasha Turak", date(2019, 11, 19))

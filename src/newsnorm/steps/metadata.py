@@ -14,6 +14,7 @@ from newsnorm.steps.patterns import (
     HEADER_ABOVE,
     HEADER_BELOW,
     HEADER_MAX_WORDS,
+    LOOSE_BYLINES,
     SITE_FROM_LINE_NEEDLES,
 )
 from newsnorm.steps.text import words
@@ -116,6 +117,25 @@ def author_from_line(text: str, stamped: bool = False) -> str | None:
     return " ".join(names) or None
 
 
+def loose_byline(text: str) -> str | None:
+    """A byline without `By` at its start: `Natasha Turak@NatashaTurak`, `Tom Krisher, AP Auto
+    Writer`, `Monday November 18, 2019 7:45 am PST by Joe Rossignol` (patterns.LOOSE_BYLINES).
+    A name with only an agency after it (`Al Goldis, Associated Press`) is a photo's credit
+    as often as a byline, and is not read."""
+    if words(text) > DATE_LINE_WORDS + 5:
+        return None
+    m = LOOSE_BYLINES["handle"].match(text)
+    if m:
+        return author_from_line(m.group("name"), stamped=True)
+    m = LOOSE_BYLINES["job"].match(text)
+    if m and LOOSE_BYLINES["job_end"].search(m.group("job")):  # `, Associated Press` may be a photo's credit
+        return author_from_line(m.group("name"), stamped=True)
+    m = LOOSE_BYLINES["date_then_by"].search(text)
+    if m and find_dates(text[: m.start()]):
+        return author_from_line(text[m.start() :].strip())
+    return None
+
+
 def find_author(segments: list[Segment]) -> str | None:
     """The first byline's name(s) in the header (a commenter or a related story's author
     stands elsewhere)."""
@@ -123,6 +143,8 @@ def find_author(segments: list[Segment]) -> str | None:
     for k, seg in enumerate(lines):
         name = author_from_line(seg.text, stamped=seg.role == "byline")
         nxt = lines[k + 1] if k + 1 < len(lines) and lines[k + 1].seq == seg.seq + 1 else None
+        if name is None:
+            name = loose_byline(seg.text)
         if name is None and nxt is not None:
             if COMPILED["author_prefix"].fullmatch(seg.text):  # `By` on a line of its own over the name
                 name = author_from_line(nxt.text, stamped=True)

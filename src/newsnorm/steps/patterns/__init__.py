@@ -56,6 +56,7 @@ from newsnorm.steps.patterns.metadata import (  # noqa: F401
     HEADER_ABOVE,
     HEADER_BELOW,
     HEADER_MAX_WORDS,
+    LOOSE_BYLINES,
     MONTH_NAMES,
     PUBLISHED_LABEL,
     RELATIVE_DAYS,

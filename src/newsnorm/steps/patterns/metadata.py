@@ -72,3 +72,17 @@ COMPILED["relative_day"] = re.compile(
     r"(?<!\w)(?P<day>" + "|".join(sorted((re.escape(d) for d in RELATIVE_DAYS), key=len, reverse=True)) + r")(?!\w)",
     re.IGNORECASE,
 )
+
+# Bylines without a `By` at the start (steps/metadata.py): a name with its handle (`Natasha
+# Turak@NatashaTurak`, `Catherine Shu @catherineshu / 2 days`), a name with a job after a
+# comma (`Tom Krisher, AP Auto Writer`: the job ends in a job word, `job_end`), and a
+# date line that ends `by <name>` (`Monday November 18, 2019 7:45 am PST by Joe Rossignol`).
+_NAME = r"(?P<name>[A-Z][\w'’.\-]+(?: (?:[A-Z][\w'’.\-]+|de|van|von|da|di|del|la|le)){1,3})"
+LOOSE_BYLINES = {
+    "handle": re.compile(r"^" + _NAME + r"\s?\(?@\w{2,}"),
+    "job": re.compile(r"^" + _NAME + r",\s(?P<job>.{2,50})$"),
+    "date_then_by": re.compile(r"\s(?:by|By|BY)\s+(?=[A-Z])"),
+    # the job after the comma ends with one of these words
+    "job_end": re.compile(r"\b(writer|reporter|correspondent|contributor|editor|columnist|producer|photographer"
+                          r"|critic|analyst)s?\W*$", re.IGNORECASE),
+}
