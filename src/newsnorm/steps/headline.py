@@ -20,8 +20,10 @@ reader supplies it, only adds points to a line of the page that matches it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsnorm.steps.patterns import ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, HEADLINE, MONTH_NAMES
 
@@ -66,7 +68,10 @@ def date_shaped(text: str) -> bool:
     return bool(toks) and any(c.isdigit() for c in text) and dated >= len(toks) - (len(toks) >= 4)
 
 
+@lru_cache(maxsize=8192)
 def headline_shaped(text: str) -> bool:
+    """Could this line be a headline at all? (Cached: the scorer asks again for every
+    candidate about the lines between it and the text.)"""
     n = _size(text)
     if not HEADLINE["min_words"] <= n <= HEADLINE["max_words"]:
         return False
@@ -90,10 +95,6 @@ def _slug_words(lines: Sequence[Line]) -> list[set[str]]:
             path = url.split("//", 1)[-1].split("/", 1)[-1].lower()
             out.append(set(_SLUG_WORD.findall(path)))
     return out
-
-
-def _times_said(i: int, keys: list[str]) -> int:
-    return sum(1 for k in keys if k == keys[i])
 
 
 def _share(part: list[str], whole: set[str]) -> float:
@@ -188,7 +189,7 @@ def _text_after(i: int, lines: Sequence[Line]) -> int:
 
 
 def score_line(i: int, lines: Sequence[Line], start: int, keys: list[str], slugs: list[set[str]],
-               evidence: Sequence[str] = (), lead: set[str] | None = None) -> float:
+               evidence: Sequence[str] = (), lead: set[str] | None = None, said: Counter | None = None) -> float:
     """Points for line i as the headline of a text that starts at line `start`."""
     line = lines[i]
     w = HEADLINE["weights"]
@@ -217,7 +218,8 @@ def score_line(i: int, lines: Sequence[Line], start: int, keys: list[str], slugs
         score -= w["in_list"]
     if under_a_stamp(i, lines):
         score -= w["under_stamp"]
-    if _size(line.text) <= HEADLINE["site_name_words"] and _times_said(i, keys) >= HEADLINE["site_name_copies"]:
+    said = said if said is not None else Counter(keys)
+    if _size(line.text) <= HEADLINE["site_name_words"] and said[keys[i]] >= HEADLINE["site_name_copies"]:
         score -= w["said_often"]  # the site's name or a section, printed in every part of the page
     elif _repeated(i, lines, keys, slugs):
         score += w["repeated"]
@@ -247,6 +249,7 @@ def pick_headline(lines: Sequence[Line], start: int, evidence: Sequence[str] = (
     # A clean article (its text starts within a few lines) opens with its headline.
     top = HEADLINE["weights"]["top"] if start <= HEADLINE["clean_start"] else 0.0
     lead = _lead(lines, start, -1)
+    said = Counter(keys)
     for i in range(lo, min(len(lines), start + HEADLINE["look_into"])):
         line = lines[i]
         if line.chrome or line.stamp or not headline_shaped(line.text) or _prose(line):
@@ -254,7 +257,7 @@ def pick_headline(lines: Sequence[Line], start: int, evidence: Sequence[str] = (
         first_copy = keys.index(keys[i])
         if first_copy != i and lo <= first_copy < start:
             continue  # the first copy near the text is scored instead
-        s = score_line(i, lines, start, keys, slugs, evidence, lead) + top
+        s = score_line(i, lines, start, keys, slugs, evidence, lead, said) + top
         top = 0.0
         if s > best_score:
             best, best_score = i, s
