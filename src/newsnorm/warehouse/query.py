@@ -1,34 +1,93 @@
-"""DuckDB over the warehouse: one view per table, named as in the warehouse contract."""
+"""Reading the warehouse: one consistent set of table files, for DuckDB, Polars and `newsnorm query`.
+
+`view(wh)` takes the published read snapshot (published.py): immutable file versions that a
+run never rewrites, so reads made from one view never fail and never mix versions while a
+run writes, for `published.GRACE_SECONDS` after a newer snapshot replaced it (take a new view
+for later reads). A warehouse written before snapshots existed is read from its table files
+as they are (safe between runs; its next run publishes a snapshot).
+
+    from newsnorm.warehouse.query import view
+    v = view("warehouse")
+    articles, segments = v.scan("articles"), v.scan("segments")     # Polars LazyFrames
+    con = v.connect()                                               # DuckDB, one view per table
+    v.files("segments")                                             # for read_parquet([...]) anywhere
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from newsnorm.warehouse import check
+from newsnorm.warehouse import check, published
 from newsnorm.warehouse.store import TABLES
 
 
-def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
+@dataclass(frozen=True, slots=True)
+class View:
+    """The files of every table at one committed state; `generation` 0: no snapshot (table files)."""
+
+    root: Path
+    tables: dict[str, list[str]]
+    generation: int
+
+    def files(self, table: str) -> list[str]:
+        if table not in TABLES:
+            raise KeyError(f"no table {table!r}; the tables are {', '.join(TABLES)}")
+        return list(self.tables.get(table, []))
+
+    def scan(self, table: str):
+        """A Polars LazyFrame over this view's files of `table`."""
+        import polars as pl
+
+        files = self.files(table)
+        if not files:
+            raise FileNotFoundError(f"{self.root} has no {table} table yet (run `newsnorm run` first)")
+        return pl.scan_parquet(files, hive_partitioning=False)
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection with one view per table, named as in the warehouse contract."""
+        con = duckdb.connect()
+        for table in TABLES:
+            mine = [f.replace("'", "''") for f in self.files(table)]
+            if not mine and TABLES[table] is None:
+                continue
+            if not mine:
+                con.sql(f"create view {table} as select * from ({_empty(table)})")
+                continue
+            listed = ", ".join(f"'{f}'" for f in mine)
+            con.sql(f"create view {table} as select * from read_parquet([{listed}], hive_partitioning=false)")
+        return con
+
+
+def view(warehouse: str | Path = "warehouse") -> View:
+    """The warehouse's published snapshot (see the module docstring)."""
     root = Path(warehouse).absolute()
     if not (root / "articles").is_dir():
         raise FileNotFoundError(f"no warehouse at {root} (run `newsnorm run` first, or pass --warehouse)")
-    con = duckdb.connect()
-    files = check.table_files(root)
-    for table in TABLES:
-        # the files listed, not a glob: a warehouse path may hold glob characters ([, *, ?)
-        mine = [str(root / rel).replace("'", "''") for rel in files if rel.split("/")[0] == table]
-        if not mine and TABLES[table] is None:
-            continue
-        if not mine:
-            con.sql(f"create view {table} as select * from ({_empty(table)})")
-            continue
-        listed = ", ".join(f"'{f}'" for f in mine)
-        drop = " exclude (part)" if table in ("articles", "segments") else ""
-        con.sql(f"create view {table} as select *{drop} from read_parquet([{listed}], hive_partitioning=true)")
-    return con
+    snap = published.load(root)
+    tables: dict[str, list[str]] = {}
+    if snap is not None:
+        for table in TABLES:
+            tables[table] = [str(p) for p in snap.paths(table)]
+        return View(root, tables, snap.generation)
+    # the files listed, not a glob: a warehouse path may hold glob characters ([, *, ?)
+    for rel in check.table_files(root):
+        tables.setdefault(rel.split("/")[0], []).append(str(root / rel))
+    return View(root, tables, 0)
+
+
+def scan(table: str, warehouse: str | Path = "warehouse"):
+    """One table as a Polars LazyFrame from the current snapshot. To read two tables at one
+    state (articles with their segments), take one `view` and scan both from it."""
+    return view(warehouse).scan(table)
+
+
+def connect(warehouse: str | Path) -> duckdb.DuckDBPyConnection:
+    """DuckDB over the current snapshot, one view per table."""
+    return view(warehouse).connect()
 
 
 def _empty(table: str) -> str:

@@ -1,6 +1,7 @@
 """The Parquet warehouse: schemas, atomic copy-on-write parts, index of what is stored, lock.
 
-Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and DuckDB):
+Layout (the stable names below are what a `wh/<table>/**/*.parquet` glob reads between runs;
+during a run, read the published snapshot: newsnorm.warehouse.query, published.py):
 
     wh/articles/part=NNNNNN/data.parquet   articles in ingestion order, PART_CAPACITY per part
     wh/segments/part=NNNNNN/data.parquet   the segments of the same articles
@@ -12,15 +13,18 @@ Layout (every file readable by `pl.scan_parquet("wh/<table>/**/*.parquet")` and 
     wh/.tmp/                               temporary files (never *.parquet, outside the tables)
     wh/.lock                               held by the one run that writes
     wh/.manifest.json                      every table file as committed: size, SHA-256 (manifest.py)
+    wh/.snapshot.json, wh/.versions/       the read snapshot: immutable versions of the table files (published.py)
 
-Files are only ever created or replaced, never deleted (a reader that listed a file
-must still find it). A write goes to .tmp, is fsynced and renamed over the old file
-(os.replace), so readers see the old or the new file, never a half-written one. New
+Table files are only ever created or replaced, never deleted. A write goes to .tmp, is
+fsynced and renamed over the old file (os.replace), so a reader that opens a file once sees
+the old or the new file, never a half-written one. New
 articles fill the newest part, then open the next; a changed article is replaced inside
 the part that holds it (copy-on-write of that one part). So a run rewrites the open
 part and the parts of changed articles, never the whole warehouse. Segments are written
 before articles: the articles row (with its content hash) is the commit record, so a
-crash in between leaves an article that the next run redoes.
+crash in between leaves an article that the next run redoes. Every public write ends by
+publishing a new read snapshot (published.py), so readers of the snapshot never see a part
+half-replaced or mid-write.
 
 Every replace is first recorded in the manifest (manifest.py); runs start by checking the files
 against it (check.py), so damage stops a run with one line instead of being papered over.
@@ -29,10 +33,8 @@ against it (check.py), so damage stops a run with one line instead of being pape
 from __future__ import annotations
 
 import json
-from array import array
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,11 +46,12 @@ from filelock import FileLock, Timeout
 from newsnorm import PIPELINE_VERSION
 from newsnorm.atomic import atomic_write
 from newsnorm.document import Article, Quarantined
-from newsnorm.perf.columns import Interned, Strings
 from newsnorm.reasons import render
 from newsnorm.warehouse import check, committed, migrate
 from newsnorm.warehouse.check import WarehouseDamaged
 from newsnorm.warehouse.manifest import Manifest, file_state
+from newsnorm.warehouse.published import Publisher
+from newsnorm.warehouse.stored import Stored, StoredIndex  # noqa: F401  (Stored: part of this module's API)
 
 SCHEMA_VERSION = "2"  # 2: articles.url, source_record, fetched_at; quarantine.source_record (migrate.py)
 PART_CAPACITY = 2000
@@ -176,89 +179,6 @@ def article_rows(articles: Iterable[Article], run_id: str, now: datetime) -> tup
     return pa.table(a_cols, schema=ARTICLES), pa.table(s_cols, schema=SEGMENTS)
 
 
-@dataclass(slots=True)
-class Stored:
-    """What the warehouse holds for one article: enough to plan a run without reading text."""
-
-    article_id: str
-    part: int
-    content_sha256: str
-    pipeline_version: str
-    flags: list[str]
-    langs: list[str]
-
-
-class StoredIndex(MutableMapping[str, Stored]):
-    """source_path -> Stored, held column-wise (columns.py): the writer keeps one entry per
-    article for a whole run, and a Stored object with its strings and lists cost ~800 bytes.
-    A Stored is made when one is read; a replaced or removed row stays behind, unused."""
-
-    def __init__(self) -> None:
-        self._row: dict[str, int] = {}
-        self._article_id: list[str] = []
-        self._part = array("i")
-        self._sha = Strings()
-        self._version = Interned()
-        self._flags = Interned()  # tuples
-        self._langs = Interned()  # tuples
-        self._sizes: dict[int, int] = {}  # part -> rows it holds
-
-    def __len__(self) -> int:
-        return len(self._row)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._row)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._row
-
-    def __getitem__(self, path: str) -> Stored:
-        r = self._row[path]
-        return Stored(self._article_id[r], self._part[r], self._sha[r] or "", self._version[r],
-                      list(self._flags[r]), list(self._langs[r]))
-
-    def __setitem__(self, path: str, s: Stored) -> None:
-        self.add(path, s.article_id, s.part, s.content_sha256, s.pipeline_version, s.flags, s.langs)
-
-    def add(self, path: str, article_id: str, part: int, sha: str, version: str, flags: list[str],
-            langs: list[str]) -> None:
-        if path in self._row:
-            del self[path]
-        self._row[path] = len(self._article_id)
-        self._article_id.append(article_id)
-        self._part.append(part)
-        self._sha.append(sha)
-        self._version.append(version)
-        self._flags.append(tuple(flags))
-        self._langs.append(tuple(langs))
-        self._sizes[part] = self._sizes.get(part, 0) + 1
-
-    def __delitem__(self, path: str) -> None:
-        part = self._part[self._row.pop(path)]
-        self._sizes[part] -= 1
-
-    def part_sizes(self) -> dict[int, int]:
-        """Part -> rows it holds."""
-        return {p: n for p, n in self._sizes.items() if n}
-
-    def parts_flagged(self, flag: str) -> set[int]:
-        codes = {c for c, flags in enumerate(self._flags.values) if flag in flags}
-        fc, part = self._flags.codes, self._part
-        return {part[r] for r in self._row.values() if fc[r] in codes} if codes else set()
-
-    def parts_of(self, article_ids: set[str]) -> set[int | None]:
-        """The parts holding these articles; None among them if one of them is not indexed."""
-        ids, part, found = self._article_id, self._part, set()
-        parts: set[int | None] = set()
-        for r in self._row.values():
-            if ids[r] in article_ids:
-                parts.add(part[r])
-                found.add(ids[r])
-        if len(found) < len(article_ids):
-            parts.add(None)
-        return parts
-
-
 class Warehouse:
     def __init__(self, root: Path | str):
         self.root = Path(root).absolute()
@@ -266,6 +186,7 @@ class Warehouse:
         self._index: StoredIndex | None = None  # source_path -> Stored
         self._manifest: Manifest | None = None
         self.damaged_derived: set[str] = set()  # derived tables found changed at init: their owners rebuild them
+        self._publisher: Publisher | None = None  # the read snapshot (published.py), made under the lock
 
     # -- files -------------------------------------------------------------------------
     def path(self, table: str, part: int | None = None) -> Path:
@@ -302,7 +223,21 @@ class Warehouse:
                 else:
                     self._write(p, schema.empty_table(), table)
         self.file_manifest().save(self.tmp)
+        publisher = self.publisher()
+        publisher.drop_unpublished()
+        publisher.publish(check.table_files(self.root))
         return notes
+
+    def publisher(self) -> Publisher:
+        """The writer's side of the read snapshot (published.py); only the lock holder publishes."""
+        if self._publisher is None:
+            self._publisher = Publisher(self.root)
+        return self._publisher
+
+    def _publish(self) -> None:
+        """Called at the end of every public write: the files now form one committed state."""
+        if self._publisher is not None and self._publisher.dirty:
+            self._publisher.publish()
 
     def precheck(self) -> None:
         """The run's start check, early and only reading (committed.precheck)."""
@@ -325,6 +260,7 @@ class Warehouse:
             self._check_schema(p, name, schema)
         else:
             self._write(p, schema.empty_table(), name)
+            self._publish()
 
     def _check_schema(self, p: Path, table: str, expected: pa.Schema | None = None) -> None:
         """Refuse, with a message, anything this version would misread."""
@@ -360,6 +296,8 @@ class Warehouse:
 
         atomic_write(dest, write, self.tmp)
         manifest.committed(rel, state)
+        if self._publisher is not None:
+            self._publisher.dirty.add(rel)
 
     def _read_file(self, path: Path, columns: list[str] | None) -> pa.Table:
         try:
@@ -470,6 +408,7 @@ class Warehouse:
             n_segments += new_s.num_rows
             for a in arts:
                 index.add(article_key(a), a.article_id, part, a.content_sha256, PIPELINE_VERSION, a.flags, a.langs)
+        self._publish()
         return n_segments
 
     def remove_articles(self, source_paths: set[str]) -> int:
@@ -484,6 +423,7 @@ class Warehouse:
                 self._write(self.path(name, part), kept, name)
         for p in source_paths:
             index.pop(p, None)
+        self._publish()
         return len(gone)
 
     def add_quarantine(self, items: list[Quarantined], run_id: str, now: datetime | None = None,
@@ -508,6 +448,7 @@ class Warehouse:
         merged = pa.concat_tables([old.take(pa.array(keep, pa.int64())), new]).sort_by(
             [("source_path", "ascending"), ("source_record", "ascending")])
         self._write(self.path("quarantine"), merged, "quarantine")
+        self._publish()
 
     def clear_quarantine(self, keys: set[tuple[str, int | None]]) -> None:
         """A file or record (path, source_record) that now processes cleanly leaves the quarantine."""
@@ -519,16 +460,19 @@ class Warehouse:
                 if (p, r) not in keys]
         if len(keep) < old.num_rows:
             self._write(self.path("quarantine"), old.take(pa.array(keep, pa.int64())), "quarantine")
+            self._publish()
 
     def add_run(self, row: dict) -> None:
         old = self.read("runs")
         new = pa.Table.from_pylist([row], schema=RUNS)
         self._write(self.path("runs"), pa.concat_tables([old, new]).sort_by([("started_at", "ascending")]), "runs")
+        self._publish()
 
     # -- tables handed in, and column updates -------------------------------------------
     def write_table(self, name: str, table: pa.Table) -> None:
         """Replace a whole-file table with this one (its schema comes with it: see TABLES)."""
         self._write(self.path(name), table, name)
+        self._publish()
 
     def update_article_columns(self, changes: dict[str, dict[str, object]],
                                combine: dict[str, Callable[[object, object], object]] | None = None) -> int:
@@ -561,6 +505,7 @@ class Warehouse:
                 at = t.schema.get_field_index(c)
                 t = t.set_column(at, c, pa.array(values[c], t.schema.field(at).type))
             self._write(path, t, "articles")
+        self._publish()
         return n
 
 
