@@ -20,6 +20,7 @@ Forms (`--forms`, comma-separated):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -144,15 +145,38 @@ def run(articles: int, seed_articles: int, forms: list[str], work: Path, corpus:
                                     str(stop), "--out", str(work / f"{f}.json"), "--nice", str(nice)], env=env)
                for f in forms}
     t0 = time.monotonic()
-    done = subprocess.run([*cli, "run", str(corpus), "--warehouse", str(wh)], env=env, capture_output=True,
-                          text=True, timeout=7200)
+    log = work / "run.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([*cli, "run", str(corpus), "--warehouse", str(wh)], env=env, stdout=fh,
+                                stderr=subprocess.STDOUT)
+        peak = 0
+        while proc.poll() is None:  # the versions kept for readers: their peak size on disk
+            peak = max(peak, _versions_bytes(wh))
+            time.sleep(1.0)
     seconds = time.monotonic() - t0
     stop.touch()
     for p in readers.values():
         p.wait(timeout=600)
     tallies = {f: json.loads((work / f"{f}.json").read_text()) for f in forms}
-    return {"run_exit": done.returncode, "run_seconds": round(seconds, 1), "run_tail": done.stdout[-400:]
-            + done.stderr[-400:], "forms": tallies}
+    return {"run_exit": proc.returncode, "run_seconds": round(seconds, 1), "run_tail": log.read_text()[-400:],
+            "versions_peak": peak, "tables": _tables_bytes(wh), "forms": tallies}
+
+
+def _versions_bytes(wh: Path) -> int:
+    """Bytes held only by superseded versions (a current version shares its inode with the table file)."""
+    n = 0
+    with contextlib.suppress(OSError):
+        for e in os.scandir(wh / ".versions"):
+            with contextlib.suppress(OSError):
+                st = e.stat()
+                if st.st_nlink == 1:
+                    n += st.st_size
+    return n
+
+
+def _tables_bytes(wh: Path) -> int:
+    return sum(p.stat().st_size for t in ("articles", "segments", "runs", "quarantine", "stories")
+               for p in (wh / t).rglob("*.parquet"))
 
 
 def main() -> None:
@@ -177,7 +201,9 @@ def main() -> None:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         res = run(args.articles, args.seed_articles, forms, work, args.corpus, args.nice)
-    print(f"run of {args.articles} articles: exit {res['run_exit']}, {res['run_seconds']} s")
+    print(f"run of {args.articles} articles: exit {res['run_exit']}, {res['run_seconds']} s; superseded versions "
+          f"kept for readers peaked at {res['versions_peak'] / 2**20:.1f} MiB "
+          f"(tables: {res['tables'] / 2**20:.1f} MiB)")
     print(f"{'form':<14}{'reads':>8}{'failures':>10}{'violations':>12}")
     for f, t in res["forms"].items():
         print(f"{f:<14}{t['reads']:>8}{t['failures']:>10}{t['violations']:>12}")
