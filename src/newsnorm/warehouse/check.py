@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from newsnorm.warehouse import published
 from newsnorm.warehouse.manifest import Manifest, file_state
 
 TABLE_DIRS = ("articles", "segments", "runs", "quarantine", "stories")
@@ -166,9 +167,13 @@ def pairing(root: Path, part: str) -> list[Problem]:
 
 
 def caches(root: Path) -> list[Problem]:
-    """Derived files that are not tables: story index parts, the translation cache."""
+    """Derived files that are not tables: story index parts, the translation cache, the read snapshot."""
     root = Path(root)
     out = []
+    snap = published.load(root)
+    lost = [n for n in snap.files.values() if not (snap.versions / n).is_file()] if snap else []
+    if lost:
+        out.append(Problem("cache", published.SNAPSHOT_FILE, f"{len(lost)} of the files it names are missing"))
     index = root / ".story_index"
     for part in sorted(index.glob("part-*.parquet")) if index.is_dir() else []:
         try:
