@@ -87,6 +87,41 @@ def test_group_signal_mid_run_stops_within_10_s(sig, code, corpus, tmp_path):
     assert _articles(wh) == 1500
 
 
+def _server_pid(tmp: Path) -> int | None:
+    """The run's Prefect server (orchestrate/server_main.py), found by the test mark."""
+    for pid in marked_processes(str(tmp)):
+        with contextlib.suppress(OSError):
+            if b"newsnorm.orchestrate.server_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return pid
+    return None
+
+
+def test_prefect_server_killed_mid_run_is_started_again_and_the_run_completes(corpus, tmp_path):
+    """Old: the data was written but the CLI exited 1 after 283 s, with tracebacks."""
+    wh = tmp_path / "wh"
+    proc = _start(tmp_path, "run", str(corpus), "--warehouse", str(wh), "--flush-every", "100",
+                  "--batch-size", "20")
+    deadline = time.monotonic() + 300
+    while _articles(wh) < 100 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    pid = _server_pid(tmp_path)
+    assert proc.poll() is None and pid, "finished before the kill: " + proc.stderr.read()[-2000:]
+    os.kill(pid, signal.SIGKILL)
+    killed = time.monotonic()
+    try:
+        _out, err = proc.communicate(timeout=600)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, err[-3000:]
+    assert "Traceback" not in err and "ConnectError" not in err, err[-3000:]
+    assert "server exited during the run (killed by SIGKILL)" in err, err[-3000:]
+    assert _articles(wh) == 1500
+    assert _gone(tmp_path, 5) == []
+    assert pl.read_parquet(f"{wh}/runs/*.parquet")["status"].to_list() == ["completed"]
+    assert time.monotonic() - killed < 300
+
+
 # -- 6. errors a person can act on --------------------------------------------------------------
 @contextlib.contextmanager
 def _tmpfs(where: Path, size: str):

@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -85,10 +86,12 @@ class TemporaryServer:
     """
 
     def __init__(self) -> None:
+        self._stopping = threading.Event()
+        self._fixed_port: int | None = None  # set once the run's clients know the URL
         self._start()
 
     def _start(self) -> None:
-        self.port = free_port()
+        self.port = self._fixed_port or free_port()
         self.api_url = f"http://127.0.0.1:{self.port}/api"
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
@@ -129,14 +132,36 @@ class TemporaryServer:
                 raise RuntimeError(f"Prefect's temporary server exited with status {code} "
                                    f"(PREFECT_HOME {prefect_home()}; run with -v, or try another PREFECT_HOME)")
             if healthy(self.api_url):
+                self._fixed_port = self.port
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Prefect's temporary server was not healthy after {timeout:.0f} s")
             time.sleep(0.1)
 
+    def watch(self, every: float = 0.5) -> None:
+        """Start it again, at the same port, when it dies during the run (killed, out of memory):
+        the run's clients retry the same URL, so the flow goes on and its data is written,
+        instead of each client retrying a dead server for minutes. One line says so."""
+        def loop() -> None:
+            while not self._stopping.wait(every):
+                code = self.process.poll()
+                if code is None or self._stopping.is_set():
+                    continue
+                print(f"newsnorm: Prefect's temporary server exited during the run ({_exit_text(code)}); "
+                      f"starting it again at {self.api_url}", file=sys.stderr)
+                try:
+                    self._start()
+                    self.wait_healthy(timeout=60)
+                except Exception as exc:  # the run's own calls fail next; this line says why
+                    print(f"newsnorm: Prefect's temporary server could not be started again: {exc}", file=sys.stderr)
+                    return
+
+        threading.Thread(target=loop, name="newsnorm-server-watch", daemon=True).start()
+
     def stop(self, wait: bool = True) -> None:
         """Terminate the server; with `wait=False` let it finish its shutdown (~0.16 s: uvicorn
         and Prefect's services wind down) on its own while this process goes on or exits."""
+        self._stopping.set()
         if self.process.poll() is None:
             self.process.terminate()
             if not wait:
@@ -146,6 +171,11 @@ class TemporaryServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _exit_text(code: int) -> str:
+    return f"killed by {signal.Signals(-code).name}" if code < 0 and -code in signal.valid_signals() \
+        else f"status {code}"
 
 
 def prefect_home() -> Path:
@@ -202,6 +232,7 @@ def prefect_api(server: TemporaryServer | None = None) -> Iterator[str | None]:
     server = server or TemporaryServer()
     try:
         server.wait_healthy()
+        server.watch()
         os.environ["PREFECT_API_URL"] = server.api_url  # inherited by spawned workers
         with contextlib.ExitStack() as stack:
             # No flow-run heartbeats: they let a lasting server notice a crashed run, and this
