@@ -201,6 +201,50 @@ def test_garbage_prefect_database_is_set_aside(tmp_path):
     assert list(home.glob("prefect.db.damaged-*"))
 
 
+@pytest.mark.parametrize("fault", ["full", "read-only"])
+def test_prefect_home_full_or_read_only_one_line_then_recovers(fault, tmp_path):
+    """Old: only "Prefect's temporary server exited with status 3", and still failing once
+    the space was back, until prefect.db was deleted by hand."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_bytes(sorted(SEEDS.glob("*.txt"))[0].read_bytes())
+    env = subprocess_env(tmp_path)
+    home = Path(env["PREFECT_HOME"])
+    wh = tmp_path / "wh"
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "newsnorm.cli", "run", str(src), "--warehouse", str(wh)],
+                              env=env, capture_output=True, text=True, timeout=600)
+
+    with _tmpfs(home, "64m"):
+        first = run()  # a working home with its database
+        assert first.returncode == 0, first.stderr[-3000:]
+        filler = home / "filler"
+        if fault == "full":
+            with open(filler, "wb") as fh, contextlib.suppress(OSError):
+                while True:
+                    fh.write(b"\0" * 65536)
+                    fh.flush()
+        else:  # once the last run's server has closed its database
+            deadline = time.monotonic() + 30
+            while subprocess.run(["mount", "-o", "remount,ro", str(home)], capture_output=True).returncode:
+                assert time.monotonic() < deadline, "could not make PREFECT_HOME read-only"
+                time.sleep(0.5)
+        (src / "b.txt").write_bytes(sorted(SEEDS.glob("*.txt"))[1].read_bytes())
+        bad = run()
+        assert bad.returncode == 6, (bad.returncode, bad.stderr[-3000:])
+        line = _one_line(bad.stderr)
+        assert str(home) in line and "PREFECT_HOME" in line and ("read-only" in line or "free" in line), line
+        if fault == "full":
+            filler.unlink()
+        else:
+            subprocess.run(["mount", "-o", "remount,rw", str(home)], check=True)
+        again = run()
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert "Traceback" not in again.stderr
+    assert pl.read_parquet(f"{wh}/articles/**/*.parquet").height == 2
+
+
 # -- 8. the UI of `serve --port` ------------------------------------------------------------------
 def test_serve_on_another_port_tells_the_ui_that_port(tmp_path, monkeypatch):
     """Old: /ui-settings on --port 4311 (or 0) said the API was at http://127.0.0.1:4200/api."""

@@ -111,6 +111,8 @@ class TemporaryServer:
         )
 
     def wait_healthy(self, timeout: float = 120.0) -> None:
+        if self._fixed_port is None:
+            preflight_prefect_home()  # a server on a home it cannot write answers 500s later, mid-run
         deadline = time.monotonic() + timeout
         restarts = 0
         home_checked = False
@@ -180,6 +182,29 @@ def _exit_text(code: int) -> str:
 
 def prefect_home() -> Path:
     return Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+
+
+MIN_FREE_BYTES = 1 << 20  # Prefect's SQLite database grows and journals as a run goes
+
+
+def preflight_prefect_home() -> None:
+    """Two system calls before the run's server is used: a PREFECT_HOME it cannot write
+    (read-only, no permission) or a full disk is a RuntimeError naming the folder and what to
+    do, not a server that fails the run's first write with an HTTP 500 and a traceback."""
+    home = prefect_home()
+    if not home.is_dir():
+        return  # Prefect makes it; a failure to is check_prefect_home's to explain
+    what = ""
+    if not os.access(home, os.W_OK):
+        what = "it is read-only or not writable by this user"
+    else:
+        with contextlib.suppress(OSError):
+            st = os.statvfs(home)
+            if st.f_bavail * st.f_frsize < MIN_FREE_BYTES:
+                what = f"its disk has {st.f_bavail * st.f_frsize // 1024} KiB free"
+    if what:
+        raise RuntimeError(f"Prefect cannot write its folder PREFECT_HOME {home}: {what}; free space or fix its "
+                           f"permissions, or set PREFECT_HOME to a writable folder")
 
 
 def check_prefect_home() -> None:
