@@ -161,10 +161,10 @@ def test_kill_9_around_each_publish_leaves_a_consistent_view_and_the_next_run_eq
 @pytest.mark.slow
 def test_readers_in_a_loop_during_a_real_run_never_fail_or_see_a_mix(tmp_path):
     """Each documented read form in its own process, reading in a loop while `newsnorm run`
-    writes 2,000 articles over a warehouse of 200 (benchmarks/readers_during_writes.py)."""
+    writes 1,200 articles over a warehouse of 200 (benchmarks/readers_during_writes.py)."""
     forms = ["view-polars", "view-duckdb", "query-cli"]
     env = subprocess_env(tmp_path)
-    out = subprocess.run([sys.executable, "benchmarks/readers_during_writes.py", "--articles", "2000",
+    out = subprocess.run([sys.executable, "benchmarks/readers_during_writes.py", "--articles", "1200",
                           "--forms", ",".join(forms), "--work", str(tmp_path / "work"), "--nice", "0"],
                          env=env, capture_output=True, text=True, timeout=3600,
                          cwd=Path(__file__).resolve().parent.parent)
