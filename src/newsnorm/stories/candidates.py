@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsnorm.perf.columns import sorted_unique
-from newsnorm.stories.fingerprint import N_MINHASH, WEIGHT_SCALE, Fingerprint
+from newsnorm.stories.fingerprint import (
+    N_MINHASH,
+    WEIGHT_SCALE,
+    Fingerprint,
+    similarity_many,
+    text_resemblance_many,
+)
 from newsnorm.stories.params import LINK_BLOCK, MIN_SHARED, MIN_SHINGLES, SAME_STORY, SAME_TEXT
 
 if TYPE_CHECKING:
@@ -90,6 +96,24 @@ def slot_keys(minhash: np.ndarray, n_shingles: int) -> np.ndarray:
         return np.empty(0, np.uint32)
     h = (minhash.astype(np.uint64) ^ _SLOT_SALT) * _MIX
     return (h >> np.uint64(32)).astype(np.uint32)
+
+
+def pair_test(a: Fingerprint, keys: np.ndarray, steps: np.ndarray, lengths: np.ndarray, masses: np.ndarray,
+              minhashes: np.ndarray, n_shingles: np.ndarray) -> np.ndarray:
+    """bool per row: the pair test of `a` with each row, given column-wise (each row's keys and
+    weight steps concatenated, `lengths` per row; mass, MinHash row, shingle count). One
+    function for every index, wherever it keeps its rows (memory or disk): one decision."""
+    copy = text_resemblance_many(a, minhashes, n_shingles) >= SAME_TEXT
+    copy &= np.minimum(a.n_shingles, n_shingles) >= MIN_SHINGLES
+    shared = np.zeros(lengths.size, np.float64)
+    if a.keys.size:
+        owner = np.repeat(np.arange(lengths.size), lengths)
+        at = np.minimum(np.searchsorted(a.keys, keys), a.keys.size - 1)
+        hit = a.keys[at] == keys
+        shared = np.bincount(owner[hit], weights=np.minimum(a.steps[at[hit]], steps[hit]),
+                             minlength=lengths.size) / WEIGHT_SCALE
+    related = (similarity_many(a, [], shared, masses) >= SAME_STORY) & (shared >= MIN_SHARED)
+    return copy | related
 
 
 def may_pass(found_steps: np.ndarray, found_keys: np.ndarray, found_slots: np.ndarray, mass_steps: int,

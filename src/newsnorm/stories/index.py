@@ -37,23 +37,17 @@ import numpy as np
 
 from newsnorm.document import Article
 from newsnorm.perf.columns import Interned, Links, Ragged, Strings, sorted_unique
-from newsnorm.stories.candidates import Retrieval, prefix_splits
+from newsnorm.stories.candidates import Retrieval, pair_test, prefix_splits
 from newsnorm.stories.copies import Copies, order_keys
 from newsnorm.stories.fingerprint import (
     N_MINHASH,
     WEIGHT_SCALE,
     Fingerprint,
-    similarity_many,
-    text_resemblance_many,
 )
 from newsnorm.stories.groups import Groups
 from newsnorm.stories.params import (
     DAMAGE,
     LINK_BLOCK,
-    MIN_SHARED,
-    MIN_SHINGLES,
-    SAME_STORY,
-    SAME_TEXT,
     STORY_FLAGS,
 )
 from newsnorm.stories.rows import EPOCH, NO_TIME, Columns, Entry, StoryState, entry_for, micros
@@ -252,20 +246,9 @@ class StoryIndex:
 
     def same_story_docs(self, a: Fingerprint, docs: np.ndarray) -> list[bool]:
         """`same_story(a, fingerprint of d)` for these docs, read from the columns (same numbers)."""
-        n_sh = self._nsh[docs]
-        copy = text_resemblance_many(a, self._minhash[docs], n_sh) >= SAME_TEXT
-        copy &= np.minimum(a.n_shingles, n_sh) >= MIN_SHINGLES
-        shared = np.zeros(docs.size, np.float64)
-        if a.keys.size:
-            pos, lengths = self._fp.gather(docs)
-            keys, steps = self._fp.columns[0].view()[pos], self._fp.columns[1].view()[pos]
-            owner = np.repeat(np.arange(docs.size), lengths)
-            at = np.minimum(np.searchsorted(a.keys, keys), a.keys.size - 1)
-            hit = a.keys[at] == keys
-            shared = np.bincount(owner[hit], weights=np.minimum(a.steps[at[hit]], steps[hit]),
-                                 minlength=docs.size) / WEIGHT_SCALE
-        related = (similarity_many(a, [], shared, self._mass[docs]) >= SAME_STORY) & (shared >= MIN_SHARED)
-        return (copy | related).tolist()
+        pos, lengths = self._fp.gather(docs)
+        keys, steps = self._fp.columns[0].view()[pos], self._fp.columns[1].view()[pos]
+        return pair_test(a, keys, steps, lengths, self._mass[docs], self._minhash[docs], self._nsh[docs]).tolist()
 
     # -- one article, materialised -------------------------------------------------------
     def fingerprint_of(self, doc: int, features: bool = True) -> Fingerprint:
