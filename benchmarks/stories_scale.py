@@ -110,7 +110,7 @@ def main() -> None:
         index = StoryIndex()
         add, sync = lambda aid, fp: index.add(Entry(article_id=aid, content_sha256="", fp=fp)), index.sync
     print(f"{'indexed':>9} {'ms/article':>10} {'CPU ms':>7} {'candidates':>10} {'tests':>6} {'peak RSS MiB':>12}"
-          + (f" {'file MiB':>8}" if args.disk else ""))
+          + (f" {'file MiB':>8} {'postings':>8}" if args.disk else ""))
     done = 0
     for size in sizes:
         start = max(done, size - args.window)
@@ -133,8 +133,9 @@ def main() -> None:
         tests = (index.stats["compared"] - before["compared"]) / timed
         size_mib = sum(p.stat().st_size for p in args.disk.parent.glob(args.disk.name + "*")) / 2**20 \
             if args.disk else 0
+        read = (index.stats.get("postings", 0) - before.get("postings", 0)) / timed
         print(f"{size:>9,} {ms:>10.3f} {cpu:>7.3f} {cand:>10.1f} {tests:>6.1f} {peak_rss_mib():>12.0f}"
-              + (f" {size_mib:>8.0f}" if args.disk else ""), flush=True)
+              + (f" {size_mib:>8.0f} {read:>8.0f}" if args.disk else ""), flush=True)
     print("(ms/article: wall, CPU ms: this process's; both include making the synthetic fingerprint, about 0.1 ms)")
 
 

@@ -3,6 +3,7 @@ incremental runs, bad records quarantined with their position, the schema migrat
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -17,6 +18,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsnorm.runner.execute import QuarantineError, RunConfig, execute
+from newsnorm.warehouse.manifest import Manifest, file_state
 from newsnorm.warehouse.store import SCHEMA_VERSION, Warehouse
 
 PAGE_FILE = Path(__file__).parent / "data" / "html" / "article.html"
@@ -193,7 +195,7 @@ def test_a_version_1_warehouse_is_migrated_keeping_its_rows(tmp_path, seeds_dir)
     first = _run(wh, seeds_dir)
     # turn it into what version 1 wrote: no new columns, version mark 1
     for table, dropped in (("articles", ["source_record", "url", "fetched_at"]), ("quarantine", ["source_record"]),
-                           ("segments", []), ("runs", []), ("stories", [])):
+                           ("segments", []), ("runs", []), ("stories", ["last_published", "n_outlets"])):
         for p in (wh / table).rglob("*.parquet"):
             t = pq.read_table(p).drop_columns(dropped)
             meta = dict(t.schema.metadata or {})
@@ -263,3 +265,68 @@ def test_a_large_jsonl_is_read_in_ranges_with_the_same_rows(tmp_path, seeds_dir,
     assert [(t.start, t.first_line) for t in planned] == [(old_size, 7)]
     assert (again.records_read, again.articles_written) == (1, 1)
     assert _articles(ranged).filter(pl.col("source_record") == 7).height == 1
+
+
+def _outlet_feed(path: Path, seeds_dir: Path) -> Path:
+    """The seeds from several outlets: 000 and 001 (one story) as JSONL records with urls and dates."""
+    texts = {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())}
+    rows = [
+        {"id": "r1", "text": texts["000"], "url": "https://www.example-news.com/a/1", "published": "2026-03-02"},
+        {"id": "r2", "text": texts["001"], "url": "https://wire.example.org/x?id=2", "published": "2026-03-05"},
+        {"id": "r3", "text": texts["002"], "url": "https://www.example-news.com/b/3", "published": "2026-04-01"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _stories(wh: Path) -> pl.DataFrame:
+    return pl.read_parquet(f"{wh}/stories/*.parquet").sort("story_id")
+
+
+def test_stories_carry_their_first_and_last_dates_and_their_outlets(tmp_path, seeds_dir):
+    wh = tmp_path / "wh"
+    _run(wh, _outlet_feed(tmp_path / "feed.jsonl", seeds_dir))
+    arts = _articles(wh)
+    stories = _stories(wh)
+    both = stories.filter(pl.col("n_copies") == 2).row(0, named=True)
+    assert sorted(arts.filter(pl.col("story_id") == both["story_id"])["url"].to_list()) == \
+        ["https://wire.example.org/x?id=2", "https://www.example-news.com/a/1"]
+    assert (both["first_published"], both["last_published"], both["n_outlets"]) == \
+        (dt.date(2026, 3, 2), dt.date(2026, 3, 5), 2)
+    one = stories.filter(pl.col("n_copies") == 1).row(0, named=True)
+    assert (one["first_published"], one["last_published"], one["n_outlets"]) == \
+        (dt.date(2026, 4, 1), dt.date(2026, 4, 1), 1)
+    # without urls an outlet is its site name; none known: no outlet
+    plain = tmp_path / "wh-plain"
+    _run(plain, seeds_dir)
+    counts = dict(zip(*duckdb.sql(f"select story_id, n_outlets from '{plain}/stories/*.parquet'").fetchnumpy()
+                      .values(), strict=True))
+    sites = duckdb.sql(f"select story_id, count(distinct site_name) from '{plain}/articles/**/*.parquet' "
+                       "group by story_id").fetchall()
+    assert {s: int(n) for s, n in counts.items()} == {s: n for s, n in sites}
+
+
+def test_a_version_2_warehouse_gets_the_new_stories_columns_filled(tmp_path, seeds_dir):
+    wh = tmp_path / "wh"
+    feed = _outlet_feed(tmp_path / "feed.jsonl", seeds_dir)
+    _run(wh, feed)
+    expected = _stories(wh)
+    # what version 2 wrote: stories without the new columns, version mark 2 everywhere, a manifest of those files
+    for p in wh.rglob("*.parquet"):
+        if ".story_index" in p.parts:
+            continue
+        t = pq.read_table(p)
+        if p.parent.name == "stories":
+            t = t.drop_columns(["last_published", "n_outlets"])
+        meta = dict(t.schema.metadata or {})
+        meta[b"newsnorm.schema_version"] = b"2"
+        pq.write_table(t.replace_schema_metadata(meta), p)
+    manifest = Manifest.load(wh)
+    Manifest(wh, {rel: [file_state(wh / rel)] for rel in manifest.files}).save(wh / ".tmp")
+    again = _run(wh, feed)
+    assert again.articles_written == 0  # nothing re-ingested
+    assert _stories(wh).drop("first_seen").equals(expected.drop("first_seen"))
+    assert _stories(wh)["n_outlets"].null_count() == 0
+    for p in wh.rglob("*.parquet"):
+        if ".story_index" not in p.parts:
+            assert pq.read_schema(p).metadata[b"newsnorm.schema_version"] == SCHEMA_VERSION.encode()

@@ -69,6 +69,7 @@ class StoryIndex:
         self.doc_of: dict[str, int] = {}      # live docs only
         self._sha = Strings()
         self._site = Interned()
+        self._outlet = Interned()             # url host, else site name (rows.outlet_of)
         self._title = Strings()
         self._published = array("i")          # date ordinal, 0 = none
         self._first_seen = array("q")         # microseconds since the epoch (UTC), NO_TIME = none
@@ -131,12 +132,14 @@ class StoryIndex:
         index.article_ids, cols.article_id = list(cols.article_id), []
         index._sha.extend(cols.content_sha256)
         index._title.extend(cols.title)
-        for site, flags in zip(cols.site_name, cols.flags, strict=True):
+        for site, flags, outlet in zip(cols.site_name, cols.flags, cols.outlet, strict=True):
             index._site.append(site)
+            index._outlet.append(outlet)
             index._flags.append(tuple(flags))
         index._published.extend(d.toordinal() if d else 0 for d in cols.published)
         index._first_seen.extend(micros(t) for t in cols.first_seen)
         cols.content_sha256 = cols.title = cols.site_name = cols.flags = cols.published = cols.first_seen = []
+        cols.outlet = []
         index._alive.extend(b"\x01" * n)
         index._n_words.extend(np.asarray(cols.n_words, np.int64).tolist())
         index._fp.extend(cols.key_offsets, cols.keys, cols.steps)
@@ -175,7 +178,7 @@ class StoryIndex:
         doc = self.n_docs
         fp = entry.fp
         self._append(aid, entry.content_sha256, entry.site_name, entry.title, entry.published, first_seen,
-                     entry.flags, fp)
+                     entry.flags, fp, entry.outlet)
         self._mass[doc], self._nsh[doc], self._minhash[doc] = fp.mass, fp.n_shingles, fp.minhash
         self._copies.order[doc] = order_keys(np.int64(self._published[doc]), np.int64(fp.n_words))
         orphan = self._written_rows.orphans.pop(aid, None)
@@ -191,12 +194,13 @@ class StoryIndex:
         return doc
 
     def _append(self, aid: str, sha: str, site: str | None, title: str | None, published: date | None,
-                first_seen: datetime | None, flags: list[str], fp: Fingerprint) -> None:
+                first_seen: datetime | None, flags: list[str], fp: Fingerprint, outlet: str | None = None) -> None:
         doc = self.n_docs
         self.article_ids.append(aid)
         self.doc_of[aid] = doc
         self._sha.append(sha)
         self._site.append(site)
+        self._outlet.append(outlet)
         self._title.append(title)
         self._published.append(published.toordinal() if published else 0)
         self._first_seen.append(micros(first_seen))
@@ -271,6 +275,7 @@ class StoryIndex:
             site_name=self._site[doc], title=self._title[doc], published=date.fromordinal(pub) if pub else None,
             first_seen=None if seen == NO_TIME else EPOCH + timedelta(microseconds=seen),
             flags=list(self._flags[doc]), links=self._links.of(doc) if links else [], alive=bool(self._alive[doc]),
+            outlet=self._outlet[doc],
         )
 
     @property
@@ -299,7 +304,8 @@ class StoryIndex:
             site_name=[self._site[d] for d in docs], title=[self._title[d] for d in docs],
             published=[date.fromordinal(p) if p else None for p in (self._published[d] for d in docs)],
             first_seen=[None if t == NO_TIME else EPOCH + timedelta(microseconds=t) for t in seen],
-            flags=[list(self._flags[d]) for d in docs], n_words=np.array([self._n_words[d] for d in docs], np.int32),
+            flags=[list(self._flags[d]) for d in docs], outlet=[self._outlet[d] for d in docs],
+            n_words=np.array([self._n_words[d] for d in docs], np.int32),
             n_shingles=self._nsh[rows].astype(np.int32), key_offsets=np.concatenate([[0], np.cumsum(lengths)]),
             keys=self._fp.columns[0].view()[pos], steps=self._fp.columns[1].view()[pos], minhash=self._minhash[rows],
         )
@@ -319,6 +325,8 @@ class StoryIndex:
             "n_copies": len(docs), "n_sites": len(sites), "sites": sites,
             "first_seen": EPOCH + timedelta(microseconds=min(seen)) if seen else None,
             "first_published": date.fromordinal(min(published)) if published else None,
+            "last_published": date.fromordinal(max(published)) if published else None,
+            "n_outlets": len({o for o in (self._outlet[d] for d in docs) if o}),
             "representative_id": ids[best], "representative_title": self._title[best],
             "representative_reason": representative_reason(values[codes[best]], nw[best],
                                              [values[codes[d]] for d in docs if d != best]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -30,6 +31,7 @@ class Entry:
     published: date | None = None
     first_seen: datetime | None = None
     flags: list[str] = field(default_factory=list)  # the article's own flags, spun_text included
+    outlet: str | None = None  # who published it: the url's host, else the site name (see `outlet_of`)
     links: list[int] = field(default_factory=list)  # same-story neighbours (doc numbers), when handed out
     alive: bool = True
 
@@ -53,6 +55,7 @@ class Columns:
     published: list[date | None]
     first_seen: list[datetime | None]
     flags: list[list[str]]
+    outlet: list[str | None]
     n_words: np.ndarray
     n_shingles: np.ndarray
     key_offsets: np.ndarray  # rows + 1, into keys and steps
@@ -74,6 +77,15 @@ def micros(t: datetime | None) -> int:
     return (t - EPOCH) // timedelta(microseconds=1)
 
 
+def outlet_of(url: str | None, site_name: str | None) -> str | None:
+    """The outlet that published an article: its url's host without `www.` (the same for every
+    page of a site, whatever name a page prints), else its site name."""
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return host.removeprefix("www.")
+    return site_name or None
+
+
 def entry_for(art: Article, now: datetime) -> Entry:
     fp, spun = art.story_features or story_features(art.text_en)
     flags = [f for f in art.flags if f not in STORY_FLAGS]
@@ -82,11 +94,13 @@ def entry_for(art: Article, now: datetime) -> Entry:
     return Entry(
         article_id=art.article_id, content_sha256=art.content_sha256, fp=fp,
         site_name=art.site_name, title=art.title, published=art.published, first_seen=now, flags=sorted(flags),
+        outlet=outlet_of(art.url, art.site_name),
     )
 
 
 # The articles columns the index is rebuilt from when it lacks stored articles.
-STORED_COLUMNS = ["article_id", "content_sha256", "title", "site_name", "published", "text_en", "flags", "ingested_at"]
+STORED_COLUMNS = ["article_id", "content_sha256", "title", "site_name", "url", "published", "text_en", "flags",
+                  "ingested_at"]
 
 
 def stored_entries(rows: list[dict]) -> list[Entry]:
@@ -94,7 +108,7 @@ def stored_entries(rows: list[dict]) -> list[Entry]:
     out = []
     for r in sorted(rows, key=lambda r: r["article_id"]):
         art = Article(article_id=r["article_id"], source_path="", content_sha256=r["content_sha256"], segments=[],
-                      title=r["title"], site_name=r["site_name"], published=r["published"],
+                      title=r["title"], site_name=r["site_name"], url=r["url"], published=r["published"],
                       text_en=r["text_en"] or "", flags=list(r["flags"] or []))
         out.append(entry_for(art, r["ingested_at"] or datetime.now(UTC)))
     return out

@@ -35,6 +35,8 @@ PARTS_BEFORE_COMPACT = 16
 BASE_SLICE = 10_000  # rows of a compacted base built and written at a time
 _BASE = b"newsnorm.story_index.base"
 _VERSION = b"newsnorm.story_index.version"
+# the fingerprint rules, then the part's layout (2: rows carry their outlet); either changed: rebuilt
+_FORMAT = f"{FINGERPRINT_VERSION}/2".encode()
 
 PART = pa.schema([
     ("article_id", pa.string()),
@@ -51,6 +53,7 @@ PART = pa.schema([
     ("weights", pa.list_(pa.uint8())),
     ("minhash", pa.binary(4 * N_MINHASH)),
     ("links", pa.list_(pa.string())),
+    ("outlet", pa.string()),
 ])
 
 
@@ -96,9 +99,10 @@ def _table(index: StoryIndex, docs: list[int], base: bool, meta: dict[bytes, byt
         "minhash": pa.FixedSizeBinaryArray.from_buffers(pa.binary(4 * N_MINHASH), n,
                                                         [None, pa.py_buffer(minhash.tobytes())]),
         "links": pa.array([sorted(ids[o] for o in index.down_links(d)) for d in docs], pa.list_(pa.string())),
+        "outlet": pa.array(c.outlet, pa.string()),
     }
     return pa.table(cols, schema=PART).replace_schema_metadata({
-        **meta, b"newsnorm.table": b"story_index", _VERSION: FINGERPRINT_VERSION.encode(),
+        **meta, b"newsnorm.table": b"story_index", _VERSION: _FORMAT,
         _BASE: b"1" if base else b"0",
     })
 
@@ -164,7 +168,7 @@ class IndexFolder:
         if part not in self._part_info:
             meta = pq.ParquetFile(part).metadata
             kv = meta.metadata or {}
-            self._part_info[part] = (kv.get(_BASE) == b"1", kv.get(_VERSION) == FINGERPRINT_VERSION.encode(),
+            self._part_info[part] = (kv.get(_BASE) == b"1", kv.get(_VERSION) == _FORMAT,
                                      meta.num_rows)
         return self._part_info[part]
 
@@ -235,7 +239,7 @@ def _columns(table: pa.Table) -> Columns:
                             offset=mh.offset * 4 * N_MINHASH).reshape(n, N_MINHASH) if n else \
         np.empty((0, N_MINHASH), np.uint32)
     cols = {c: table.column(c).to_pylist() for c in
-            ("article_id", "content_sha256", "site_name", "title", "published", "first_seen", "flags")}
+            ("article_id", "content_sha256", "site_name", "title", "published", "first_seen", "flags", "outlet")}
     columns = Columns(
         **cols, n_words=table.column("n_words").to_numpy(zero_copy_only=False),
         n_shingles=table.column("n_shingles").to_numpy(zero_copy_only=False),

@@ -29,6 +29,8 @@ STORIES = pa.schema([
     ("representative_title", pa.string()),
     ("representative_reason", pa.string()),
     ("article_ids", pa.list_(pa.string())),
+    ("last_published", pa.date32()),
+    ("n_outlets", pa.int32()),
 ])
 
 

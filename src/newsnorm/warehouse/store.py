@@ -53,7 +53,8 @@ from newsnorm.warehouse.manifest import Manifest, file_state
 from newsnorm.warehouse.published import Publisher
 from newsnorm.warehouse.stored import Stored, StoredIndex  # noqa: F401  (Stored: part of this module's API)
 
-SCHEMA_VERSION = "2"  # 2: articles.url, source_record, fetched_at; quarantine.source_record (migrate.py)
+SCHEMA_VERSION = "3"  # 2: articles.url, source_record, fetched_at; quarantine.source_record; 3: stories.last_published,
+# n_outlets (migrate.py)
 PART_CAPACITY = 2000
 
 ARTICLES = pa.schema([

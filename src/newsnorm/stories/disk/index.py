@@ -81,7 +81,7 @@ class DiskIndex:
             self._mass.extend(mass.tolist())
             self._suffix.extend(suffix.tolist())
             self._nsh.extend(nsh.tolist())
-        self.stats = {"compared": 0, "candidates": 0}
+        self.stats = {"compared": 0, "candidates": 0, "postings": 0}  # postings: list entries read
 
     @property
     def n_docs(self) -> int:
@@ -113,6 +113,7 @@ class DiskIndex:
         fk, fd = self.db.postings("feat", fp.keys)
         _, sd = self.db.postings("slot", skeys)
         cand = np.unique(np.concatenate([fd, sd]))
+        self.stats["postings"] += int(fd.size + sd.size)
         if not cand.size:
             return []
         at = np.searchsorted(cand, fd)
