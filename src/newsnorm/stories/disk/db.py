@@ -41,7 +41,8 @@ create table if not exists link (hi integer not null, lo integer not null, prima
 """
 CACHE_MIB = 32      # SQLite's page cache: the bound on what the file costs in memory
 MAX_PARAMS = 30000  # SQLite's limit on host parameters per statement is 32766
-CHUNK = 4096        # docs per full chunk of a posting list (a 16 KiB blob)
+CHUNK = 1024        # docs per full chunk of a posting list (a 4 KiB blob; an open tail is rewritten per commit)
+FLUSH_KEYS = 2048   # tails read and rewritten at a time by a commit: at most 8 MiB of them in memory
 _TABLES = ("feat", "slot")
 
 
@@ -80,8 +81,8 @@ class IndexDB:
         pending, self._pending[table] = self._pending[table], {}
         keys = sorted(pending)
         con = self.con
-        for lo in range(0, len(keys), MAX_PARAMS):
-            chunk = keys[lo:lo + MAX_PARAMS]
+        for lo in range(0, len(keys), FLUSH_KEYS):
+            chunk = keys[lo:lo + FLUSH_KEYS]
             tails = dict(con.execute(f"select key, docs from {table}_tail where key in "
                                      f"({','.join('?' * len(chunk))})", chunk).fetchall())
             full, rest = [], []
