@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -311,7 +312,10 @@ def test_a_version_2_warehouse_gets_the_new_stories_columns_filled(tmp_path, see
     feed = _outlet_feed(tmp_path / "feed.jsonl", seeds_dir)
     _run(wh, feed)
     expected = _stories(wh)
-    # what version 2 wrote: stories without the new columns, version mark 2 everywhere, a manifest of those files
+    # what version 2 wrote: stories without the new columns, version mark 2 everywhere, a manifest of those
+    # files, no published read snapshot (version 2 had none)
+    shutil.rmtree(wh / ".versions")
+    (wh / ".snapshot.json").unlink()
     for p in wh.rglob("*.parquet"):
         if ".story_index" in p.parts:
             continue
@@ -327,6 +331,8 @@ def test_a_version_2_warehouse_gets_the_new_stories_columns_filled(tmp_path, see
     assert again.articles_written == 0  # nothing re-ingested
     assert _stories(wh).drop("first_seen").equals(expected.drop("first_seen"))
     assert _stories(wh)["n_outlets"].null_count() == 0
-    for p in wh.rglob("*.parquet"):
-        if ".story_index" not in p.parts:
-            assert pq.read_schema(p).metadata[b"newsnorm.schema_version"] == SCHEMA_VERSION.encode()
+    # every table file, and every version the published snapshot names (superseded ones stay for readers)
+    named = json.loads((wh / ".snapshot.json").read_text())["files"].values()
+    files = [p for p in wh.rglob("*.parquet") if not any(part.startswith(".") for part in p.relative_to(wh).parts)]
+    for p in files + [wh / ".versions" / name for name in named]:
+        assert pq.read_schema(p).metadata[b"newsnorm.schema_version"] == SCHEMA_VERSION.encode(), p
