@@ -139,3 +139,26 @@ def test_chrome_region_inside_the_page_is_set_aside():
     art = process_text(html_article("w.html", html.encode()))
     kept = [s.text for s in art.segments if s.role == "body"]
     assert len(kept) == 6 and not any(t.startswith("Another story") for t in kept)
+
+
+def test_a_run_of_headlines_at_the_end_of_the_marked_article_is_not_the_story():
+    paras = "".join(f"<p>Paragraph {i} of the story carries enough running text to count as an article.</p>"
+                    for i in range(6))
+    teasers = "".join(f"<h4>Other team number {i} may have found its true calling this season</h4>"
+                      for i in range(4))
+    html = f'<article><h1>Story headline here</h1>{paras}<h2>Our Latest Stories</h2>{teasers}</article>'
+    art = process_text(html_article("w.html", html.encode()))
+    kept = [s.text for s in art.segments if s.role in ("body", "heading")]
+    assert sum(t.startswith("Paragraph") for t in kept) == 6
+    assert not any(t.startswith(("Other team", "Our Latest")) for t in kept)
+
+
+def test_a_heading_with_text_under_it_at_the_end_of_the_marked_article_stays():
+    paras = "".join(f"<p>Paragraph {i} of the story carries enough running text to count as an article.</p>"
+                    for i in range(6))
+    tail = ("<h3>What comes next</h3><p>The council meets again in March, when the budget vote is due.</p>"
+            "<h3>Reactions</h3><p>Residents said they were relieved that the plan was finally moving.</p>")
+    html = f'<article><h1>Story headline here</h1>{paras}<div class="x"><p>Advertisement</p></div>{tail}</article>'
+    art = process_text(html_article("w.html", html.encode()))
+    kept = [s.text for s in art.segments if s.role in ("body", "heading")]
+    assert {"What comes next", "Reactions"} <= set(kept)
