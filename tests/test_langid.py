@@ -163,3 +163,61 @@ def test_second_pass_decides_as_classify_in_context():
 def test_foreign_words_and_marks_are_all_languages_and_non_ascii():
     assert {w for vocab in FOREIGN_FUNCTION_WORDS.values() for w in vocab} == _FOREIGN_WORDS
     assert not any(ch.isascii() for ch in _NON_ENGLISH_MARKS)
+
+
+# -- one detection per block ---------------------------------------------------------------
+RUSSIAN_PAGE = [
+    "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны.",
+    "Главная",
+    "Новости",
+    "По словам министра, программа будет действовать до конца следующего года и охватит тысячи компаний.",
+    "Эксперты считают, что эти меры помогут сохранить рабочие места в сложный период.",
+]
+PORTUGUESE_PAGE = [
+    "O governo anunciou nesta segunda-feira um novo pacote de medidas para a economia do país.",
+    "Leia também",
+    "Segundo o ministro, as medidas não vão aumentar os impostos e devem entrar em vigor no próximo mês.",
+    "Os economistas dizem que o plano é uma resposta à queda das exportações nos últimos anos.",
+]
+
+
+def test_a_script_block_is_detected_once_and_its_short_lines_take_its_language():
+    segs = [Segment(i, i, t) for i, t in enumerate(RUSSIAN_PAGE)]
+    stats = LangidStats()
+    detect_segments(segs, stats)
+    assert [s.lang for s in segs] == ["ru"] * 5
+    assert stats.langdetect_calls == 1  # the block; every long line has ы/э and no other language's letters
+
+
+def test_a_long_cyrillic_line_without_its_languages_letters_is_detected_alone():
+    ukrainian = "Уряд оголосив про нові заходи підтримки малого бізнесу в регіонах країни цього тижня."
+    segs = [Segment(i, i, t) for i, t in enumerate([*RUSSIAN_PAGE, ukrainian])]
+    stats = LangidStats()
+    detect_segments(segs, stats)
+    assert segs[-1].lang == "uk"
+    assert stats.langdetect_calls == 2
+
+
+def test_latin_lines_with_no_certain_evidence_are_detected_as_one_block():
+    segs = [Segment(i, i, t) for i, t in enumerate(PORTUGUESE_PAGE)]
+    stats = LangidStats()
+    detect_segments(segs, stats)
+    assert [s.lang for s in segs] == ["pt"] * 4
+    # the block, and the first line alone: its function words (um, para, do) are not Portuguese only
+    assert stats.langdetect_calls == 2
+
+
+def test_a_line_whose_function_words_disagree_with_the_block_is_detected_alone():
+    spanish = "El gobierno dijo que las medidas son para los trabajadores y sus familias durante la crisis."
+    segs = [Segment(i, i, t) for i, t in enumerate([*PORTUGUESE_PAGE, spanish])]
+    stats = LangidStats()
+    detect_segments(segs, stats)
+    assert segs[-1].lang == "es" and segs[0].lang == "pt"
+    assert stats.langdetect_calls == 3
+
+
+@pytest.mark.parametrize("line", [RUSSIAN_PAGE[0], PORTUGUESE_PAGE[0], "Главная", "Leia também"])
+def test_a_one_line_article_is_decided_by_its_own_detection(line):
+    alone = [Segment(0, 0, line)]
+    detect_segments(alone)
+    assert (alone[0].lang, alone[0].lang_prob) == (classify(line).lang, classify(line).prob)

@@ -51,20 +51,27 @@ def test_boilerplate_f1_on_the_benchmark_pages():
     assert s["ours_f1"] > s["long_lines_f1"] + 0.05 and s["ours_f1"] > s["naive_f1"] + 0.2
 
 
-# The same pages read from their HTML (benchmarks/html_eval.py): 0.936 measured (dev 0.949,
-# held-out test 0.925; trafilatura 0.948 on the same pages). The target is 0.95, not
-# met yet; the floor sits just under what holds, and above the flattened text's 0.904.
-HTML_FLOOR = 0.93
+# The same pages read from their HTML (benchmarks/html_eval.py): the body (text_en without
+# the title the pipeline found; the gold never holds the headline) 0.947 measured (dev 0.961,
+# held-out test 0.933; trafilatura 0.948 on the same pages), the whole text_en 0.938. The
+# issue's target is 0.95, met on dev only; the floors sit just under what holds, and above
+# the flattened text's 0.904. Title right against the hand-checked labels: 96.1%.
+HTML_FLOOR = 0.94
+HTML_WHOLE_FLOOR = 0.93
+HTML_TITLE_FLOOR = 0.93
 
 
 @pytest.mark.slow
 def test_html_route_f1_on_the_benchmark_pages():
     ev = _load("html_eval")
     bp = _load("boilerplate_eval")
+    me = _load("metadata_eval")
     root = bp.data_dir(None)
     if not (root / "html").is_dir():
         pytest.skip(f"no boilerplate benchmark HTML at {root}")
     results, _, _ = ev.run(root, bp.load_pages(root), with_trafilatura=False)
-    f1 = bp.mean([r.ours.f1 for r in results])
-    assert f1 >= HTML_FLOOR
-    assert bp.mean([r.title_agrees for r in results]) >= 0.85  # the page's own (unverified) title
+    assert bp.mean([r.ours.f1 for r in results]) >= HTML_FLOOR
+    assert bp.mean([r.whole.f1 for r in results]) >= HTML_WHOLE_FLOOR
+    labelled = [r for r in results if r.label]
+    assert len(labelled) == len(results)
+    assert bp.mean([me.token_f1(r.title, r.label) >= me.MATCH_F1 for r in labelled]) >= HTML_TITLE_FLOOR

@@ -139,3 +139,60 @@ def test_chrome_region_inside_the_page_is_set_aside():
     art = process_text(html_article("w.html", html.encode()))
     kept = [s.text for s in art.segments if s.role == "body"]
     assert len(kept) == 6 and not any(t.startswith("Another story") for t in kept)
+
+
+def test_a_run_of_headlines_at_the_end_of_the_marked_article_is_not_the_story():
+    paras = "".join(f"<p>Paragraph {i} of the story carries enough running text to count as an article.</p>"
+                    for i in range(6))
+    teasers = "".join(f"<h4>Other team number {i} may have found its true calling this season</h4>"
+                      for i in range(4))
+    html = f'<article><h1>Story headline here</h1>{paras}<h2>Our Latest Stories</h2>{teasers}</article>'
+    art = process_text(html_article("w.html", html.encode()))
+    kept = [s.text for s in art.segments if s.role in ("body", "heading")]
+    assert sum(t.startswith("Paragraph") for t in kept) == 6
+    assert not any(t.startswith(("Other team", "Our Latest")) for t in kept)
+
+
+def test_a_heading_with_text_under_it_at_the_end_of_the_marked_article_stays():
+    paras = "".join(f"<p>Paragraph {i} of the story carries enough running text to count as an article.</p>"
+                    for i in range(6))
+    tail = ("<h3>What comes next</h3><p>The council meets again in March, when the budget vote is due.</p>"
+            "<h3>Reactions</h3><p>Residents said they were relieved that the plan was finally moving.</p>")
+    html = f'<article><h1>Story headline here</h1>{paras}<div class="x"><p>Advertisement</p></div>{tail}</article>'
+    art = process_text(html_article("w.html", html.encode()))
+    kept = [s.text for s in art.segments if s.role in ("body", "heading")]
+    assert {"What comes next", "Reactions"} <= set(kept)
+
+
+# -- the title from the page's own statements ------------------------------------------------
+_STORY = "".join(f"<p>Paragraph {i} of the story carries enough running text to count as an article.</p>"
+                 for i in range(6))
+
+
+def test_title_parts_split_the_site_name_off():
+    from newsnorm.steps.page_metadata import title_parts
+
+    assert title_parts("Council approves the new budget | The Daily Example") == (
+        "Council approves the new budget", ["The Daily Example"])
+    assert title_parts("Well-known co-op opens - Town News") == ("Well-known co-op opens", ["Town News"])
+    assert title_parts("No site name here") == ("No site name here", [])
+
+
+def test_a_site_name_in_the_h1_gives_way_to_the_title_the_page_agrees_on():
+    html = ('<html><head><title>Council approves the new budget | The Town Community Blog</title>'
+            '<meta property="og:title" content="Council approves the new budget"></head><body>'
+            f'<h1>The Town Community Blog</h1><h2>Council approves the new budget</h2>{_STORY}</body></html>')
+    art = process_text(html_article("w.html", html.encode()))
+    assert art.title == "Council approves the new budget"
+    roles = {s.text: s.role for s in art.segments}
+    assert roles["The Town Community Blog"] == "boilerplate" and roles["Council approves the new budget"] == "title"
+    assert "The Town Community Blog" not in art.text_en
+
+
+def test_markup_alone_does_not_replace_the_texts_title():
+    # og:title and <title> agree, but no line of the text says it: the text's title stays
+    html = ('<html><head><title>A different promotional headline | The Town Community Blog</title>'
+            '<meta property="og:title" content="A different promotional headline"></head><body>'
+            f'<h1>Council approves the new budget after a long night</h1>{_STORY}</body></html>')
+    art = process_text(html_article("w.html", html.encode()))
+    assert art.title == "Council approves the new budget after a long night"

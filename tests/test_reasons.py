@@ -63,6 +63,9 @@ EXPECTED: dict[Code, tuple[str, frozenset[str]]] = {
     Code.MARKUP_TITLE: ("markup: the <h1> the page's own title names", frozenset({"title"})),
     Code.MARKUP_NOT_TITLE: ("markup: the page's <h1> is the title, not this line", frozenset({"body", "heading",
                                                                                                "caption"})),
+    Code.MARKUP_SITE_NAME: ("markup: the site's name (og:site_name or the <title>'s suffix), not the article's title",
+                            frozenset({"boilerplate"})),
+    Code.MARKUP_PAGE_TITLE: ("markup: the title two of the page's own statements agree on", frozenset({"title"})),
 }
 PATTERNS = {code: re.compile(re.escape(s).replace(re.escape("{seq}"), r"(\d+)")) for code, (s, _) in EXPECTED.items()}
 

@@ -59,6 +59,8 @@ class Code(StrEnum):
     MARKUP_HEADING = "markup_heading"
     MARKUP_TITLE = "markup_title"
     MARKUP_NOT_TITLE = "markup_not_title"
+    MARKUP_SITE_NAME = "markup_site_name"
+    MARKUP_PAGE_TITLE = "markup_page_title"
 
 
 # The sentence stored in `segments.role_reason` for each code; `{seq}` is the line the
@@ -103,6 +105,8 @@ SENTENCES: dict[Code, str] = {
     Code.MARKUP_HEADING: "markup: an <h2>-<h6> heading",
     Code.MARKUP_TITLE: "markup: the <h1> the page's own title names",
     Code.MARKUP_NOT_TITLE: "markup: the page's <h1> is the title, not this line",
+    Code.MARKUP_SITE_NAME: "markup: the site's name (og:site_name or the <title>'s suffix), not the article's title",
+    Code.MARKUP_PAGE_TITLE: "markup: the title two of the page's own statements agree on",
 }
 
 # Codes whose decision points to another line (their sentence names its seq).

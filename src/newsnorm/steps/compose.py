@@ -7,8 +7,9 @@ from newsnorm.steps.roles_data import CONTENT_ROLES
 from newsnorm.steps.text import norm_key
 
 
-def compose_text_en(article: Article) -> str:
+def compose_text_en(article: Article, roles: frozenset[str] | set[str] = CONTENT_ROLES) -> str:
     """Title, headings, body and captions in English; no boilerplate, credits or repeats.
+    (`roles` narrows it: benchmarks score the body without the title the step found.)
 
     The foreign half of a publisher pair contributes nothing (its English half is there);
     a segment still waiting for a translation model is left out until a backfill.
@@ -16,7 +17,7 @@ def compose_text_en(article: Article) -> str:
     parts: list[str] = []
     seen: set[str] = set()
     for seg in article.segments:
-        if seg.role not in CONTENT_ROLES or not seg.text_en:
+        if seg.role not in roles or not seg.text_en:
             continue
         if seg.translation_source == "publisher":
             continue

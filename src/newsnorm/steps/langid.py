@@ -78,7 +78,7 @@ HAN_RUN = 6  # this many Han characters make a line Chinese, unless it is Englis
 class LangGuess:
     lang: str
     prob: float
-    method: str  # script | diacritics | function-words | langdetect | context | none
+    method: str  # script | diacritics | function-words | langdetect | context | block | none
 
 
 @lru_cache(maxsize=4096)
@@ -136,20 +136,30 @@ def warm_up() -> None:
 
 
 def _langdetect_probs(text: str, stats: LangidStats | None) -> list[tuple[str, float]]:
-    """Seeded langdetect; identical results in every process and thread."""
+    """Seeded langdetect; identical results in every process and thread. A text seen before
+    (a site's repeated line) is answered from a cache: seeded, its answer cannot differ. Counted
+    in `stats` either way: the count is of lines that needed langdetect's answer."""
     if stats is not None:
         stats.langdetect_calls += 1
+    return list(_detect(text))
+
+
+LANGDETECT_CACHE = 8192
+
+
+@lru_cache(maxsize=LANGDETECT_CACHE)
+def _detect(text: str) -> tuple[tuple[str, float], ...]:
     detector = _get_factory().create()
     detector.append(text)
     try:
         probs = detector.get_probabilities()
     except Exception:  # LangDetectException: no features in text
-        return []
+        return ()
     out: dict[str, float] = {}
     for p in probs:
         code = _FOLD.get(p.lang, p.lang)
         out[code] = out.get(code, 0.0) + p.prob
-    return sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 @dataclass(slots=True)
@@ -180,7 +190,8 @@ def classify(text: str, context: str | None = None, scripts: dict[str, int] | No
     return _classify_latin(text, letters, context, stats)
 
 
-def _classify_script(text: str, scripts: dict[str, int], letters: int, stats: LangidStats | None) -> LangGuess | None:
+def _classify_script(text: str, scripts: dict[str, int], letters: int, stats: LangidStats | None,
+                     defer: bool = False) -> LangGuess | None:
     """Scripts that name their language; None for Latin-script lines.
 
     Hangul is Korean even as a minority of the letters (`Haris Alexiou와 함께`): only a long
@@ -200,6 +211,8 @@ def _classify_script(text: str, scripts: dict[str, int], letters: int, stats: La
         return None
     if top_script in _SCRIPT_LANG:
         return LangGuess(_SCRIPT_LANG[top_script], 1.0, "script")
+    if defer:  # detected with the other lines of its script (_block_languages)
+        return LangGuess(top_script, 0.0, _DEFERRED)
     probs = _langdetect_probs(text, stats)
     if probs:
         return LangGuess(probs[0][0], round(probs[0][1], 4), "langdetect")
@@ -367,13 +380,15 @@ def detect_segments(segments: list[Segment], stats: LangidStats | None = None) -
 
     First pass decides lines with their own certain evidence (script, Vietnamese letters,
     English function words); the article's language is the one with most letters among
-    them; the second pass decides the other lines in that context.
+    them; the second pass decides the other lines in that context. Lines that would each go
+    to langdetect with no context (a Russian or Portuguese page) are first detected together
+    once per script (`_block_languages`), and a line the block's language and a cheap test of
+    its own decide skips its own call.
     """
     if stats is not None:
         stats.lines += len(segments)
     first: list[LangGuess | None] = []
     pending: list[_LatinWords | None] = []  # an undecided Latin-script line's words, for the second pass
-    weights: dict[str, int] = {}
     profiles = [script_profile(seg.text) for seg in segments]
     for seg, scripts in zip(segments, profiles, strict=True):
         guess = _certain_only(seg.text, scripts, stats)
@@ -383,18 +398,121 @@ def detect_segments(segments: list[Segment], stats: LangidStats | None = None) -
         else:
             pending.append(None)
         first.append(guess)
+    # lines of a script that does not name its language: one detection per script
+    deferred = [i for i, g in enumerate(first) if g is not None and g.method == _DEFERRED]
+    blocks = _block_languages(segments, deferred, [first[i].lang for i in deferred], stats)
+    for i in deferred:
+        block = blocks.get(i)
+        guess = (_with_block(segments[i].text, None, block, stats) if block is not None
+                 else _classify_script(segments[i].text, profiles[i], sum(profiles[i].values()), stats))
+        first[i] = guess if guess is not None and guess.method != "none" else None
+    weights: dict[str, int] = {}
+    for guess, scripts in zip(first, profiles, strict=True):
         if guess is not None and guess.lang != "und":
             weights[guess.lang] = weights.get(guess.lang, 0) + sum(scripts.values())
     primary = max(weights.items(), key=lambda kv: (kv[1], kv[0]))[0] if weights else "und"
+    contexts = [None if first[i] is not None else
+                _neighbour_context(first, i) or (primary if primary != "und" else None) for i in range(len(segments))]
+    # Latin-script lines with no context (no line of the page is certain): one detection for them all
+    latin = [i for i, line in enumerate(pending) if line is not None and contexts[i] is None and line.letters >= 3]
+    blocks = _block_languages(segments, latin, ["Latin"] * len(latin), stats)
     for i, seg in enumerate(segments):
         guess = first[i]
         if guess is None:
-            context = _neighbour_context(first, i) or (primary if primary != "und" else None)
             line = pending[i]
-            guess = (_latin_in_context(line, context, stats) if line is not None
-                     else classify(seg.text, context, profiles[i], stats))
+            block = blocks.get(i)
+            if block is not None:
+                guess = _with_block(seg.text, line, block, stats)
+            else:
+                guess = (_latin_in_context(line, contexts[i], stats) if line is not None
+                         else classify(seg.text, contexts[i], profiles[i], stats))
         seg.lang, seg.lang_prob = guess.lang, guess.prob
     return primary
+
+
+# -- one detection per block -----------------------------------------------------------------
+# langdetect must be this sure of a block's joined text before its lines lean on it.
+BLOCK_PROB = 0.99
+# A block's joined text is cut here (langdetect samples features; more text adds only cost).
+BLOCK_MAX_CHARS = 4000
+# Letters that decide a Cyrillic line between the languages that share the script once the
+# block names one: (letters the language writes and its neighbours do not, letters it never writes).
+BLOCK_LETTERS = {
+    "ru": (frozenset("ыэё"), frozenset("іїєґўјљњћџѓќѕ")),
+    "uk": (frozenset("іїєґ"), frozenset("ыэёўјљњћџѓќѕ")),
+}
+# Function words only one of the listed languages uses (not English, not another listed one):
+# with the block's language, enough of them decide a Latin-script line.
+_DISTINCTIVE_FOREIGN = {
+    lang: words - ENGLISH_FUNCTION_WORDS - frozenset().union(*(w for o, w in FOREIGN_FUNCTION_WORDS.items() if o != lang))
+    for lang, words in FOREIGN_FUNCTION_WORDS.items()
+}
+BLOCK_DISTINCTIVE = 1  # distinctive function words of the block's language a line needs
+BLOCK_FUNCTION_WORDS = 3  # ... its function words, at least this many
+BLOCK_FUNCTION_SHARE = 0.15  # ... and this share of the line's words
+
+
+_DEFERRED = "deferred"
+
+
+@dataclass(slots=True)
+class _Block:
+    lang: str
+    prob: float
+
+
+def _block_languages(segments: list[Segment], members: list[int], keys: list[str],
+                     stats: LangidStats | None) -> dict[int, _Block]:
+    """Lines (by index) whose group's (by key: the script) joined text langdetect names surely.
+    A group of one line is left to the line's own detection, so a one-line article is decided
+    exactly as before."""
+    groups: dict[str, list[int]] = {}
+    for i, key in zip(members, keys, strict=True):
+        groups.setdefault(key, []).append(i)
+    out: dict[int, _Block] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        text = "\n".join(segments[i].text for i in group)[:BLOCK_MAX_CHARS]
+        probs = _langdetect_probs(text, stats)
+        if probs and probs[0][1] >= BLOCK_PROB and probs[0][0] != "vi":
+            block = _Block(probs[0][0], round(probs[0][1], 4))
+            out.update((i, block) for i in group)
+    return out
+
+
+def _with_block(text: str, line: _LatinWords | None, block: _Block, stats: LangidStats | None) -> LangGuess:
+    """A line of a surely detected block: short lines take its language, long ones when their
+    own letters or function words say the same; other lines are detected alone."""
+    if line is not None:
+        n = len(line.words)
+        if n < SHORT_WORDS or _function_words_say(line.lower, block.lang):
+            return LangGuess(block.lang, block.prob, "block")
+        return _latin_in_context(line, None, stats)
+    if len(_WORD.findall(text)) < SHORT_WORDS or _letters_say(text, block.lang):
+        return LangGuess(block.lang, block.prob, "block")
+    scripts = script_profile(text)
+    return _classify_script(text, scripts, sum(scripts.values()), stats) or LangGuess("und", 0.0, "none")
+
+
+def _letters_say(text: str, lang: str) -> bool:
+    marks = BLOCK_LETTERS.get(lang)
+    if marks is None:
+        return False
+    chars = set(text.lower())
+    return not chars.isdisjoint(marks[0]) and chars.isdisjoint(marks[1])
+
+
+def _function_words_say(lower: list[str], lang: str) -> bool:
+    own = _DISTINCTIVE_FOREIGN.get(lang)
+    if not own or not lower:
+        return False
+    if any(w in ENGLISH_DISTINCTIVE_WORDS for w in lower):
+        return False
+    others = any(w in words for o, words in _DISTINCTIVE_FOREIGN.items() if o != lang for w in lower)
+    fw = sum(w in FOREIGN_FUNCTION_WORDS[lang] for w in lower)
+    return (not others and sum(w in own for w in lower) >= BLOCK_DISTINCTIVE
+            and fw >= max(BLOCK_FUNCTION_WORDS, BLOCK_FUNCTION_SHARE * len(lower)))
 
 
 _FIRST_PASS = "\0"
@@ -407,7 +525,7 @@ def _certain_only(text: str, scripts: dict[str, int], stats: LangidStats | None)
     letters = sum(scripts.values())
     if letters == 0:
         return None
-    guess = _classify_script(text, scripts, letters, stats)
+    guess = _classify_script(text, scripts, letters, stats, defer=True)
     if guess is not None:
         return guess if guess.method != "none" else None
     line = _LatinWords.of(text, letters)

@@ -39,6 +39,8 @@ LINK_LINE_SHARE = 0.8
 CLASSIFIER_MIN_SHARE = 0.5
 HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 HEADING_MAX_WORDS = 20
+_ALL_HEADINGS = HEADING_TAGS | {"h1"}
+TEASER_RUN = 3  # this many headings in a row with no text between them are a list of other stories
 
 
 def _hint_of(segments: list[Segment], hints: list) -> list:
@@ -110,6 +112,8 @@ def apply_markup(segments: list[Segment], hints: list, page: object | None, has_
     restore = AFTER_BLOCK
     if mark is not None and body_inside < CLASSIFIER_MIN_SHARE * body:
         restore = AFTER_BLOCK | BEFORE_BLOCK
+    block_end = max((i for i, s in enumerate(segments) if s.role == "body"), default=-1)
+    stop = _restore_stop(segments, hint_of, inside, restore, block_end)
     for i, (s, h) in enumerate(zip(segments, hint_of, strict=True)):
         if h is None:
             continue
@@ -121,10 +125,35 @@ def apply_markup(segments: list[Segment], hints: list, page: object | None, has_
         elif mark is not None and not inside[i] and (i > last or i < first and is_paragraph_like(s.text)):
             if s.role in ("body", "heading"):
                 s.role, s.reason = "boilerplate", reason(Code.MARKUP_OUTSIDE_ARTICLE)
-        elif inside[i] and s.role == "boilerplate" and s.reason is not None and s.reason.code in restore \
-                and h.link_share < LINK_LINE_SHARE:
+        elif inside[i] and i < stop and s.role == "boilerplate" and s.reason is not None \
+                and s.reason.code in restore and h.link_share < LINK_LINE_SHARE:
             s.role, s.reason = ("heading" if h.tag in HEADING_TAGS else "body"), reason(Code.MARKUP_INSIDE_ARTICLE)
     after_roles(segments, hints, page)
+
+
+def _restorable(s: Segment, h, inside: bool, restore: frozenset) -> bool:
+    return (inside and h is not None and s.role == "boilerplate" and s.reason is not None
+            and s.reason.code in restore and h.link_share < LINK_LINE_SHARE)
+
+
+def _restore_stop(segments: list[Segment], hint_of: list, inside: list[bool], restore: frozenset,
+                  block_end: int) -> int:
+    """Where restoring lines after the classifier's text block stops: at a run of
+    TEASER_RUN headings with nothing between them. The article mark often wraps the story's
+    tail too (a list of other stories' headlines): a story's own headings have text under them."""
+    n = len(segments)
+    run: list[int] = []
+    for i in range(block_end + 1, n):
+        s, h = segments[i], hint_of[i]
+        if not _restorable(s, h, inside[i], restore):
+            continue
+        if h.tag in _ALL_HEADINGS and not is_paragraph_like(s.text):
+            run.append(i)
+            if len(run) >= TEASER_RUN:
+                return run[0]
+        else:
+            run = []
+    return n
 
 
 def after_roles(segments: list[Segment], hints: list, page: object | None) -> None:
