@@ -233,11 +233,15 @@ def iter_json(path: str, names: F.FieldNames) -> Iterator[Record | BadRecord]:
             yield record_from_row(row, i, names, raw)
 
 
-def iter_table_rows(path: str, fmt: str, names: F.FieldNames, start: int = 0) -> Iterator[Record | BadRecord]:
+def iter_table_rows(path: str, fmt: str, names: F.FieldNames, start: int = 0, end: int | None = None,
+                    first_row: int = 0, groups: tuple[int, ...] | None = None) -> Iterator[Record | BadRecord]:
+    """Rows of a Parquet file (only row groups `groups`, whose first row is `first_row`,
+    when given) or a CSV file (only the bytes `[start, end)`, a range starting at data row
+    `first_row`: readers/ranges.py finds where)."""
     if fmt == "parquet":
-        yield from _iter_parquet(path, names, start)
+        yield from _iter_parquet(path, names, first_row, groups)
     else:
-        yield from _iter_csv(path, names, start)
+        yield from _iter_csv(path, names, start, end, first_row)
 
 
 def _row_bytes(row: dict) -> bytes:
@@ -245,41 +249,65 @@ def _row_bytes(row: dict) -> bytes:
                         option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY, default=str)
 
 
-def _iter_parquet(path: str, names: F.FieldNames, start: int) -> Iterator[Record | BadRecord]:
+def _iter_parquet(path: str, names: F.FieldNames, first_row: int, groups: tuple[int, ...] | None) \
+        -> Iterator[Record | BadRecord]:
     import pyarrow.parquet as pq
 
     try:
         pf = pq.ParquetFile(path)
-        batches = pf.iter_batches(batch_size=TABLE_BATCH_ROWS)
-        row_no = -1
+        batches = pf.iter_batches(batch_size=TABLE_BATCH_ROWS, row_groups=list(groups) if groups else None)
+        row_no = first_row - 1
         for batch in batches:
             for row in batch.to_pylist():
                 row_no += 1
-                if row_no < start:
-                    continue
                 yield record_from_row(row, row_no, names, _row_bytes(row))
     except Exception as exc:  # pyarrow raises many kinds for a damaged file
         yield BadRecord(None, "table_unreadable", f"{type(exc).__name__}: {exc}"[:300])
 
 
-def _iter_csv(path: str, names: F.FieldNames, start: int) -> Iterator[Record | BadRecord]:
+class _Slice(io.RawIOBase):
+    """The bytes `[start, end)` of an open file, as a stream of their own."""
+
+    def __init__(self, fh: io.BufferedIOBase, start: int, end: int | None):
+        fh.seek(start)
+        self.fh, self.left = fh, None if end is None else end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        want = len(buf) if self.left is None else min(len(buf), self.left)
+        data = self.fh.read(want)
+        buf[:len(data)] = data
+        if self.left is not None:
+            self.left -= len(data)
+        return len(data)
+
+
+def _csv_header(path: str) -> list[str]:
     with _open(path) as fh:
-        text = io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")
-        reader = csv.DictReader(text)
-        row_no = -1
-        try:
+        return next(csv.reader(io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")), [])
+
+
+def _iter_csv(path: str, names: F.FieldNames, start: int, end: int | None, first_row: int) \
+        -> Iterator[Record | BadRecord]:
+    row_no = first_row - 1
+    try:
+        header = _csv_header(path) if start else None
+        with _open(path) as fh:
+            stream = io.BufferedReader(_Slice(fh, start, end)) if start or end is not None else fh
+            text = io.TextIOWrapper(stream, encoding="utf-8", errors="strict", newline="")
+            reader = csv.DictReader(text, fieldnames=header)
             for row in reader:
                 row_no += 1
-                if row_no < start:
-                    continue
                 if None in row:  # more cells than header names
                     yield BadRecord(row_no, "csv_malformed", f"{len(row[None])} cell(s) beyond the header")
                     continue
                 yield record_from_row(row, row_no, names, _row_bytes(row))
-        except UnicodeDecodeError as exc:
-            yield BadRecord(row_no + 1, "undecodable", f"the CSV is not UTF-8 (byte 0x{exc.object[exc.start]:02x})")
-        except (csv.Error, EOFError, OSError, zlib.error) as exc:
-            yield BadRecord(row_no + 1, "csv_malformed", str(exc))
+    except UnicodeDecodeError as exc:
+        yield BadRecord(row_no + 1, "undecodable", f"the CSV is not UTF-8 (byte 0x{exc.object[exc.start]:02x})")
+    except (csv.Error, EOFError, OSError, zlib.error) as exc:
+        yield BadRecord(row_no + 1, "csv_malformed", str(exc))
 
 
 def count_skip(skipped: Counter | None, code: str) -> None:
@@ -288,19 +316,22 @@ def count_skip(skipped: Counter | None, code: str) -> None:
 
 
 def iter_records(path: str, fmt: str, opts: ReadOptions, skipped: Counter | None = None, start: int = 0,
-                 first_line: int = 1, tell: dict | None = None, end: int | None = None) \
-        -> Iterator[Record | BadRecord]:
-    """The records of a container, streamed. Skipped WARC records are counted in `skipped`;
-    `tell` receives where a JSONL read stopped, `end` where it stops (iter_jsonl)."""
+                 first_line: int = 1, tell: dict | None = None, end: int | None = None,
+                 groups: tuple[int, ...] | None = None) -> Iterator[Record | BadRecord]:
+    """The records of a container, or of one range of it, streamed: `[start, end)` in bytes
+    (JSONL, CSV, WARC), or Parquet row groups `groups`; `first_line` is the index of the
+    range's first record (JSONL line, CSV or Parquet row). Skipped WARC records are counted
+    in `skipped`; `tell` receives where a JSONL read stopped."""
     if fmt == "jsonl":
         yield from iter_jsonl(path, opts.names, start, first_line, tell, end)
     elif fmt == "json":
         yield from iter_json(path, opts.names)
     elif fmt in ("parquet", "csv"):
-        yield from iter_table_rows(path, fmt, opts.names, start)
+        first_row = first_line if start or groups else 0
+        yield from iter_table_rows(path, fmt, opts.names, start, end, first_row, groups)
     elif fmt == "warc":
         from newsnorm.readers.warc import iter_warc
 
-        yield from iter_warc(path, skipped, start)
+        yield from iter_warc(path, skipped, start, end)
     else:
         raise ValueError(f"not a container format: {fmt}")

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
+from newsnorm.readers.ranges import gzip_member_at
 from newsnorm.readers.records import BadRecord, Record
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xhtml")
@@ -98,60 +99,83 @@ def _gzip_tail_ends(path: str, offset: int) -> bool:
         return d.eof
 
 
-def iter_warc(path: str, skipped: Counter | None = None, start: int = 0) -> Iterator[Record | BadRecord]:
+def iter_warc(path: str, skipped: Counter | None = None, start: int = 0,
+              end: int | None = None) -> Iterator[Record | BadRecord]:
+    """The records starting in `[start, end)` (`end` None: to the file's end). In a .warc.gz
+    both bounds move on to the first gzip member at or after them (readers/ranges.py), so
+    the ranges of one file share its records out exactly, each to one range."""
     gz = path.lower().endswith(".gz")
     last = None
     with open(path, "rb") as fh:
-        if start:
-            fh.seek(start)
+        if gz and start:
+            found = gzip_member_at(fh, start)
+            if found is None:
+                return  # no record starts in this range: the range before reads to the end
+            start = found
+        if gz and end is not None:
+            end = gzip_member_at(fh, end)
+        fh.seek(start)
         for r in ArchiveIterator(fh, parse_http=False):
             pos = r.stream_pos
+            if end is not None and pos >= end:
+                return  # the next range's first record
             last = pos
-            kind = r.record_type
-            if kind not in (WarcRecordType.response, WarcRecordType.conversion, WarcRecordType.resource):
-                if skipped is not None:
-                    skipped[f"warc_{str(kind).rsplit('.', 1)[-1]}"] += 1
-                continue
-            block = r.reader.read()
-            if len(block) < r.content_length:
-                yield BadRecord(pos, "warc_damaged", f"record block of {len(block)} bytes, Content-Length says "
-                                                     f"{r.content_length}")
+            yield from _record(r, pos, skipped)
+            if _cut_short(r):
+                yield BadRecord(pos, "warc_damaged", f"record block of {r.reader.tell()} bytes, Content-Length "
+                                                     f"says {r.content_length}")
                 return
-            url = r.headers.get("WARC-Target-URI") or None
-            date = r.headers.get("WARC-Date") or None
-            if kind == WarcRecordType.conversion:
-                text = block.decode("utf-8", "replace")
-                yield Record(pos, _sha(block), text=text, url=url, fetched_at=date, size=len(block))
-                continue
-            if kind == WarcRecordType.response:
-                http = _split_http(block)
-                if http is None:
-                    yield BadRecord(pos, "warc_damaged", "a response record without an HTTP header", _sha(block),
-                                    len(block))
-                    continue
-                status, headers, body = http
-                ctype = headers.get("content-type", "").lower()
-                if not ctype.startswith(_HTML_TYPES) or not 200 <= status < 300:
-                    if skipped is not None:
-                        skipped["warc_not_html" if status < 300 else "warc_not_ok"] += 1
-                    continue
-                body = _decode_body(headers, body)
-                m = _CHARSET.search(ctype)
-                yield Record(pos, _sha(body), html=body, http_charset=m.group(1) if m else None, url=url,
-                             fetched_at=date, size=len(body))
-            else:  # resource: the block is the document itself
-                ctype = (r.headers.get("Content-Type") or "").lower()
-                if not ctype.startswith(_HTML_TYPES):
-                    if skipped is not None:
-                        skipped["warc_not_html"] += 1
-                    continue
-                m = _CHARSET.search(ctype)
-                yield Record(pos, _sha(block), html=block, http_charset=m.group(1) if m else None, url=url,
-                             fetched_at=date, size=len(block))
-    if gz and last is not None and not _gzip_tail_ends(path, last):
+    if gz and end is None and last is not None and not _gzip_tail_ends(path, last):
         yield BadRecord(last, "gzip_truncated", "the last gzip member does not end")
-    elif gz and last is None and os.path.getsize(path) > 0 and not _gzip_tail_ends(path, start):
-        yield BadRecord(start, "gzip_damaged", "no WARC record could be read")
+    elif gz and last is None and start == 0 and os.path.getsize(path) > 0 and not _gzip_tail_ends(path, 0):
+        yield BadRecord(0, "gzip_damaged", "no WARC record could be read")
+
+
+def _cut_short(r) -> bool:
+    return r.reader.tell() < r.content_length
+
+
+def _record(r, pos: int, skipped: Counter | None) -> Iterator[Record | BadRecord]:
+    kind = r.record_type
+    if kind not in (WarcRecordType.response, WarcRecordType.conversion, WarcRecordType.resource):
+        if skipped is not None:
+            skipped[f"warc_{str(kind).rsplit('.', 1)[-1]}"] += 1
+        r.reader.consume()
+        return
+    block = r.reader.read()
+    if len(block) < r.content_length:
+        return  # iter_warc reports it
+    url = r.headers.get("WARC-Target-URI") or None
+    date = r.headers.get("WARC-Date") or None
+    if kind == WarcRecordType.conversion:
+        text = block.decode("utf-8", "replace")
+        yield Record(pos, _sha(block), text=text, url=url, fetched_at=date, size=len(block))
+        return
+    if kind == WarcRecordType.response:
+        http = _split_http(block)
+        if http is None:
+            yield BadRecord(pos, "warc_damaged", "a response record without an HTTP header", _sha(block),
+                            len(block))
+            return
+        status, headers, body = http
+        ctype = headers.get("content-type", "").lower()
+        if not ctype.startswith(_HTML_TYPES) or not 200 <= status < 300:
+            if skipped is not None:
+                skipped["warc_not_html" if status < 300 else "warc_not_ok"] += 1
+            return
+        body = _decode_body(headers, body)
+        m = _CHARSET.search(ctype)
+        yield Record(pos, _sha(body), html=body, http_charset=m.group(1) if m else None, url=url,
+                     fetched_at=date, size=len(body))
+    else:  # resource: the block is the document itself
+        ctype = (r.headers.get("Content-Type") or "").lower()
+        if not ctype.startswith(_HTML_TYPES):
+            if skipped is not None:
+                skipped["warc_not_html"] += 1
+            return
+        m = _CHARSET.search(ctype)
+        yield Record(pos, _sha(block), html=block, http_charset=m.group(1) if m else None, url=url,
+                     fetched_at=date, size=len(block))
 
 
 def _sha(data: bytes) -> str:
