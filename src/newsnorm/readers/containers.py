@@ -162,8 +162,10 @@ def record_from_row(row: dict, position: int | None, names: F.FieldNames, raw_by
     )
 
 
-def _open(path: str) -> io.BufferedIOBase:
+def _open(path: str, start: int = 0) -> io.BufferedIOBase:
+    """The file's bytes from `start` on (a .gz inflated from the gzip member at `start`)."""
     fh = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    fh.seek(start)
     return gzip.GzipFile(fileobj=fh) if is_gzip(path) else fh
 
 
@@ -180,9 +182,7 @@ def iter_jsonl(path: str, names: F.FieldNames, start: int = 0, first_line: int =
     pos = start
     tell = tell if tell is not None else {}
     tell["next_line"] = first_line
-    with _open(path) as fh:
-        if start:
-            fh.seek(start)
+    with _open(path, start) as fh:
         try:
             for line in fh:
                 if end is not None and pos >= end:
@@ -316,19 +316,18 @@ def count_skip(skipped: Counter | None, code: str) -> None:
 
 
 def iter_records(path: str, fmt: str, opts: ReadOptions, skipped: Counter | None = None, start: int = 0,
-                 first_line: int = 1, tell: dict | None = None, end: int | None = None,
+                 first_line: int | None = None, tell: dict | None = None, end: int | None = None,
                  groups: tuple[int, ...] | None = None) -> Iterator[Record | BadRecord]:
     """The records of a container, or of one range of it, streamed: `[start, end)` in bytes
     (JSONL, CSV, WARC), or Parquet row groups `groups`; `first_line` is the index of the
-    range's first record (JSONL line, CSV or Parquet row). Skipped WARC records are counted
+    range's first record (JSONL line, default 1; CSV or Parquet row, default 0). Skipped WARC records are counted
     in `skipped`; `tell` receives where a JSONL read stopped."""
     if fmt == "jsonl":
-        yield from iter_jsonl(path, opts.names, start, first_line, tell, end)
+        yield from iter_jsonl(path, opts.names, start, 1 if first_line is None else first_line, tell, end)
     elif fmt == "json":
         yield from iter_json(path, opts.names)
     elif fmt in ("parquet", "csv"):
-        first_row = first_line if start or groups else 0
-        yield from iter_table_rows(path, fmt, opts.names, start, end, first_row, groups)
+        yield from iter_table_rows(path, fmt, opts.names, start, end, first_line or 0, groups)
     elif fmt == "warc":
         from newsnorm.readers.warc import iter_warc
 

@@ -71,6 +71,7 @@ class CsvCuts:
         self.rows = 0  # non-blank records ended so far (the header counts)
         self.carry = b""  # a \r at a chunk's end, whose \n may start the next chunk
         self.unsafe = False
+        self.header_end: int | None = None  # where the header record ends
         self.cuts: list[tuple[int, int]] = []
 
     def feed(self, chunk: bytes) -> None:
@@ -102,6 +103,8 @@ class CsvCuts:
         while (nl := part.find(b"\n", start)) >= 0:
             if self.filled or part[start:nl].strip(b"\r"):
                 self.rows += 1
+                if self.rows == 1:
+                    self.header_end = pos + nl + 1
             elif self.rows == 0:
                 self.unsafe = True  # a blank first line: DictReader takes it as an empty header
                 self.cuts.clear()

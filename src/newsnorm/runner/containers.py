@@ -31,7 +31,7 @@ class InputTask:
     opts: ReadOptions = field(default_factory=ReadOptions)
     known: dict[str, str] = field(default_factory=dict)  # article id -> stored content_sha256
     start: int = 0  # byte offset (JSONL, WARC) at which to start reading; 0 = the whole file
-    first_line: int = 1  # the JSONL line number at `start`
+    first_line: int | None = None  # the index of the first record read (JSONL line, table row); None: 1 / 0
     end: int | None = None  # an uncompressed JSONL's range ends here (another task reads on)
 
     @property
@@ -87,7 +87,7 @@ def read_container(task: InputTask, article_id_for, max_bytes: int = 0) -> Conta
     except OSError as exc:
         out.complete = False
         out.quarantined.append(Quarantined(task.path, "", 0, f"unreadable: {exc.strerror or exc}"))
-    out.next_line = tell.get("next_line", task.first_line)
+    out.next_line = tell.get("next_line", task.first_line or 1)
     return out
 
 
