@@ -227,6 +227,7 @@ def test_format_and_field_flags(tmp_path, seeds_dir):
 
 
 def test_a_large_jsonl_is_read_in_ranges_with_the_same_rows(tmp_path, seeds_dir, monkeypatch):
+    from newsnorm.runner import containers
     from newsnorm.runner import execute as ex
     from newsnorm.runner.batching import batches_of, chunks_of
     from newsnorm.runner.containers import InputTask
@@ -244,7 +245,7 @@ def test_a_large_jsonl_is_read_in_ranges_with_the_same_rows(tmp_path, seeds_dir,
         planned.extend(todo)
         return todo
 
-    monkeypatch.setattr(ex, "RANGE_BYTES", 3000)  # the seeds are 2-6 KB a record
+    monkeypatch.setattr(containers, "RANGE_BYTES", 3000)  # the seeds are 2-6 KB a record
     monkeypatch.setattr(ex, "plan", spy)
     ranged = tmp_path / "wh-ranged"
     summary = _run(ranged, day, batch_size=60)

@@ -34,6 +34,12 @@ def _stamp(st: os.stat_result) -> tuple[int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
+def stamp_of(path: str | Path) -> tuple[int, int, int]:
+    """(size, modification time, inode): a container's version, checked by each of its
+    ranges before and after the read (a container is too large to hold in memory)."""
+    return _stamp(os.stat(path))
+
+
 def read_snapshot(path: Path, max_bytes: int) -> Snapshot:
     """The bytes of one unchanging version of `path` (only hashed when over `max_bytes`)."""
     for attempt in range(ATTEMPTS):

@@ -44,3 +44,27 @@ def batches_ahead(flush_every: int, batch_size: int) -> int:
     """Batches a run keeps submitted ahead of the writer: two (each keeps every worker busy)
     plus enough to cover a flush, so the workers go on while the flow's process writes."""
     return 2 + -(-flush_every // max(1, batch_size))
+
+
+class Feed:
+    """The batches of a run, as an iterator that can grow while it is consumed: the pieces
+    of a gzip stream (runner/container_plan.py) become work only once a worker has inflated
+    it. `next()` raises StopIteration while nothing is queued, and gives batches again once
+    more are `add`ed: the run adds them as soon as the result that names them arrives, before
+    it asks for the next result, so a consumer that pulls only between results (the flow's
+    `map_batches`, the sequential mapper) never stops early."""
+
+    def __init__(self, items: list, size: int):
+        self.size = size
+        self.queue: list[list] = batches_of(items, size)[::-1]
+
+    def add(self, items: list) -> None:
+        self.queue[:0] = batches_of(items, self.size)[::-1]  # after those queued (popped from the end)
+
+    def __iter__(self) -> Feed:
+        return self
+
+    def __next__(self) -> list:
+        if not self.queue:
+            raise StopIteration
+        return self.queue.pop()

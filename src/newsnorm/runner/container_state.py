@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from newsnorm.atomic import atomic_write_bytes
+from newsnorm.readers.snapshot import stamp_of
 
 STATE_DIR = ".inputs"
 STATE_FILE = "containers.json"
@@ -35,7 +36,10 @@ class Scan:
     sha256: str
     prefix_sha256: str | None  # of the first `old size` bytes, when the file grew
     ends_newline: bool
-    splits: tuple[tuple[int, int], ...] = ()  # (offset of a line start, its line number), every `split_every` bytes
+    splits: tuple[tuple[int, int], ...] = ()  # (offset of a record start, its index): readers/ranges.py
+    records: int = 0  # records counted while cutting (0: not counted)
+    stamp: tuple[int, int, int] | None = None  # (size, mtime, inode) of the version read
+    changing: bool = False  # the file changed while it was read: nothing here is of one version
 
 
 def state_path(root: Path) -> Path:
@@ -57,28 +61,21 @@ def save(root: Path, states: dict[str, ContainerState]) -> None:
     atomic_write_bytes(path, data, path.parent)
 
 
-def scan(path: str, old_size: int | None, split_every: int = 0) -> Scan | None:
+def scan(path: str, old_size: int | None, cuts=None) -> Scan | None:
     """The file's size and SHA-256, and the SHA-256 of its first `old_size` bytes, in one
-    read; with `split_every`, the first line start after every `split_every` bytes and its
-    line number (where ranges of an uncompressed JSONL file can begin)."""
+    read; `cuts` (readers.ranges: JsonlCuts, CsvCuts, WarcCuts) is fed the bytes on the way
+    and finds where ranges of the file can begin. The file's stamp before the read goes with
+    the result; `changing` when it differs after."""
     h = hashlib.sha256()
     prefix = None
     done = 0
     last = b""
-    lines = 0  # newlines before the current chunk
-    target = split_every
-    splits: list[tuple[int, int]] = []
     try:
         with open(path, "rb") as fh:
+            before = stamp_of(path)
             while chunk := fh.read(1 << 20):
-                while split_every and target < done + len(chunk):
-                    at = chunk.find(b"\n", max(0, target - done))
-                    if at < 0:
-                        break  # the next line starts in a later chunk
-                    splits.append((done + at + 1, lines + chunk.count(b"\n", 0, at + 1) + 1))
-                    target = done + at + 1 + split_every
-                if split_every:
-                    lines += chunk.count(b"\n")
+                if cuts is not None:
+                    cuts.feed(chunk)
                 if old_size is not None and prefix is None and done + len(chunk) >= old_size:
                     cut = old_size - done
                     h.update(chunk[:cut])
@@ -88,9 +85,10 @@ def scan(path: str, old_size: int | None, split_every: int = 0) -> Scan | None:
                     h.update(chunk)
                 done += len(chunk)
                 last = chunk[-1:]
+            after = stamp_of(path)
     except OSError:
         return None
     if old_size is not None and prefix is None and done == old_size:
         prefix = h.hexdigest()
-    splits = [(off, line) for off, line in splits if off < done]  # a split at the very end starts nothing
-    return Scan(done, h.hexdigest(), prefix, last == b"\n", tuple(splits))
+    return Scan(done, h.hexdigest(), prefix, last == b"\n", cuts.result() if cuts is not None else (),
+                cuts.records if cuts is not None else 0, before, before != after or done != before[0])

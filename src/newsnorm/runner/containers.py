@@ -12,13 +12,23 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from newsnorm.document import Quarantined, RawArticle
 from newsnorm.readers import reasons
 from newsnorm.readers.containers import ReadOptions, article_from_record, iter_records, record_key
 from newsnorm.readers.ingest import IngestError
 from newsnorm.readers.records import BadRecord
+from newsnorm.readers.snapshot import stamp_of
+from newsnorm.readers.spill import spill
 from newsnorm.runner.batching import CHUNK_FILES
+
+# A container is read in ranges of about this many bytes (uncompressed JSONL, CSV, WARC;
+# compressed bytes for a .warc.gz; inflated bytes for the pieces of a gzip JSONL or CSV),
+# each a unit of work of its own (runner/batching.py): a large file is shared by the
+# workers, and the articles one unit hands the writer stay few (about 1,000 of 4 KB).
+RANGE_BYTES = 4 * 1024 * 1024
+RANGE_ROWS = 1000  # Parquet: row groups are joined into ranges of about this many rows
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -30,9 +40,15 @@ class InputTask:
     fmt: str
     opts: ReadOptions = field(default_factory=ReadOptions)
     known: dict[str, str] = field(default_factory=dict)  # article id -> stored content_sha256
-    start: int = 0  # byte offset (JSONL, WARC) at which to start reading; 0 = the whole file
+    start: int = 0  # byte offset (JSONL, CSV, WARC) at which to start reading; 0 = the whole file
     first_line: int | None = None  # the index of the first record read (JSONL line, table row); None: 1 / 0
-    end: int | None = None  # an uncompressed JSONL's range ends here (another task reads on)
+    end: int | None = None  # the range ends here (another task reads on); None: the file's end
+    groups: tuple[int, ...] | None = None  # Parquet: the row groups of this range
+    read_from: str | None = None  # a piece of an inflated gzip stream holding this range (readers/spill.py)
+    spill_to: str | None = None  # inflate the gzip stream into pieces in this folder (the pieces come back)
+    piece_bytes: int = 0  # ... of about this many bytes each
+    stamp: tuple[int, int, int] | None = None  # (size, mtime, inode) when planned: read only that version
+    expect: int = 0  # records expected in it (for progress; 0: not known before reading)
 
     @property
     def weight(self) -> int:
@@ -51,6 +67,8 @@ class ContainerRead:
     records: int = 0
     next_line: int = 1  # JSONL: the line after the last one read
     complete: bool = True  # read to its end (no damage cut it short)
+    changing: bool = False  # the file is not the version planned: nothing of it is kept
+    pieces: list = field(default_factory=list)  # spill: the readers.spill.Piece of the inflated stream
 
 
 @dataclass
@@ -66,6 +84,9 @@ class ContainerDone:
     next_line: int
     records: int
     unchanged: int
+    changing: bool = False  # rewritten since it was planned: left for the next run
+    pieces: list = field(default_factory=list)  # a spilled gzip stream's pieces, for the writer to hand out
+    spilled: bool = False  # this entry is the spill itself (pieces handed out, no record read)
 
 
 CUTTING = frozenset({"gzip_truncated", "gzip_damaged", "warc_damaged", "table_unreadable"})
@@ -78,12 +99,22 @@ def _bad(task: InputTask, code: str, detail: str, position: int | None, sha: str
 
 
 def read_container(task: InputTask, article_id_for, max_bytes: int = 0) -> ContainerRead:
-    """Records of the container as RawArticles, less the unchanged ones; never raises for
-    bad input. `article_id_for(path, record_key)` is the identity rule (runner.work)."""
+    """Records of the container (or of its range) as RawArticles, less the unchanged ones;
+    never raises for bad input. `article_id_for(path, record_key)` is the identity rule
+    (runner.work). The file must be the version the writer planned (`task.stamp`) before and
+    after the read, as a file is read once (readers/snapshot.py): else nothing read is kept
+    and `changing` says so (the container is left for the next run, never recorded as read)."""
     out = ContainerRead()
     tell: dict = {}
     try:
-        _read_into(out, task, tell, article_id_for, max_bytes)
+        if task.stamp is not None and task.read_from is None and stamp_of(task.path) != task.stamp:
+            return _changing(out)
+        if task.spill_to is not None:
+            _spill(out, task)
+        else:
+            _read_into(out, task, tell, article_id_for, max_bytes)
+        if task.stamp is not None and task.read_from is None and stamp_of(task.path) != task.stamp:
+            return _changing(out)
     except OSError as exc:
         out.complete = False
         out.quarantined.append(Quarantined(task.path, "", 0, f"unreadable: {exc.strerror or exc}"))
@@ -91,9 +122,28 @@ def read_container(task: InputTask, article_id_for, max_bytes: int = 0) -> Conta
     return out
 
 
+def _changing(out: ContainerRead) -> ContainerRead:
+    return ContainerRead(complete=False, changing=True, skipped=Counter())
+
+
+def _spill(out: ContainerRead, task: InputTask) -> None:
+    """Inflate a gzip stream into pieces; their records are read by the tasks the writer
+    makes of them (one per piece, like the ranges of an uncompressed file)."""
+    spilled = spill(task.path, task.fmt, Path(task.spill_to), task.piece_bytes or RANGE_BYTES, task.start,
+                    task.first_line or 1)
+    out.pieces = spilled.pieces
+    out.next_line = spilled.lines + 1
+    if spilled.bad is not None:
+        rec = spilled.bad
+        out.quarantined.append(_bad(task, rec.code, rec.detail, rec.position))
+        out.complete = False
+
+
 def _read_into(out: ContainerRead, task: InputTask, tell: dict, article_id_for, max_bytes: int) -> None:
-    for rec in iter_records(task.path, task.fmt, task.opts, out.skipped, task.start, task.first_line, tell,
-                            task.end):
+    source = task.read_from or task.path
+    start, end = (0, None) if task.read_from else (task.start, task.end)
+    for rec in iter_records(source, task.fmt, task.opts, out.skipped, start, task.first_line, tell, end,
+                            task.groups):
         out.records += 1
         if isinstance(rec, BadRecord):
             out.quarantined.append(_bad(task, rec.code, rec.detail, rec.position, rec.sha256, rec.size))

@@ -10,12 +10,14 @@ writes the warehouse; workers only compute.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from newsnorm import PIPELINE_VERSION
 from newsnorm.document import Article, Quarantined
@@ -25,8 +27,9 @@ from newsnorm.readers.discover import discover
 from newsnorm.readers.fields import FieldNames
 from newsnorm.readers.names import as_text
 from newsnorm.runner import container_state
-from newsnorm.runner.batching import batches_of, chunks_of
-from newsnorm.runner.container_state import APPENDABLE, ContainerState, Scan, scan
+from newsnorm.runner.batching import Feed, chunks_of
+from newsnorm.runner.container_plan import SPILL_DIR, ContainerPlan, merge_ranges, piece_tasks, plan_container
+from newsnorm.runner.container_state import STATE_DIR, ContainerState
 from newsnorm.runner.containers import ContainerDone, InputTask
 from newsnorm.runner.stories_sync import StoriesSync
 from newsnorm.runner.work import BatchResult, file_sha256, merge_results, process_batch
@@ -35,11 +38,6 @@ from newsnorm.steps.translate import TranslationReport
 from newsnorm.translation.argos import make_translator
 from newsnorm.translation.cache import TranslationCache, cache_path
 from newsnorm.warehouse.store import RECORD_SEP, SchemaMismatch, Warehouse, WarehouseDamaged, translations_json
-
-# An uncompressed JSONL file is read in ranges of about this many bytes, each a unit of work
-# of its own (runner/batching.py): a large file is shared by the workers, and the articles
-# one unit hands the writer stay few (about 1,000 records of 4 KB).
-RANGE_BYTES = 4 * 1024 * 1024
 
 MapBatches = Callable[[list[list[str]]], Iterable[BatchResult]]
 Progress = Callable[[int, int], None]
@@ -112,15 +110,6 @@ def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str 
     return map_sequentially
 
 
-@dataclass
-class ContainerPlan:
-    """The containers of a run: their state before, and what it becomes once read."""
-
-    before: dict[str, ContainerState] = field(default_factory=dict)
-    scans: dict[str, Scan] = field(default_factory=dict)
-    prune: bool = False
-
-
 def _records_by_path(wh: Warehouse) -> dict[str, dict[str, tuple[str, str]]]:
     """path -> {article id: (content hash, pipeline version)} of the stored records of containers."""
     out: dict[str, dict[str, tuple[str, str]]] = {}
@@ -131,37 +120,6 @@ def _records_by_path(wh: Warehouse) -> dict[str, dict[str, tuple[str, str]]]:
             st = index[key]
             out.setdefault(path, {})[st.article_id] = (st.content_sha256, st.pipeline_version)
     return out
-
-
-def _plan_container(f: str, fmt: str, opts: ReadOptions, cplan: ContainerPlan, records,
-                    summary: RunSummary) -> list[InputTask]:
-    """The InputTasks for a container that changed: from where it grew, or whole with its
-    stored record hashes (an uncompressed JSONL file in ranges of about RANGE_BYTES, spread
-    over the workers); none when its bytes are as the last run left them. With
-    --prune-missing every container is read whole (unchanged records are only hashed), to
-    learn which stored records are gone."""
-    before = cplan.before.get(f)
-    if before is not None and (before.version != PIPELINE_VERSION or cplan.prune):
-        before = None
-    splittable = fmt == "jsonl" and not f.lower().endswith(".gz")
-    sc = scan(f, before.size if before else None, RANGE_BYTES if splittable else 0)
-    if sc is None:  # unreadable: read_container quarantines it with the reason
-        summary.files_changed += 1
-        return [InputTask(f, fmt, opts)]
-    cplan.scans[f] = sc
-    if before is not None and (sc.size, sc.sha256) == (before.size, before.sha256):
-        summary.files_unchanged += 1
-        return []
-    summary.files_changed += 1 if before is not None or f in records() else 0
-    summary.files_new += 0 if before is not None or f in records() else 1
-    if before is not None and fmt in APPENDABLE and sc.size > before.size and sc.prefix_sha256 == before.sha256 \
-            and before.ends_clean:
-        return [InputTask(f, fmt, opts, start=before.size, first_line=before.next_line)]
-    known = {aid: sha for aid, (sha, ver) in records().get(f, {}).items() if ver == PIPELINE_VERSION}
-    starts = [(0, 1), *sc.splits]
-    ends = [off for off, _ in sc.splits] + [None]
-    return [InputTask(f, fmt, opts, known=known, start=start, first_line=line, end=end)
-            for (start, line), end in zip(starts, ends, strict=True)]
 
 
 def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: RunSummary,
@@ -175,6 +133,8 @@ def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: R
     opts = opts or ReadOptions()
     cplan = cplan if cplan is not None else ContainerPlan()
     cplan.before = container_state.load(wh.root)
+    if cplan.spill_root is None:
+        cplan.spill_root = spill_root(wh)
     index = wh.index()
     quarantined = wh.quarantined()
     waiting: dict[str, set[str]] | None = None
@@ -189,7 +149,7 @@ def plan(files: list[str], wh: Warehouse, translator_langs: set[str], summary: R
     for f in files:
         fmt = format_of(f, opts.format)
         if fmt in CONTAINERS:
-            todo.extend(_plan_container(f, fmt, opts, cplan, records, summary))
+            todo.extend(plan_container(f, fmt, opts, cplan, records, summary))
             continue
         item = f if fmt == "txt" else InputTask(f, fmt, opts)
         key = as_text(f)  # as stored (names that are not UTF-8 are escaped)
@@ -263,23 +223,6 @@ def execute(cfg: RunConfig, map_batches: MapBatches | None = None, progress: Pro
     return summary
 
 
-def merge_ranges(read: list[ContainerDone]) -> list[ContainerDone]:
-    """One ContainerDone per container from those of its ranges: read from `start` to the
-    end when its ranges join up, complete when each was."""
-    by_path: dict[str, list[ContainerDone]] = {}
-    for c in read:
-        by_path.setdefault(c.path, []).append(c)
-    out = []
-    for path, parts in by_path.items():
-        parts.sort(key=lambda c: c.start)
-        joined = all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False)) and parts[-1].end is None
-        seen = [aid for c in parts for aid in c.seen]
-        out.append(ContainerDone(path, parts[0].fmt, parts[0].start, parts[-1].end, joined and all(
-            c.complete for c in parts), seen, parts[-1].next_line, sum(c.records for c in parts),
-            sum(c.unchanged for c in parts)))
-    return out
-
-
 def _prune_records(wh: Warehouse, read: list[ContainerDone]) -> int:
     """Records stored for a container read whole and completely this run, but not in it now."""
     gone = set()
@@ -315,6 +258,7 @@ def _run(cfg: RunConfig, wh: Warehouse, summary: RunSummary, map_batches: MapBat
     summary.files_seen = len(files)
     translator = make_translator(cfg.packages_dir)
     summary.translator_packages = list(translator.packages)
+    shutil.rmtree(spill_root(wh), ignore_errors=True)  # pieces a crashed run left
     cplan = ContainerPlan(prune=cfg.prune_missing)
     todo = plan(files, wh, translator.languages(), summary, read_options(cfg), cplan)
     if cfg.prune_missing:
@@ -326,30 +270,38 @@ def _run(cfg: RunConfig, wh: Warehouse, summary: RunSummary, map_batches: MapBat
     if healed:
         summary.warnings.append(healed)
     mapper = map_batches or sequential(cfg.packages_dir, cfg.max_bytes, str(cache.path))
-    done = 0
+    summary.files_changing.extend(as_text(f) for f in cplan.changing)
+    done, total = 0, _expected(todo)
     if progress:
-        progress(0, len(todo))
+        progress(0, total)
     pending: list[Article] = []
     quarantine: list[Quarantined] = unreadable
     read: list[ContainerDone] = []
-    for result in mapper(batches_of(todo, cfg.batch_size)):
+    feed = Feed(todo, cfg.batch_size)
+    for result in mapper(feed):
         _store_translations(cache, summary, result)
         _account(summary, result)
         pending.extend(result.articles)
         quarantine.extend(result.quarantined)
         read.extend(result.containers)
-        done += len(result.articles) + len(result.quarantined) + len(result.failed) + len(result.changing)
+        pieces = [t for c in result.containers for t in piece_tasks(c, cplan, read_options(cfg))]
+        if pieces:  # a gzip stream inflated by a worker: its pieces go to the workers now
+            feed.add(pieces)
+            total += _expected(pieces)
+        done += result.records + len(result.failed)
+        total = max(total, done)
         if len(pending) >= cfg.flush_every:
             _flush(wh, stories, pending, summary)
             pending = []
         if progress:
-            progress(done, len(todo))
+            progress(done, total)
     _flush(wh, stories, pending, summary)
+    shutil.rmtree(spill_root(wh), ignore_errors=True)
     read = merge_ranges(read)
     if cfg.prune_missing:
         summary.files_removed += _prune_records(wh, read)
     stories.settle(final=True)  # stories: reconcile, relabel, stories table, even when nothing was new
-    wh.add_quarantine(quarantine, summary.run_id, reread={c.path for c in read if c.start == 0})
+    wh.add_quarantine(quarantine, summary.run_id, reread={c.path for c in read if c.start == 0 and not c.changing})
     if read and not summary.files_failed:
         _save_container_state(wh, cplan, read)
     summary.finished_at = datetime.now(UTC)
@@ -360,6 +312,16 @@ def _run(cfg: RunConfig, wh: Warehouse, summary: RunSummary, map_batches: MapBat
         summary.status = "failed"
     _warnings(summary, cfg)
     wh.add_run(run_row(summary, cfg))
+
+
+def spill_root(wh: Warehouse) -> Path:
+    """Where this warehouse's runs inflate gzip streams into pieces (one run at a time: the lock)."""
+    return Path(wh.root) / STATE_DIR / SPILL_DIR
+
+
+def _expected(items: list) -> int:
+    """Records the items are expected to hold: one per file, a range's count when known."""
+    return sum(1 if isinstance(i, str) or i.fmt == "html" else i.expect for i in items)
 
 
 NOT_READ = "not read: "  # quarantine rows of inputs that could not even be listed

@@ -94,6 +94,7 @@ class BatchResult:
     translation: TranslationReport = field(default_factory=TranslationReport)
     containers: list[ContainerDone] = field(default_factory=list)  # containers read, for the writer's state
     records_skipped: Counter = field(default_factory=Counter)  # WARC records that are no article, by kind
+    records: int = 0  # records read (one per file; a container's records, skipped ones too): progress
 
 
 def process_file(path: Path, translator: Translator | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -164,8 +165,13 @@ def _analyse_item(item: str | InputTask, max_bytes: int, result: BatchResult, st
         return [raw if isinstance(raw, Quarantined | Changing) else _analyse_raw(raw, stats)]
     read = read_container(item, article_id_for, max_bytes)
     result.records_skipped.update(read.skipped)
+    result.records += read.records + sum(read.skipped.values())
     result.containers.append(ContainerDone(item.path, item.fmt, item.start, item.end, read.complete, read.seen,
-                                           read.next_line, read.records, read.unchanged))
+                                           read.next_line, read.records, read.unchanged, read.changing,
+                                           read.pieces, item.spill_to is not None))
+    if read.changing:
+        result.changing.append(as_text(item.path))
+        return []
     out: list = list(read.quarantined)
     for raw in read.raws:
         out.append(_analyse_raw(raw, stats))
@@ -200,6 +206,8 @@ def process_batch(paths: list[str | InputTask], translator: Translator | None = 
     stats = langid.LangidStats()
     analysed: list[tuple[RawArticle, Article]] = []
     for item in paths:
+        if isinstance(item, str) or item.fmt == "html":
+            result.records += 1
         for out in _analyse_item(item, max_bytes, result, stats):
             if isinstance(out, Changing):
                 result.changing.append(as_text(item if isinstance(item, str) else item.path))
@@ -233,6 +241,7 @@ def merge_results(results: list[BatchResult]) -> BatchResult:
         merged.translation.merge(r.translation)
         merged.containers.extend(r.containers)
         merged.records_skipped.update(r.records_skipped)
+        merged.records += r.records
     return merged
 
 
