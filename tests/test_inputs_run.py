@@ -27,7 +27,8 @@ PAGE = PAGE_FILE.read_bytes()
 URL = "https://news.example.org/world/2025/08/25/lee-trump-alliance"
 # Columns that say where a row came from; every other column must agree across forms.
 WHERE = ["article_id", "source_path", "source_record", "url", "fetched_at", "run_id", "ingested_at",
-         "story_id"]  # a story is named after its first article's id
+         "story_id",  # a story is named after its first article's id
+         "record_sha256"]  # of a record's content and its fields (url, position, ...): where it came from
 
 
 def _run(wh: Path, *inputs: Path, **kw):
@@ -156,7 +157,8 @@ def test_a_changed_container_reprocesses_only_its_changed_records(tmp_path, seed
                  {"id": "d1", "text": texts[1] + "\nOne more line of text at the end of it."},
                  {"id": "d3", "text": texts[3]}])
     second = _run(wh, day)
-    assert (second.records_read, second.records_unchanged, second.articles_written) == (4, 2, 2)
+    # d3 is skipped; d0 has its text but moved to line 2, so its source_record changes: processed again
+    assert (second.records_read, second.records_unchanged, second.articles_written) == (4, 1, 3)
     rows = _articles(wh)
     assert rows.height == 5  # d2 vanished but is kept
     kept = dict(zip(*rows.select("content_sha256", "article_id").to_dict(as_series=False).values(), strict=True))
@@ -323,6 +325,9 @@ def test_a_version_2_warehouse_gets_the_new_stories_columns_filled(tmp_path, see
         t = pq.read_table(p)
         if p.parent.name == "stories":
             t = t.drop_columns(["last_published", "n_outlets"])
+        table = p.relative_to(wh).parts[0]
+        t = t.drop_columns({"articles": ["record_sha256"], "runs": ["records_read", "records_unchanged"]}
+                           .get(table, []))  # columns of version 4
         meta = dict(t.schema.metadata or {})
         meta[b"newsnorm.schema_version"] = b"2"
         pq.write_table(t.replace_schema_metadata(meta), p)
@@ -337,3 +342,27 @@ def test_a_version_2_warehouse_gets_the_new_stories_columns_filled(tmp_path, see
     files = [p for p in wh.rglob("*.parquet") if not any(part.startswith(".") for part in p.relative_to(wh).parts)]
     for p in files + [wh / ".versions" / name for name in named]:
         assert pq.read_schema(p).metadata[b"newsnorm.schema_version"] == SCHEMA_VERSION.encode(), p
+
+
+EDITS = {"title": {"title": "Second title"}, "url": {"url": "https://e.org/moved"},
+         "date": {"published": "2025-03-04"}, "position": {}}
+
+
+@pytest.mark.parametrize("change", list(EDITS))
+def test_a_record_whose_fields_changed_but_not_its_text_is_processed_again(tmp_path, seeds_dir, change):
+    text = sorted(seeds_dir.iterdir())[0].read_text(encoding="utf-8")
+    row = {"id": "a", "url": "https://e.org/a", "title": "First title", "published": "2025-01-02", "text": text}
+    day = tmp_path / "day.jsonl"
+    _jsonl(day, [row])
+    wh = tmp_path / "wh"
+    _run(wh, day)
+    top = [{"id": "z", "text": "A new first record about something else entirely."}] if change == "position" else []
+    _jsonl(day, top + [dict(row, **EDITS[change])])  # the same text: only a field or the line changed
+    again = _run(wh, day)
+    assert again.records_unchanged == 0 and again.articles_written == 1 + len(top)
+    stored = _articles(wh).filter(pl.col("article_id") == _articles(wh)["article_id"][0]).to_dicts()
+    assert len(stored) == 1  # the same article (its id), rewritten
+    if change == "url":
+        assert _articles(wh)["url"].to_list() == ["https://e.org/moved"]
+    if change == "position":
+        assert _articles(wh).sort("source_record")["source_record"].to_list() == [1, 2]

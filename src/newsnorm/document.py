@@ -27,6 +27,7 @@ class RawArticle:
     has_article_mark: bool = False
     # Fields a record carried besides its text (title, published, site_name, lang), as given.
     fields: dict | None = None
+    record_sha256: str | None = None  # of the record's content and fields: what the next run compares
 
 
 @dataclass(slots=True)
@@ -74,6 +75,7 @@ class Article:
     source_record: int | None = None
     url: str | None = None
     fetched_at: datetime | None = None
+    record_sha256: str | None = None  # a container record's content and fields (readers.containers.record_hash)
     # What the page's markup says (readers.records.PageEvidence), for the metadata step; not stored.
     page: Any = None
     fields: dict | None = None  # a record's own title/published/site_name/lang, as given; not stored

@@ -65,6 +65,15 @@ def record_key(rec: Record) -> str:
     return f"pos:{rec.position}"
 
 
+def record_hash(rec: Record) -> str:
+    """What a record's rows are made from: its content and every field that reaches them
+    (position, id, url, crawl time, title, date, site, language, the HTTP charset). A
+    record whose text is the same but whose title or url changed is processed again."""
+    parts = (rec.sha256, rec.position, rec.record_id, rec.url, rec.fetched_at, rec.title, rec.published,
+             rec.site_name, rec.lang, rec.http_charset)
+    return sha256_hex("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+
+
 # -- one record -> RawArticle -----------------------------------------------------------
 def _looks_html(text: str) -> bool:
     head = text[:2048].lstrip().lower()

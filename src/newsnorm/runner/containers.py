@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newsnorm.document import Quarantined, RawArticle
 from newsnorm.readers import reasons
-from newsnorm.readers.containers import ReadOptions, article_from_record, iter_records, record_key
+from newsnorm.readers.containers import ReadOptions, article_from_record, iter_records, record_hash, record_key
 from newsnorm.readers.ingest import IngestError
 from newsnorm.readers.records import BadRecord
 from newsnorm.readers.snapshot import stamp_of
@@ -39,7 +39,7 @@ class InputTask:
     path: str
     fmt: str
     opts: ReadOptions = field(default_factory=ReadOptions)
-    known: dict[str, str] = field(default_factory=dict)  # article id -> stored content_sha256
+    known: dict[str, str] = field(default_factory=dict)  # article id -> stored record_sha256
     start: int = 0  # byte offset (JSONL, CSV, WARC) at which to start reading; 0 = the whole file
     first_line: int | None = None  # the index of the first record read (JSONL line, table row); None: 1 / 0
     end: int | None = None  # the range ends here (another task reads on); None: the file's end
@@ -152,7 +152,8 @@ def _read_into(out: ContainerRead, task: InputTask, tell: dict, article_id_for, 
             continue
         aid = article_id_for(task.path, record_key(rec))
         out.seen.append(aid)
-        if task.known.get(aid) == rec.sha256:
+        rhash = record_hash(rec)
+        if task.known.get(aid) == rhash:
             out.unchanged += 1
             continue
         if max_bytes and rec.size > max_bytes:
@@ -166,5 +167,6 @@ def _read_into(out: ContainerRead, task: InputTask, tell: dict, article_id_for, 
                                                f"{reasons.POSITION_NAMES.get(task.fmt, 'record')} {rec.position}: "
                                                f"{exc}", source_record=rec.position))
             continue
-        raw.sha256 = rec.sha256  # the record's own hash: what the next run compares
+        raw.sha256 = rec.sha256  # of the record's content: the same page hashes alike in any container
+        raw.record_sha256 = rhash  # of its content and fields: what the next run compares
         out.raws.append(raw)

@@ -428,6 +428,8 @@ def run_row(summary: RunSummary, cfg: RunConfig) -> dict:
         "files_unchanged": summary.files_unchanged,
         "files_quarantined": summary.files_quarantined,
         "files_failed": summary.files_failed,
+        "records_read": summary.records_read,
+        "records_unchanged": summary.records_unchanged,
         "segments_written": summary.segments_written,
         "lines_langid": summary.lines_langid,
         "lines_langdetect": summary.lines_langdetect,

@@ -67,6 +67,7 @@ def analyse_text(raw: RawArticle, stats: langid.LangidStats | None = None) -> Ar
         source_record=raw.source_record,
         url=raw.url,
         fetched_at=raw.fetched_at,
+        record_sha256=raw.record_sha256,
         page=raw.page,
         fields=raw.fields,
     )

@@ -11,6 +11,10 @@ Version 2 -> 3: stories gain `last_published` and `n_outlets`. The stories table
 (rebuilt whole from the story index), so it is upgraded to an empty table: the run rebuilds
 it with real values, where null columns would have stayed until the stories next changed.
 An older warehouse gains every column added since its version, in one rewrite.
+
+Version 3 -> 4: articles gain `record_sha256` (null: a container's stored records are read
+again once when their container changes, then skipped by it), runs gain `records_read` and
+`records_unchanged` (null for the runs before).
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ ADDED = {
     },
     "2": {
         "stories": ("last_published", "n_outlets"),
+    },
+    "3": {
+        "articles": ("record_sha256",),
+        "runs": ("records_read", "records_unchanged"),
     },
 }
 DERIVED = frozenset({"stories"})  # rebuilt by the run from other tables: upgraded empty

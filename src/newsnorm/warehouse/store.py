@@ -53,8 +53,9 @@ from newsnorm.warehouse.manifest import Manifest, file_state
 from newsnorm.warehouse.published import Publisher
 from newsnorm.warehouse.stored import Stored, StoredIndex  # noqa: F401  (Stored: part of this module's API)
 
-SCHEMA_VERSION = "3"  # 2: articles.url, source_record, fetched_at; quarantine.source_record; 3: stories.last_published,
-# n_outlets (migrate.py)
+# 2: articles.url, source_record, fetched_at; quarantine.source_record; 3: stories.last_published,
+# n_outlets; 4: articles.record_sha256, runs.records_read, records_unchanged (migrate.py)
+SCHEMA_VERSION = "4"
 PART_CAPACITY = 2000
 
 ARTICLES = pa.schema([
@@ -64,6 +65,7 @@ ARTICLES = pa.schema([
     ("url", pa.string()),
     ("fetched_at", pa.timestamp("us", tz="UTC")),
     ("content_sha256", pa.string()),
+    ("record_sha256", pa.string()),  # a container record's content and fields; null for a one-article file
     ("title", pa.string()),
     ("site_name", pa.string()),
     ("author", pa.string()),
@@ -109,6 +111,8 @@ RUNS = pa.schema([
     ("files_unchanged", pa.int64()),
     ("files_quarantined", pa.int64()),
     ("files_failed", pa.int64()),
+    ("records_read", pa.int64()),  # records of containers read (WARC records that are no article too)
+    ("records_unchanged", pa.int64()),  # of them, skipped: stored as they are
     ("segments_written", pa.int64()),
     ("lines_langid", pa.int64()),
     ("lines_langdetect", pa.int64()),
@@ -158,7 +162,8 @@ def article_rows(articles: Iterable[Article], run_id: str, now: datetime) -> tup
         row = {
             "article_id": art.article_id, "source_path": art.source_path, "source_record": art.source_record,
             "url": art.url, "fetched_at": art.fetched_at, "content_sha256": art.content_sha256,
-            "title": art.title, "site_name": art.site_name, "author": art.author, "published": art.published,
+            "record_sha256": art.record_sha256, "title": art.title, "site_name": art.site_name,
+            "author": art.author, "published": art.published,
             "dateline": art.dateline, "primary_lang": art.primary_lang, "langs": art.langs, "text_en": art.text_en,
             "n_segments": len(segs),
             "n_foreign": sum(1 for s in segs if s.lang not in ("en", "und")),
@@ -341,13 +346,14 @@ class Warehouse:
         it (read once per run, then kept up to date)."""
         if self._index is None:
             index = StoredIndex()
-            cols = ["article_id", "source_path", "source_record", "content_sha256", "pipeline_version", "flags",
-                    "langs"]
+            cols = ["article_id", "source_path", "source_record", "content_sha256", "record_sha256",
+                    "pipeline_version", "flags", "langs"]
             for part in self.parts():
                 t = self.read("articles", part, columns=cols)
-                for aid, path, rec, sha, ver, flags, langs in zip(*(t.column(c).to_pylist() for c in cols),
-                                                                   strict=True):
-                    index.add(stored_key(path, aid, rec), aid, part, sha, ver, flags or [], langs or [])
+                for aid, path, rec, sha, rsha, ver, flags, langs in zip(*(t.column(c).to_pylist() for c in cols),
+                                                                         strict=True):
+                    # a record is planned by what its rows come from, a file by its bytes
+                    index.add(stored_key(path, aid, rec), aid, part, rsha or sha, ver, flags or [], langs or [])
             self._index = index
         return self._index
 
@@ -408,7 +414,8 @@ class Warehouse:
                 del old, keep
             n_segments += new_s.num_rows
             for a in arts:
-                index.add(article_key(a), a.article_id, part, a.content_sha256, PIPELINE_VERSION, a.flags, a.langs)
+                index.add(article_key(a), a.article_id, part, a.record_sha256 or a.content_sha256, PIPELINE_VERSION,
+                          a.flags, a.langs)
         self._publish()
         return n_segments
 
