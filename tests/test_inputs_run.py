@@ -197,8 +197,9 @@ def test_a_version_1_warehouse_is_migrated_keeping_its_rows(tmp_path, seeds_dir)
     wh = tmp_path / "wh"
     first = _run(wh, seeds_dir)
     # turn it into what version 1 wrote: no new columns, version mark 1
-    for table, dropped in (("articles", ["source_record", "url", "fetched_at"]), ("quarantine", ["source_record"]),
-                           ("segments", []), ("runs", []), ("stories", ["last_published", "n_outlets"])):
+    for table, dropped in (("articles", ["source_record", "url", "fetched_at", "record_sha256"]),
+                           ("quarantine", ["source_record"]), ("segments", []),
+                           ("runs", ["records_read", "records_unchanged"]), ("stories", ["last_published", "n_outlets"])):
         for p in (wh / table).rglob("*.parquet"):
             t = pq.read_table(p).drop_columns(dropped)
             meta = dict(t.schema.metadata or {})
@@ -215,6 +216,43 @@ def test_a_version_1_warehouse_is_migrated_keeping_its_rows(tmp_path, seeds_dir)
         assert pq.read_schema(p).metadata[b"newsnorm.schema_version"] == SCHEMA_VERSION.encode()
     assert first.run_id in set(new["run_id"].to_list())
     Warehouse(wh).init()  # idempotent
+
+
+def test_a_version_3_warehouse_is_migrated_keeping_its_rows(tmp_path, seeds_dir):
+    from newsnorm.warehouse.manifest import Manifest, file_state
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())][:2]
+    day = tmp_path / "day.jsonl"
+    _jsonl(day, [{"id": f"d{i}", "title": f"T{i}", "text": t} for i, t in enumerate(texts)])
+    wh = tmp_path / "wh"
+    first = _run(wh, day)
+    manifest = Manifest.load(wh)
+    # turn it into what version 3 wrote (a manifest of its files, as version 3 kept)
+    for table, dropped in (("articles", ["record_sha256"]), ("runs", ["records_read", "records_unchanged"]),
+                           ("quarantine", []), ("segments", []), ("stories", [])):
+        for p in (wh / table).rglob("*.parquet"):
+            t = pq.read_table(p).drop_columns(dropped)
+            meta = dict(t.schema.metadata or {})
+            meta[b"newsnorm.schema_version"] = b"3"
+            pq.write_table(t.replace_schema_metadata(meta), p)
+            manifest.files[str(p.relative_to(wh))] = [file_state(p)]
+    manifest.save(wh / ".tmp")
+    again = _run(wh, day)
+    assert again.articles_written == 0 and again.files_unchanged == 1  # nothing re-ingested
+    arts = _articles(wh)
+    assert arts["run_id"].to_list() == [first.run_id] * 2 and arts["record_sha256"].null_count() == 2
+    runs = pl.read_parquet(f"{wh}/runs/*.parquet").sort("started_at")
+    assert runs["records_read"].to_list() == [None, 0]
+    for p in wh.rglob("*.parquet"):
+        if ".tmp" not in p.parts and ".stories" not in str(p):
+            assert pq.read_schema(p).metadata[b"newsnorm.schema_version"] == SCHEMA_VERSION.encode() == b"4", p
+    # a field edited later: the record is read again (its stored hash is null) and then skipped by it
+    _jsonl(day, [{"id": "d0", "title": "T0 new", "text": texts[0]}, {"id": "d1", "title": "T1", "text": texts[1]}])
+    third = _run(wh, day)
+    assert third.articles_written == 2 and _articles(wh)["record_sha256"].null_count() == 0
+    _jsonl(day, [{"id": "d0", "title": "T0 newer", "text": texts[0]}, {"id": "d1", "title": "T1", "text": texts[1]}])
+    fourth = _run(wh, day)
+    assert (fourth.records_read, fourth.records_unchanged, fourth.articles_written) == (2, 1, 1)
 
 
 def test_format_and_field_flags(tmp_path, seeds_dir):
