@@ -97,9 +97,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if server is not None:
             preload_flow_run()  # the flow and what its run imports, while the server boots
 
-    progress = Progress(TextColumn("processing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err, transient=True, disable=not err.is_terminal)
-    task_id = progress.add_task("files", total=None)
+    # counted in records: a one-article file is one, a container as many as it holds
+    progress = Progress(TextColumn("processing"), BarColumn(), MofNCompleteColumn(), TextColumn("records"),
+                        TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+    task_id = progress.add_task("records", total=None)
 
     def on_progress(done: int, total: int) -> None:
         progress.update(task_id, completed=done, total=total)

@@ -84,7 +84,7 @@ class RunSummary:
     missing_models: Counter = field(default_factory=Counter)
     quarantined: list[tuple[str, str]] = field(default_factory=list)
     records_read: int = 0  # records of containers read this run
-    records_unchanged: int = 0  # of them, skipped: stored with the same content hash
+    records_unchanged: int = 0  # of them, skipped: stored with the same record hash (content and fields)
     records_skipped: Counter = field(default_factory=Counter)  # WARC records that are no article, by kind
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)

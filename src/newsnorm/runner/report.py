@@ -16,6 +16,10 @@ def report_rows(s: RunSummary) -> list[tuple[str, str]]:
                   f"{s.files_quarantined} quarantined" + (f", {s.files_removed} removed" if s.files_removed else "")
                   + (f", {s.files_failed} in failed batches" if s.files_failed else "")),
         ("articles", f"{s.articles_written} written ({s.segments_written} segments)"),
+        *([("records", f"{s.records_read} read from containers: {s.records_unchanged} unchanged"
+                       + "".join(f", {n} {k.removeprefix('warc_')}" for k, n in sorted(s.records_skipped.items()))
+                       + " skipped" * bool(s.records_skipped))]
+          if s.records_read or s.records_skipped else []),
         ("languages", ", ".join(f"{k} {v}" for k, v in sorted(s.langs.items(), key=lambda kv: (-kv[1], kv[0])))
          or "-"),
         ("translations", ", ".join(f"{k} {v}" for k, v in sorted(s.translations.items())) or "-"),

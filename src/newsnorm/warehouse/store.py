@@ -111,7 +111,7 @@ RUNS = pa.schema([
     ("files_unchanged", pa.int64()),
     ("files_quarantined", pa.int64()),
     ("files_failed", pa.int64()),
-    ("records_read", pa.int64()),  # records of containers read (WARC records that are no article too)
+    ("records_read", pa.int64()),  # records of containers read (WARC requests and the like not counted)
     ("records_unchanged", pa.int64()),  # of them, skipped: stored as they are
     ("segments_written", pa.int64()),
     ("lines_langid", pa.int64()),
