@@ -97,6 +97,17 @@ def test_ranges_batches_and_workers_give_the_same_tables(tmp_path, seeds_dir, mo
     assert all(per_file[name] >= 3 for name in ("crawl.warc", "crawl.warc.gz", "table.csv", "rows.parquet"))
     assert per_file["feed.jsonl.gz"] == per_file["table.csv.gz"] == 1  # one worker inflates each
     assert _tables(small) == expected
+    # one edited row: the ranges skip the others by the stored hashes, which they share in a file
+    table = inputs / "table.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("Report 3", "Report three"), encoding="utf-8",
+                     newline="")
+    planned.clear()
+    edit = execute(RunConfig(inputs=[str(inputs)], warehouse=str(small), batch_size=60))
+    assert {os.path.basename(t.path) for t in planned} == {"table.csv"}, planned
+    assert len(planned) >= 3 and all(t.known_file and not t.known for t in planned)
+    assert (edit.records_read, edit.records_unchanged, edit.articles_written) == (N, N - 1, 1)
+    table.write_text(table.read_text(encoding="utf-8").replace("Report three", "Report 3"), encoding="utf-8",
+                     newline="")
 
     seen: list = []
     with WorkerPool(2) as pool:

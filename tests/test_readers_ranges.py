@@ -187,7 +187,8 @@ def test_parquet_row_group_ranges(tmp_path):
     for rows in (1, 10, 30, 10**6):
         ranges = parquet_ranges(str(p), rows)
         out = []
-        for first, groups in ranges:
+        assert sum(n for _, _, n in ranges) == 100
+        for first, groups, _ in ranges:
             out += [_key(r) for r in iter_records(str(p), "parquet", ReadOptions(), None, 0, first, None, None,
                                                   groups)]
         assert out == whole, rows

@@ -224,25 +224,25 @@ def _holds_warc(fh: BinaryIO, at: int) -> bool:
     return out.startswith(b"WARC/")
 
 
-def parquet_ranges(path: str, rows_per_range: int) -> list[tuple[int, tuple[int, ...]]] | None:
-    """(first row, row groups) of consecutive row groups of about `rows_per_range` rows; None
-    when the footer cannot be read (the reader then reports the file)."""
+def parquet_ranges(path: str, rows_per_range: int) -> list[tuple[int, tuple[int, ...], int]] | None:
+    """(first row, row groups, rows) of consecutive row groups of about `rows_per_range`
+    rows; None when the footer cannot be read (the reader then reports the file)."""
     import pyarrow.parquet as pq
 
     try:
         meta = pq.ParquetFile(path).metadata
     except Exception:  # pyarrow raises many kinds for a damaged file
         return None
-    out: list[tuple[int, tuple[int, ...]]] = []
+    out: list[tuple[int, tuple[int, ...], int]] = []
     first, groups, rows, total = 0, [], 0, 0
     for g in range(meta.num_row_groups):
         n = meta.row_group(g).num_rows
         if groups and rows + n > rows_per_range:
-            out.append((first, tuple(groups)))
+            out.append((first, tuple(groups), rows))
             first, groups, rows = total, [], 0
         groups.append(g)
         rows += n
         total += n
     if groups or not out:
-        out.append((first, tuple(groups)))
+        out.append((first, tuple(groups), rows))
     return out

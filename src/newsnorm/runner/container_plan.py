@@ -20,7 +20,7 @@ from newsnorm.readers.containers import ReadOptions, is_gzip
 from newsnorm.readers.ranges import cutter, even_cuts, parquet_ranges
 from newsnorm.runner import containers
 from newsnorm.runner.container_state import APPENDABLE, ContainerState, Scan, scan
-from newsnorm.runner.containers import ContainerDone, InputTask
+from newsnorm.runner.containers import ContainerDone, InputTask, write_known
 
 SPILL_DIR = "spill"  # under <warehouse>/.inputs: a run's inflated pieces, removed when it ends
 
@@ -34,6 +34,7 @@ class ContainerPlan:
     prune: bool = False
     spill_root: Path | None = None  # where gzip streams are inflated into pieces
     known: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> stored record hashes
+    known_files: dict[str, str] = field(default_factory=dict)  # path -> those hashes in a file (write_known)
     changing: list[str] = field(default_factory=list)  # rewritten while the writer hashed them
 
 
@@ -67,13 +68,18 @@ def plan_container(f: str, fmt: str, opts: ReadOptions, cplan: ContainerPlan, re
                                  if ver == PIPELINE_VERSION}
     cplan.known[f] = known
     task = InputTask(f, fmt, opts, known=known, start=start, first_line=first, stamp=sc.stamp)
+    if known and (gz or sc.size > every or fmt == "parquet"):  # likely in many ranges: one file for all
+        task = _with(task, known={}, known_file=_known_file(cplan, f, known))
     if fmt in ("jsonl", "csv") and gz:
         assert cplan.spill_root is not None
         folder = cplan.spill_root / f"{len(cplan.known):06d}"
         return [_with(task, spill_to=str(folder), piece_bytes=every)]
     if fmt == "parquet":
-        ranges = parquet_ranges(f, containers.RANGE_ROWS) or [(0, None)]
-        return [_with(task, first_line=row, groups=groups) for row, groups in ranges]
+        ranges = parquet_ranges(f, containers.RANGE_ROWS) or [(0, None, 0)]
+        # rows stand for byte offsets in the range bookkeeping (merge_ranges joins them up)
+        return [_with(task, first_line=row, groups=groups, start=row, expect=n,
+                      end=row + n if i < len(ranges) - 1 else None)
+                for i, (row, groups, n) in enumerate(ranges)]
     cuts = even_cuts(sc.size, every) if fmt == "warc" and gz else sc.splits
     cuts = tuple((off, n) for off, n in cuts if off > start)
     starts = [(start, first), *cuts]
@@ -81,6 +87,12 @@ def plan_container(f: str, fmt: str, opts: ReadOptions, cplan: ContainerPlan, re
     counts = _counts(sc, starts, fmt)
     return [_with(task, start=s, first_line=n if s != start else first, end=e, expect=c)
             for (s, n), e, c in zip(starts, ends, counts, strict=True)]
+
+
+def _known_file(cplan: ContainerPlan, f: str, known: dict[str, str]) -> str:
+    assert cplan.spill_root is not None
+    name = cplan.known_files.setdefault(f, str(cplan.spill_root / f"known-{len(cplan.known_files):06d}.npy"))
+    return write_known(known, Path(name))
 
 
 def _counts(sc: Scan, starts: list, fmt: str) -> list[int]:
@@ -110,7 +122,9 @@ def piece_tasks(done: ContainerDone, cplan: ContainerPlan, opts: ReadOptions) ->
     last = done.next_line if done.fmt == "jsonl" else None
     for piece, after in zip(done.pieces, [*done.pieces[1:], None], strict=False):
         expect = (after.first if after is not None else (last or piece.first)) - piece.first
-        out.append(InputTask(done.path, done.fmt, opts, known=cplan.known.get(done.path, {}),
+        file = cplan.known_files.get(done.path)
+        out.append(InputTask(done.path, done.fmt, opts, known={} if file else cplan.known.get(done.path, {}),
+                             known_file=file,
                              start=done.start + piece.start, first_line=piece.first,
                              end=None if piece.end is None else done.start + piece.end, read_from=piece.path,
                              expect=max(0, expect)))

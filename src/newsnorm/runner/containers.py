@@ -10,6 +10,7 @@ quarantine entry per bad record (with its position), the ids of every record it 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ class InputTask:
     fmt: str
     opts: ReadOptions = field(default_factory=ReadOptions)
     known: dict[str, str] = field(default_factory=dict)  # article id -> stored record_sha256
+    known_file: str | None = None  # the same for a container in many ranges: one file all its ranges read
     start: int = 0  # byte offset (JSONL, CSV, WARC) at which to start reading; 0 = the whole file
     first_line: int | None = None  # the index of the first record read (JSONL line, table row); None: 1 / 0
     end: int | None = None  # the range ends here (another task reads on); None: the file's end
@@ -139,7 +141,41 @@ def _spill(out: ContainerRead, task: InputTask) -> None:
         out.complete = False
 
 
+def _known_key(aid: str, rhash: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{aid}\x1f{rhash}".encode()).digest()[:8], "little")
+
+
+def write_known(known: dict[str, str], dest: Path) -> str:
+    """The stored (article id, record hash) pairs of a container as one sorted array of 64-bit
+    keys in a file: each of its ranges maps it (shared by the page cache) instead of being
+    sent a dictionary of every record, which would cost the writer records x ranges."""
+    import numpy as np
+
+    keys = np.fromiter((_known_key(a, h) for a, h in known.items()), dtype=np.uint64, count=len(known))
+    keys.sort()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with open(dest, "wb") as fh:
+        np.save(fh, keys)
+    return str(dest)
+
+
+def _is_known(task: InputTask):
+    """A test `(article id, record hash) -> stored as it is`, from the task's dictionary or file."""
+    if task.known_file is None:
+        return lambda aid, rhash: task.known.get(aid) == rhash
+    import numpy as np
+
+    keys = np.load(task.known_file, mmap_mode="r")
+
+    def known(aid: str, rhash: str) -> bool:
+        k = np.uint64(_known_key(aid, rhash))
+        i = int(np.searchsorted(keys, k))
+        return i < len(keys) and keys[i] == k
+    return known
+
+
 def _read_into(out: ContainerRead, task: InputTask, tell: dict, article_id_for, max_bytes: int) -> None:
+    is_known = _is_known(task)
     source = task.read_from or task.path
     start, end = (0, None) if task.read_from else (task.start, task.end)
     for rec in iter_records(source, task.fmt, task.opts, out.skipped, start, task.first_line, tell, end,
@@ -153,7 +189,7 @@ def _read_into(out: ContainerRead, task: InputTask, tell: dict, article_id_for, 
         aid = article_id_for(task.path, record_key(rec))
         out.seen.append(aid)
         rhash = record_hash(rec)
-        if task.known.get(aid) == rhash:
+        if is_known(aid, rhash):
             out.unchanged += 1
             continue
         if max_bytes and rec.size > max_bytes:
