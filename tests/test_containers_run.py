@@ -152,3 +152,17 @@ def test_a_container_rewritten_during_the_run_is_left_for_the_next(tmp_path, see
     assert again.articles_written == 4
     new = {hashlib.sha256((r["text"] + "\n\nUpdated.").encode()).hexdigest() for r in rows}
     assert set(_articles(wh)["content_sha256"].to_list()) == new  # the version read, not the one planned
+
+
+def test_a_gzip_jsonl_that_grew_by_a_member_costs_only_the_new_lines(tmp_path, seeds_dir):
+    rows = _records(seeds_dir)[:5]
+    feed = tmp_path / "feed.jsonl.gz"
+    feed.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows[:3]).encode()))
+    wh = tmp_path / "wh"
+    execute(RunConfig(inputs=[str(feed)], warehouse=str(wh)))
+    with feed.open("ab") as fh:  # what `gzip -c more.jsonl >> feed.jsonl.gz` does
+        fh.write(gzip.compress("".join(json.dumps(r) + "\n" for r in rows[3:]).encode()))
+    again = execute(RunConfig(inputs=[str(feed)], warehouse=str(wh)))
+    assert (again.records_read, again.articles_written) == (2, 2)
+    assert sorted(_articles(wh)["source_record"].to_list()) == [1, 2, 3, 4, 5]
+    assert not (wh / ".inputs" / "spill").exists()  # the pieces are gone with the run

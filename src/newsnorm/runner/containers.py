@@ -112,15 +112,15 @@ def read_container(task: InputTask, article_id_for, max_bytes: int = 0) -> Conta
         if task.stamp is not None and task.read_from is None and stamp_of(task.path) != task.stamp:
             return _changing(out)
         if task.spill_to is not None:
-            _spill(out, task)
+            _spill(out, task)  # sets next_line: the line after the stream's last
         else:
             _read_into(out, task, tell, article_id_for, max_bytes)
+            out.next_line = tell.get("next_line", task.first_line or 1)
         if task.stamp is not None and task.read_from is None and stamp_of(task.path) != task.stamp:
             return _changing(out)
     except OSError as exc:
         out.complete = False
         out.quarantined.append(Quarantined(task.path, "", 0, f"unreadable: {exc.strerror or exc}"))
-    out.next_line = tell.get("next_line", task.first_line or 1)
     return out
 
 
