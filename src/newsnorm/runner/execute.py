@@ -111,7 +111,8 @@ def sequential(packages_dir: str | None, max_bytes: int, translation_cache: str 
 
 
 def _records_by_path(wh: Warehouse) -> dict[str, dict[str, tuple[str, str]]]:
-    """path -> {article id: (content hash, pipeline version)} of the stored records of containers."""
+    """path -> {article id: (record hash, pipeline version)} of the stored records of containers
+    (the content hash for a record stored before schema 3, so it is processed again once)."""
     out: dict[str, dict[str, tuple[str, str]]] = {}
     index = wh.index()
     for key in index:
