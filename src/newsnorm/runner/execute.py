@@ -284,7 +284,10 @@ def _run(cfg: RunConfig, wh: Warehouse, summary: RunSummary, map_batches: MapBat
         _account(summary, result)
         pending.extend(result.articles)
         quarantine.extend(result.quarantined)
-        read.extend(result.containers)
+        for c in result.containers:
+            if not cfg.prune_missing:
+                c.seen = []  # only --prune-missing needs every record's id: held, it grows with the container
+            read.append(c)
         pieces = [t for c in result.containers for t in piece_tasks(c, cplan, read_options(cfg))]
         if pieces:  # a gzip stream inflated by a worker: its pieces go to the workers now
             feed.add(pieces)
