@@ -261,3 +261,13 @@ def test_gzip_stream_cut_short_keeps_the_lines_before(tmp_path):
     assert s.bad is not None and s.bad.code == "gzip_truncated"
     assert [k[0] for k in got] == list(range(1, len(got) + 1)) and 20 < len(got) < 200
     assert s.bad.position == len(got) + 1
+
+
+def test_inflating_holds_a_bounded_piece_however_well_it_compresses(tmp_path):
+    from newsnorm.readers.spill import READ_BYTES, _inflate
+
+    p = tmp_path / "t.jsonl.gz"
+    p.write_bytes(gzip.compress(b'{"text": "aaaa"}\n' * (3 * READ_BYTES // 17 * 10), compresslevel=9))
+    assert p.stat().st_size < READ_BYTES  # one read of the file inflates to 30 of them
+    sizes = [len(b) for b in _inflate(str(p), 0)]
+    assert max(sizes) <= READ_BYTES and sum(sizes) == 17 * (3 * READ_BYTES // 17 * 10)

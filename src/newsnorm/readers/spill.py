@@ -45,31 +45,37 @@ class Spilled:
 
 
 def _inflate(path: str, start: int):
-    """The inflated bytes of every gzip member from byte `start` on, in pieces; raises
-    EOFError (cut short) or OSError (damaged; zlib.error too)."""
+    """The inflated bytes of every gzip member from byte `start` on, at most READ_BYTES at a
+    time (a well-compressed MiB inflates to a hundred); raises EOFError (cut short) or
+    OSError (damaged; zlib.error too)."""
     with open(path, "rb") as fh:
         fh.seek(start)
         d = zlib.decompressobj(wbits=31)
         started = False  # the current member has begun
-        pending = b""
+        data = b""
         while True:
-            data = pending or fh.read(READ_BYTES)
-            pending = b""
+            if not data:
+                data = fh.read(READ_BYTES)
             if not data:
                 if started and not d.eof:
+                    if rest := d.flush():
+                        yield rest
                     raise EOFError("the gzip stream is cut short")
                 return
-            out = d.decompress(data)
+            out = d.decompress(data, READ_BYTES)
             started = True
             if out:
                 yield out
+            data = d.unconsumed_tail
             if d.eof:
                 rest = d.unused_data
                 d, started = zlib.decompressobj(wbits=31), False
                 if rest.strip(b"\x00"):
                     if not rest.startswith(b"\x1f\x8b"[:len(rest)]):
                         raise OSError("bytes after a gzip member are not another member")
-                    pending = rest
+                    data = rest + data
+                else:
+                    data = b""
 
 
 def spill(path: str, fmt: str, folder: Path, piece_bytes: int, start: int = 0, first_line: int = 1) -> Spilled:
