@@ -234,6 +234,7 @@ def test_a_version_3_warehouse_is_migrated_keeping_its_rows(tmp_path, seeds_dir)
             t = pq.read_table(p).drop_columns(dropped)
             meta = dict(t.schema.metadata or {})
             meta[b"newsnorm.schema_version"] = b"3"
+            p.unlink()  # a new file: the published read snapshot holds hard links to the old one
             pq.write_table(t.replace_schema_metadata(meta), p)
             manifest.files[str(p.relative_to(wh))] = [file_state(p)]
     manifest.save(wh / ".tmp")
@@ -243,8 +244,8 @@ def test_a_version_3_warehouse_is_migrated_keeping_its_rows(tmp_path, seeds_dir)
     assert arts["run_id"].to_list() == [first.run_id] * 2 and arts["record_sha256"].null_count() == 2
     runs = pl.read_parquet(f"{wh}/runs/*.parquet").sort("started_at")
     assert runs["records_read"].to_list() == [None, 0]
-    for p in wh.rglob("*.parquet"):
-        if ".tmp" not in p.parts and ".stories" not in str(p):
+    for table in ("articles", "segments", "runs", "quarantine"):
+        for p in (wh / table).rglob("*.parquet"):
             assert pq.read_schema(p).metadata[b"newsnorm.schema_version"] == SCHEMA_VERSION.encode() == b"4", p
     # a field edited later: the record is read again (its stored hash is null) and then skipped by it
     _jsonl(day, [{"id": "d0", "title": "T0 new", "text": texts[0]}, {"id": "d1", "title": "T1", "text": texts[1]}])
