@@ -199,7 +199,8 @@ def test_a_version_1_warehouse_is_migrated_keeping_its_rows(tmp_path, seeds_dir)
     # turn it into what version 1 wrote: no new columns, version mark 1
     for table, dropped in (("articles", ["source_record", "url", "fetched_at", "record_sha256"]),
                            ("quarantine", ["source_record"]), ("segments", []),
-                           ("runs", ["records_read", "records_unchanged"]), ("stories", ["last_published", "n_outlets"])):
+                           ("runs", ["records_read", "records_unchanged"]),
+                           ("stories", ["last_published", "n_outlets"])):
         for p in (wh / table).rglob("*.parquet"):
             t = pq.read_table(p).drop_columns(dropped)
             meta = dict(t.schema.metadata or {})
