@@ -43,31 +43,28 @@ def _duck_counts(con, arts: str, segs: str) -> tuple[int, ...]:
     return tuple(int(x) for x in con.sql(COUNTS.format(A=arts, S=segs)).fetchall()[0])
 
 
+def _polars_counts(a, s) -> tuple[int, ...]:
+    import polars as pl
+
+    qa = a.select(pl.len().alias("n"), pl.col("article_id").n_unique().alias("ids"),
+                  pl.col("n_segments").sum().alias("want"))
+    qs = s.select(pl.len().alias("segs"))
+    qo = s.select("article_id").join(a.select("article_id"), on="article_id", how="anti").select(pl.len())
+    ra, rs, ro = pl.collect_all([qa, qs, qo])
+    return (ra["n"][0], ra["ids"][0], ra["want"][0] or 0, rs["segs"][0], ro.item())
+
+
 def read_once(form: str, wh: Path) -> tuple[int, int, int, int, int]:
     """(articles, distinct ids, sum of n_segments, segment rows, segments without their article)."""
     if form == "view-polars":
-        import polars as pl
-
         from newsnorm.warehouse.query import view
 
         v = view(wh)
-        a, s = v.scan("articles"), v.scan("segments")
-        qa = a.select(pl.len().alias("n"), pl.col("article_id").n_unique().alias("ids"),
-                      pl.col("n_segments").sum().alias("want"))
-        qs = s.select(pl.len().alias("segs"))
-        qo = s.select("article_id").join(a.select("article_id"), on="article_id", how="anti").select(pl.len())
-        ra, rs, ro = pl.collect_all([qa, qs, qo])
-        return (ra["n"][0], ra["ids"][0], ra["want"][0] or 0, rs["segs"][0], ro.item())
+        return _polars_counts(v.scan("articles"), v.scan("segments"))
     if form == "glob-polars":
         import polars as pl
 
-        a, s = (pl.scan_parquet(f"{wh}/{t}/**/*.parquet") for t in ("articles", "segments"))
-        qa = a.select(pl.len().alias("n"), pl.col("article_id").n_unique().alias("ids"),
-                      pl.col("n_segments").sum().alias("want"))
-        qs = s.select(pl.len().alias("segs"))
-        qo = s.select("article_id").join(a.select("article_id"), on="article_id", how="anti").select(pl.len())
-        ra, rs, ro = pl.collect_all([qa, qs, qo])
-        return (ra["n"][0], ra["ids"][0], ra["want"][0] or 0, rs["segs"][0], ro.item())
+        return _polars_counts(*(pl.scan_parquet(f"{wh}/{t}/**/*.parquet") for t in ("articles", "segments")))
     if form == "view-duckdb":
         from newsnorm.warehouse.query import view
 

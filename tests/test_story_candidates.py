@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 import pytest
+from storykit import near_threshold_fingerprints
 
 from newsnorm.document import Article
 from newsnorm.stories.candidates import Postings, Retrieval, floor_steps, prefix_split, prefix_splits
@@ -39,26 +40,11 @@ def test_feature_keys_sort_rarest_first_whatever_the_article():
     assert list(a.keys) == sorted(a.keys)
 
 
-def _synthetic(rng: random.Random, n: int) -> list[Fingerprint]:
-    """Stories whose shared keys sort last (common classes) under rare keys of each doc's own:
-    what a story shares sits at the end of the key order, where the prefix cut is, and pairs
-    land near the thresholds. Long posting lists; MinHash slots from a few values."""
-    shift = 32 - RARITY_BITS
-    vocab = [(rng.randint(12, 15) << shift) | rng.randrange(1 << shift) for _ in range(300)]
-    stories = [rng.sample(vocab, 30) for _ in range(12)]
-    out = []
-    for _ in range(n):
-        own = [(rng.randint(0, 3) << shift) | rng.randrange(1 << shift) for _ in range(rng.randint(0, 25))]
-        keys = sorted(set(rng.sample(rng.choice(stories), rng.randint(5, 30)) + own + rng.sample(vocab, 5)))
-        weights = quantize(np.array([rng.choice([0.5, 1.0, 2.0, 3.5, 5.0]) for _ in keys], np.float32))
-        mh = np.array([rng.choice([1, 2, 3, rng.randrange(1 << 32)]) for _ in range(N_MINHASH)], np.uint32)
-        out.append(Fingerprint(np.array(keys, np.uint32), weights, mh, rng.choice([5, 30, 200]), len(keys) * 5))
-    return out
 
 
 def test_every_doc_that_passes_is_a_candidate_whatever_the_postings_hold(monkeypatch):
     rng = random.Random(8)
-    fps = _synthetic(rng, 400)
+    fps = near_threshold_fingerprints(rng, 400)
     index = StoryIndex()
     for i, fp in enumerate(fps[:300]):
         index.add(Entry(article_id=f"a{i:04d}", content_sha256=str(i), fp=fp))
@@ -108,7 +94,7 @@ def _story_ids(fps: list[Fingerprint], order: list[int], batch: int) -> dict[str
 
 
 def test_story_ids_of_synthetic_fingerprints_do_not_depend_on_order_or_batch_size():
-    fps = _synthetic(random.Random(2), 600)
+    fps = near_threshold_fingerprints(random.Random(2), 600)
     order = list(range(len(fps)))
     expected = _story_ids(fps, order, 600)
     assert 1 < len(set(expected.values())) < len(fps)
@@ -145,7 +131,7 @@ def test_the_partition_is_the_components_of_the_pair_test_with_or_without_the_lo
         monkeypatch, long_list):
     """Lists of one story are skipped once a newcomer joined it (`_one_story_roots`): with the
     shortcut on every list, the stories are still exactly the brute-force components."""
-    fps = _synthetic(random.Random(4), 300)
+    fps = near_threshold_fingerprints(random.Random(4), 300)
     parent = list(range(len(fps)))
 
     def find(x: int) -> int:

@@ -10,34 +10,18 @@ import subprocess
 import sys
 import time
 
-import numpy as np
+from storykit import near_threshold_fingerprints
 
 from benchmarks.stories_scale import Stream
 from newsnorm.stories.disk.index import DiskIndex
-from newsnorm.stories.fingerprint import N_MINHASH, RARITY_BITS, Fingerprint, quantize
+from newsnorm.stories.fingerprint import Fingerprint
 from newsnorm.stories.index import StoryIndex
 from newsnorm.stories.rows import Entry
 
 
-def _near_thresholds(rng: random.Random, n: int) -> list[Fingerprint]:
-    """Stories whose shared keys sort last, under rare keys of each doc's own: pairs near the
-    thresholds, the prefix cut where the story's keys are, MinHash slots from a few values."""
-    shift = 32 - RARITY_BITS
-    vocab = [(rng.randint(12, 15) << shift) | rng.randrange(1 << shift) for _ in range(300)]
-    stories = [rng.sample(vocab, 30) for _ in range(12)]
-    out = []
-    for _ in range(n):
-        own = [(rng.randint(0, 3) << shift) | rng.randrange(1 << shift) for _ in range(rng.randint(0, 25))]
-        keys = sorted(set(rng.sample(rng.choice(stories), rng.randint(5, 30)) + own + rng.sample(vocab, 5)))
-        weights = quantize(np.array([rng.choice([0.5, 1.0, 2.0, 3.5, 5.0]) for _ in keys], np.float32))
-        mh = np.array([rng.choice([1, 2, 3, rng.randrange(1 << 32)]) for _ in range(N_MINHASH)], np.uint32)
-        out.append(Fingerprint(np.array(keys, np.uint32), weights, mh, rng.choice([5, 30, 200]), len(keys) * 5))
-    return out
-
-
 def _fingerprints() -> list[Fingerprint]:
     stream = Stream(3)
-    return [stream.next() for _ in range(1000)] + _near_thresholds(random.Random(5), 400)
+    return [stream.next() for _ in range(1000)] + near_threshold_fingerprints(random.Random(5), 400)
 
 
 def _memory_ids(fps: list[Fingerprint], ids: list[str]) -> dict[str, str]:
