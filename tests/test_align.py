@@ -164,3 +164,21 @@ def test_the_pattern_pairs_nothing_in_an_article_without_pairs():
     segs = _segments([ENGLISH_BODY, "Người dân địa phương cho biết họ rất lo lắng về tình hình kinh tế.",
                       "Analysts expect the economy to slow down this year as exports weaken.", ENGLISH_BODY])
     assert all(s.pair_seq is None for s in segs)
+
+
+def test_a_short_english_line_guessed_vietnamese_is_english_for_pairing():
+    # Short English lines between Vietnamese ones are often guessed Vietnamese; Vietnamese is
+    # never written without its marks, so a plain ASCII line is the English half.
+    vi = ["Chiến dịch tranh cử của ông Trump tại West Virginia", "Xin tôn vinh Thomas.",
+          "Các tòa nhà công cộng đều treo lá cờ xanh biển.", "Sân bay tạm ngừng hoạt động đến chiều."]
+    en = ["Trump rallies in West Virginia", "Hats off to Thomas.", "Public buildings fly an ocean-blue flag.",
+          "The airport halted operations until the afternoon."]
+    segs = [Segment(i, i, t) for i, t in enumerate(x for pair in zip(vi, en, strict=True) for x in pair)]
+    detect_segments(segs)
+    for s in segs[1::2]:
+        s.lang = "vi"  # what the detector says for such lines in a Vietnamese-heavy article
+    assign_roles(segs)
+    align_pairs(segs)
+    assert [s.pair_seq for s in segs] == [1, 0, 3, 2, 5, 4, 7, 6]
+    assert all(s.lang == "en" for s in segs[1::2])
+    assert all(s.translation_source == "publisher" for s in segs[::2])

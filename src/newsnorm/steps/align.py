@@ -42,8 +42,21 @@ def _length_ok(foreign: Segment, english: Segment) -> bool:
     return lo <= ratio <= hi
 
 
+def _lang(seg: Segment) -> str:
+    """The segment's language for pairing: a line the detector calls a language that is
+    never written without its marks (Vietnamese) but that has none is English (short English
+    headlines and quotes next to Vietnamese ones are often guessed Vietnamese)."""
+    if seg.lang in PAIRING["marked_langs"] and seg.text.isascii():
+        return "en"
+    return seg.lang
+
+
 def _foreign(seg: Segment) -> bool:
-    return seg.lang not in ("en", "und")
+    return _lang(seg) not in ("en", "und")
+
+
+def _english(seg: Segment) -> bool:
+    return _lang(seg) == "en"
 
 
 def _gap_ok(first: Segment, second: Segment) -> bool:
@@ -53,7 +66,7 @@ def _gap_ok(first: Segment, second: Segment) -> bool:
 
 def is_caption_pair(foreign: Segment, english: Segment) -> bool:
     """A caption or credit printed in both languages, the original directly over the English."""
-    if english.lang != "en" or not _foreign(foreign) or english.line_start != foreign.line_start + 1:
+    if not _english(english) or not _foreign(foreign) or english.line_start != foreign.line_start + 1:
         return False
     if not _length_ok(foreign, english) or foreign.role == "boilerplate" or english.role == "boilerplate":
         return False
@@ -65,7 +78,7 @@ def is_caption_pair(foreign: Segment, english: Segment) -> bool:
 
 
 def _candidate(foreign: Segment, english: Segment) -> bool:
-    if english.lang != "en" or not _foreign(foreign):
+    if not _english(english) or not _foreign(foreign):
         return False
     if _chrome(foreign) or _chrome(english) or "credit" in (foreign.role, english.role):
         return False
@@ -89,16 +102,16 @@ def _runs(segments: list[Segment]) -> list[tuple[int, int]]:
         if i < len(segments):
             a, b = segments[i - 1], segments[i]
             foreign = a if _foreign(a) else b
-            alternates = (_foreign(a) and b.lang == "en" or a.lang == "en" and _foreign(b)) and _gap_ok(a, b)
-            if alternates and other in (None, foreign.lang):
-                other = foreign.lang
+            alternates = (_foreign(a) and _english(b) or _english(a) and _foreign(b)) and _gap_ok(a, b)
+            if alternates and other in (None, _lang(foreign)):
+                other = _lang(foreign)
                 continue
         if i - start >= 2 * PAIRING["run_min_pairs"]:
             runs.append((start, i))
         start, other = i, None
-        if i < len(segments) and (_foreign(segments[i - 1]) and segments[i].lang == "en"
-                                  or segments[i - 1].lang == "en" and _foreign(segments[i])):
-            start, other = i - 1, (segments[i - 1] if _foreign(segments[i - 1]) else segments[i]).lang
+        if i < len(segments) and (_foreign(segments[i - 1]) and _english(segments[i])
+                                  or _english(segments[i - 1]) and _foreign(segments[i])):
+            start, other = i - 1, _lang(segments[i - 1] if _foreign(segments[i - 1]) else segments[i])
     return runs
 
 
@@ -113,6 +126,7 @@ def _mark(foreign: Segment, english: Segment) -> None:
     elif english.role in REMOVED_ROLES:
         foreign.role, foreign.reason = english.role, reason(Code.PUBLISHER_PAIR, english.seq)
     foreign.pair_seq, english.pair_seq = english.seq, foreign.seq
+    english.lang = "en"  # the publisher's English, whatever the detector guessed for a short line
     foreign.translation_source = foreign.translation_status = "publisher"
 
 

@@ -18,6 +18,9 @@ PAIRING = {
     "run_min_pairs": 2,
     # the run's pairs in its direction must look like translations on average
     "run_min_mean": 0.0,
+    # languages never written without their marks: a line guessed as one of them that is
+    # plain ASCII is English (a short English headline or quote next to its original)
+    "marked_langs": frozenset({"vi"}),
     # paragraphs may stand one blank line apart
     "max_line_gap": 2,
     "weights": {
