@@ -182,3 +182,33 @@ def test_a_short_english_line_guessed_vietnamese_is_english_for_pairing():
     assert [s.pair_seq for s in segs] == [1, 0, 3, 2, 5, 4, 7, 6]
     assert all(s.lang == "en" for s in segs[1::2])
     assert all(s.translation_source == "publisher" for s in segs[::2])
+
+
+def test_a_short_lines_length_ratio_may_stray_further():
+    from newsnorm.steps.pair_evidence import length_z
+
+    # The same ratio (English twice the Korean characters) is further out for a long paragraph.
+    assert length_z("가" * 10, "ko", "a" * 20) < length_z("가" * 100, "ko", "a" * 200)
+    assert length_z("a" * 10, "vi", "a" * 20) < length_z("a" * 100, "vi", "a" * 200)
+
+
+def test_short_lines_in_an_alternating_article_are_paired():
+    # `It tears us apart.` is short for its Korean: with one spread for every length the run's
+    # evidence fell below zero and none of its pairs was made.
+    ko = ["화산이 도시에 재를 내뿜었다", "주민들은 집 안에 머물라는 권고를 받았다.",
+          "그것은 우리를 갈갈이 찢어 놓는다.", "당국은 학교들이 내일 문을 닫을 것이라고 밝혔다.",
+          "공항은 오후까지 운영을 중단했다."]
+    en = ["Volcano spews ash on the city", "Residents were told to stay indoors.", "It tears us apart.",
+          "Officials said schools would be closed tomorrow.", "The airport halted operations until the afternoon."]
+    segs = _segments([x for pair in zip(ko, en, strict=True) for x in pair])
+    assert [s.pair_seq for s in segs] == [1, 0, 3, 2, 5, 4, 7, 6, 9, 8]
+
+
+def test_a_short_hangul_word_does_not_match_the_start_of_every_name():
+    from newsnorm.steps.pair_evidence import transliterated
+
+    # `불로` (PR) starts `Palin` (PRN), `돌로` (TR) starts `Track` (TRK): not names.
+    ko = "구덩이는 불로 달구어진 돌로 데워지거나 지열로 인해 자연적으로 뜨거워집니다."
+    en = "Track Palin, the eldest son of former Alaska governor Sarah Palin, was arrested."
+    assert transliterated(ko, en) == 0
+    assert transliterated("도널드 트럼프 대통령은 워싱턴에서 말했다", "President Donald Trump said in Washington") == 3
