@@ -212,3 +212,19 @@ def test_a_short_hangul_word_does_not_match_the_start_of_every_name():
     en = "Track Palin, the eldest son of former Alaska governor Sarah Palin, was arrested."
     assert transliterated(ko, en) == 0
     assert transliterated("도널드 트럼프 대통령은 워싱턴에서 말했다", "President Donald Trump said in Washington") == 3
+
+
+def test_a_caption_pair_alone_sets_no_weak_pattern_for_the_text():
+    # Captions are printed in both languages by convention; that is no evidence that an
+    # unrelated Korean passage's English neighbour (-2.8 by length alone) is its translation.
+    lines = [ENGLISH_BODY, "정부 관계자는 이번 회담이 동맹 관계를 더욱 강화하는 계기가 될 것이라고 말했다.",
+             "Key aspects of the policy on trade", ENGLISH_BODY.replace("Tuesday", "Friday"),
+             "2022년 6월 17일 서울에서 열린 회담 모습. 사진: 연합뉴스",
+             "The talks held in Seoul on June 17, 2022. Photo: Yonhap",
+             ENGLISH_BODY.replace("Tuesday", "Monday")]
+    segs = [Segment(i, line, t) for i, (line, t) in enumerate(zip([0, 3, 4, 5, 6, 7, 8], lines, strict=True))]
+    detect_segments(segs)
+    assign_roles(segs)
+    align_pairs(segs)
+    assert (segs[4].pair_seq, segs[5].pair_seq) == (5, 4)
+    assert segs[1].pair_seq is None and segs[2].pair_seq is None

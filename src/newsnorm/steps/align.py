@@ -30,6 +30,8 @@ _CJK = ("ko", "ja", "zh")
 # Boilerplate by position alone (outside the text block) may still be half of a pair.
 _POSITION_ONLY = frozenset({Code.BEFORE_TEXT_BLOCK, Code.AFTER_TEXT_BLOCK})
 _CONTENT = frozenset({"title", "heading", "body", "caption"})
+# Captions and credits are printed in both languages by convention: no pattern for the text.
+_CAPTION_ROLES = frozenset({"caption", "credit"})
 
 
 def _anchors(text: str) -> set[str]:
@@ -174,29 +176,34 @@ def align_pairs(segments: list[Segment]) -> int:
     return found + _patterned(segments)
 
 
-def _direction(segments: list[Segment]) -> bool | None:
+def _direction(segments: list[Segment]) -> tuple[bool, bool] | None:
     """The side the article prints its English on (True: under the original), when the pairs
-    already found agree on it; None without enough of them."""
-    after = before = 0
+    already found agree on it, and whether a pair of text (not a caption or credit) shows it;
+    None without enough of them."""
+    after = before = text = 0
     for seg in segments:
         if _foreign(seg) and seg.pair_seq is not None:
+            text += seg.role not in _CAPTION_ROLES
             if seg.pair_seq > seg.seq:
                 after += 1
             else:
                 before += 1
     if after + before < PAIRING["pattern_min_pairs"] or min(after, before) > 0:
         return None
-    return after > 0
+    return after > 0, text > 0
 
 
 def _patterned(segments: list[Segment]) -> int:
     """Pairs that follow the article's own pattern: once its pairs all print the English on
     one side, a foreign paragraph with a plausible English neighbour on that side (and no
     better one on the other) is paired on weaker evidence. A site that pairs its quotes
-    pairs them all; an article with no pairs gets none from this."""
-    follows = _direction(segments)
-    if follows is None:
+    pairs them all; an article with no pairs gets none from this. When only captions and
+    credits show the side (bilingual by convention), the evidence needed is higher."""
+    direction = _direction(segments)
+    if direction is None:
         return 0
+    follows, from_text = direction
+    least = PAIRING["pattern_min_score"] if from_text else PAIRING["pattern_min_score_captions"]
     found = 0
     for i, seg in enumerate(segments):
         if not _foreign(seg) or seg.pair_seq is not None:
@@ -207,7 +214,7 @@ def _patterned(segments: list[Segment]) -> int:
         s = _evidence(seg, segments[j])
         rival = _evidence(seg, segments[other]) if 0 <= other < len(segments) and _candidate(
             seg, segments[other]) else float("-inf")
-        if s >= PAIRING["pattern_min_score"] and s >= rival + PAIRING["pattern_margin"]:
+        if s >= least and s >= rival + PAIRING["pattern_margin"]:
             _mark(seg, segments[j])
             found += 1
     return found

@@ -17,6 +17,9 @@ PAIRING = {
     # paragraph with an English neighbour on that side needs this much evidence, and this
     # much more than its neighbour on the other side
     "pattern_min_pairs": 1, "pattern_min_score": -3.0, "pattern_margin": 0.0,
+    # when only captions and credits show the direction (printed in both languages by
+    # convention, not evidence that the text is)
+    "pattern_min_score_captions": -1.0,
     "in_run_min_score": -2.5,
     "run_min_pairs": 2,
     # the run's pairs in its direction must look like translations on average
