@@ -214,6 +214,14 @@ def test_a_short_hangul_word_does_not_match_the_start_of_every_name():
     assert transliterated("도널드 트럼프 대통령은 워싱턴에서 말했다", "President Donald Trump said in Washington") == 3
 
 
+def test_a_korean_word_of_vowels_is_not_a_name():
+    from newsnorm.steps.pair_evidence import transliterated
+
+    # `이어가기로` (to continue) has the consonants of `Korea` (KR) but five syllables.
+    assert transliterated("협상을 이어가기로 합의했다", "South Korea and the US agreed") == 0
+    assert transliterated("코리아 헤럴드는 보도했다", "The Korea Herald reported") >= 1
+
+
 def test_a_caption_pair_alone_sets_no_weak_pattern_for_the_text():
     # Captions are printed in both languages by convention; that is no evidence that an
     # unrelated Korean passage's English neighbour (-2.8 by length alone) is its translation.

@@ -147,7 +147,8 @@ def latin_words(text: str, lang: str) -> set[str]:
 def transliterated(foreign: str, english: str) -> int:
     """Hangul words whose consonants spell a capitalised English word of the candidate: the
     same consonant classes, or one starting the other when both have at least
-    `name_prefix_min` (a two-consonant Korean word starts too many English names)."""
+    `name_prefix_min` (a two-consonant Korean word starts too many English names). A name
+    spelt out in Hangul has about a consonant class per syllable."""
     names = {english_skeleton(w) for w in _EN_NAME.findall(english)}
     names = {s for s in names if len(s) >= 2}
     if not names:
@@ -155,6 +156,8 @@ def transliterated(foreign: str, english: str) -> int:
     hits, prefix = 0, PAIRING["name_prefix_min"]
     for word in set(_HANGUL_WORD.findall(foreign)):
         sk = hangul_skeleton(word)
+        if len(sk) < len(word) - PAIRING["name_syllable_slack"]:
+            continue  # mostly vowels (`이어가기로`: KR): a Korean word, not a spelt-out name
         if len(sk) >= 2 and any(n == sk or min(len(n), len(sk)) >= prefix and (sk.startswith(n) or n.startswith(sk))
                                 for n in names):
             hits += 1

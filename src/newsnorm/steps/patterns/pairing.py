@@ -30,6 +30,8 @@ PAIRING = {
     # a transliterated name matched by its start only when both skeletons have this many
     # consonant classes (`RN` starts `Rnld...` and too many other names)
     "name_prefix_min": 4,
+    # and only from a Hangul word with at least (syllables - this) consonant classes
+    "name_syllable_slack": 2,
     # paragraphs may stand one blank line apart
     "max_line_gap": 2,
     "weights": {
