@@ -164,3 +164,75 @@ def test_the_pattern_pairs_nothing_in_an_article_without_pairs():
     segs = _segments([ENGLISH_BODY, "Người dân địa phương cho biết họ rất lo lắng về tình hình kinh tế.",
                       "Analysts expect the economy to slow down this year as exports weaken.", ENGLISH_BODY])
     assert all(s.pair_seq is None for s in segs)
+
+
+def test_a_short_english_line_guessed_vietnamese_is_english_for_pairing():
+    # Short English lines between Vietnamese ones are often guessed Vietnamese; Vietnamese is
+    # never written without its marks, so a plain ASCII line is the English half.
+    vi = ["Chiến dịch tranh cử của ông Trump tại West Virginia", "Xin tôn vinh Thomas.",
+          "Các tòa nhà công cộng đều treo lá cờ xanh biển.", "Sân bay tạm ngừng hoạt động đến chiều."]
+    en = ["Trump rallies in West Virginia", "Hats off to Thomas.", "Public buildings fly an ocean-blue flag.",
+          "The airport halted operations until the afternoon."]
+    segs = [Segment(i, i, t) for i, t in enumerate(x for pair in zip(vi, en, strict=True) for x in pair)]
+    detect_segments(segs)
+    for s in segs[1::2]:
+        s.lang = "vi"  # what the detector says for such lines in a Vietnamese-heavy article
+    assign_roles(segs)
+    align_pairs(segs)
+    assert [s.pair_seq for s in segs] == [1, 0, 3, 2, 5, 4, 7, 6]
+    assert all(s.lang == "en" for s in segs[1::2])
+    assert all(s.translation_source == "publisher" for s in segs[::2])
+
+
+def test_a_short_lines_length_ratio_may_stray_further():
+    from newsnorm.steps.pair_evidence import length_z
+
+    # The same ratio (English twice the Korean characters) is further out for a long paragraph.
+    assert length_z("가" * 10, "ko", "a" * 20) < length_z("가" * 100, "ko", "a" * 200)
+    assert length_z("a" * 10, "vi", "a" * 20) < length_z("a" * 100, "vi", "a" * 200)
+
+
+def test_short_lines_in_an_alternating_article_are_paired():
+    # `It tears us apart.` is short for its Korean: with one spread for every length the run's
+    # evidence fell below zero and none of its pairs was made.
+    ko = ["화산이 도시에 재를 내뿜었다", "주민들은 집 안에 머물라는 권고를 받았다.",
+          "그것은 우리를 갈갈이 찢어 놓는다.", "당국은 학교들이 내일 문을 닫을 것이라고 밝혔다.",
+          "공항은 오후까지 운영을 중단했다."]
+    en = ["Volcano spews ash on the city", "Residents were told to stay indoors.", "It tears us apart.",
+          "Officials said schools would be closed tomorrow.", "The airport halted operations until the afternoon."]
+    segs = _segments([x for pair in zip(ko, en, strict=True) for x in pair])
+    assert [s.pair_seq for s in segs] == [1, 0, 3, 2, 5, 4, 7, 6, 9, 8]
+
+
+def test_a_short_hangul_word_does_not_match_the_start_of_every_name():
+    from newsnorm.steps.pair_evidence import transliterated
+
+    # `불로` (PR) starts `Palin` (PRN), `돌로` (TR) starts `Track` (TRK): not names.
+    ko = "구덩이는 불로 달구어진 돌로 데워지거나 지열로 인해 자연적으로 뜨거워집니다."
+    en = "Track Palin, the eldest son of former Alaska governor Sarah Palin, was arrested."
+    assert transliterated(ko, en) == 0
+    assert transliterated("도널드 트럼프 대통령은 워싱턴에서 말했다", "President Donald Trump said in Washington") == 3
+
+
+def test_a_korean_word_of_vowels_is_not_a_name():
+    from newsnorm.steps.pair_evidence import transliterated
+
+    # `이어가기로` (to continue) has the consonants of `Korea` (KR) but five syllables.
+    assert transliterated("협상을 이어가기로 합의했다", "South Korea and the US agreed") == 0
+    assert transliterated("코리아 헤럴드는 보도했다", "The Korea Herald reported") >= 1
+
+
+def test_a_caption_pair_alone_sets_no_weak_pattern_for_the_text():
+    # Captions are printed in both languages by convention; that is no evidence that an
+    # unrelated Korean passage's English neighbour (-2.8 by length alone) is its translation.
+    lines = [ENGLISH_BODY, "정부 관계자는 이번 회담이 동맹 관계를 더욱 강화하는 계기가 될 것이라고 말했다.",
+             "Key aspects of the policy on trade", ENGLISH_BODY.replace("Tuesday", "Friday"),
+             "2022년 6월 17일 서울에서 열린 회담 모습. 사진: 연합뉴스",
+             "The talks held in Seoul on June 17, 2022. Photo: Yonhap",
+             ENGLISH_BODY.replace("Tuesday", "Monday")]
+    segs = [Segment(i, line, t) for i, (line, t) in enumerate(zip([0, 3, 4, 5, 6, 7, 8], lines, strict=True))]
+    detect_segments(segs)
+    assign_roles(segs)
+    align_pairs(segs)
+    assert (segs[4].pair_seq, segs[5].pair_seq) == (5, 4)
+    assert segs[1].pair_seq is None and segs[2].pair_seq is None

@@ -30,6 +30,8 @@ _CJK = ("ko", "ja", "zh")
 # Boilerplate by position alone (outside the text block) may still be half of a pair.
 _POSITION_ONLY = frozenset({Code.BEFORE_TEXT_BLOCK, Code.AFTER_TEXT_BLOCK})
 _CONTENT = frozenset({"title", "heading", "body", "caption"})
+# Captions and credits are printed in both languages by convention: no pattern for the text.
+_CAPTION_ROLES = frozenset({"caption", "credit"})
 
 
 def _anchors(text: str) -> set[str]:
@@ -42,8 +44,21 @@ def _length_ok(foreign: Segment, english: Segment) -> bool:
     return lo <= ratio <= hi
 
 
+def _lang(seg: Segment) -> str:
+    """The segment's language for pairing: a line the detector calls a language that is
+    never written without its marks (Vietnamese) but that has none is English (short English
+    headlines and quotes next to Vietnamese ones are often guessed Vietnamese)."""
+    if seg.lang in PAIRING["marked_langs"] and seg.text.isascii():
+        return "en"
+    return seg.lang
+
+
 def _foreign(seg: Segment) -> bool:
-    return seg.lang not in ("en", "und")
+    return _lang(seg) not in ("en", "und")
+
+
+def _english(seg: Segment) -> bool:
+    return _lang(seg) == "en"
 
 
 def _gap_ok(first: Segment, second: Segment) -> bool:
@@ -53,7 +68,7 @@ def _gap_ok(first: Segment, second: Segment) -> bool:
 
 def is_caption_pair(foreign: Segment, english: Segment) -> bool:
     """A caption or credit printed in both languages, the original directly over the English."""
-    if english.lang != "en" or not _foreign(foreign) or english.line_start != foreign.line_start + 1:
+    if not _english(english) or not _foreign(foreign) or english.line_start != foreign.line_start + 1:
         return False
     if not _length_ok(foreign, english) or foreign.role == "boilerplate" or english.role == "boilerplate":
         return False
@@ -65,7 +80,7 @@ def is_caption_pair(foreign: Segment, english: Segment) -> bool:
 
 
 def _candidate(foreign: Segment, english: Segment) -> bool:
-    if english.lang != "en" or not _foreign(foreign):
+    if not _english(english) or not _foreign(foreign):
         return False
     if _chrome(foreign) or _chrome(english) or "credit" in (foreign.role, english.role):
         return False
@@ -89,16 +104,16 @@ def _runs(segments: list[Segment]) -> list[tuple[int, int]]:
         if i < len(segments):
             a, b = segments[i - 1], segments[i]
             foreign = a if _foreign(a) else b
-            alternates = (_foreign(a) and b.lang == "en" or a.lang == "en" and _foreign(b)) and _gap_ok(a, b)
-            if alternates and other in (None, foreign.lang):
-                other = foreign.lang
+            alternates = (_foreign(a) and _english(b) or _english(a) and _foreign(b)) and _gap_ok(a, b)
+            if alternates and other in (None, _lang(foreign)):
+                other = _lang(foreign)
                 continue
         if i - start >= 2 * PAIRING["run_min_pairs"]:
             runs.append((start, i))
         start, other = i, None
-        if i < len(segments) and (_foreign(segments[i - 1]) and segments[i].lang == "en"
-                                  or segments[i - 1].lang == "en" and _foreign(segments[i])):
-            start, other = i - 1, (segments[i - 1] if _foreign(segments[i - 1]) else segments[i]).lang
+        if i < len(segments) and (_foreign(segments[i - 1]) and _english(segments[i])
+                                  or _english(segments[i - 1]) and _foreign(segments[i])):
+            start, other = i - 1, _lang(segments[i - 1] if _foreign(segments[i - 1]) else segments[i])
     return runs
 
 
@@ -113,6 +128,7 @@ def _mark(foreign: Segment, english: Segment) -> None:
     elif english.role in REMOVED_ROLES:
         foreign.role, foreign.reason = english.role, reason(Code.PUBLISHER_PAIR, english.seq)
     foreign.pair_seq, english.pair_seq = english.seq, foreign.seq
+    english.lang = "en"  # the publisher's English, whatever the detector guessed for a short line
     foreign.translation_source = foreign.translation_status = "publisher"
 
 
@@ -160,29 +176,34 @@ def align_pairs(segments: list[Segment]) -> int:
     return found + _patterned(segments)
 
 
-def _direction(segments: list[Segment]) -> bool | None:
+def _direction(segments: list[Segment]) -> tuple[bool, bool] | None:
     """The side the article prints its English on (True: under the original), when the pairs
-    already found agree on it; None without enough of them."""
-    after = before = 0
+    already found agree on it, and whether a pair of text (not a caption or credit) shows it;
+    None without enough of them."""
+    after = before = text = 0
     for seg in segments:
         if _foreign(seg) and seg.pair_seq is not None:
+            text += seg.role not in _CAPTION_ROLES
             if seg.pair_seq > seg.seq:
                 after += 1
             else:
                 before += 1
     if after + before < PAIRING["pattern_min_pairs"] or min(after, before) > 0:
         return None
-    return after > 0
+    return after > 0, text > 0
 
 
 def _patterned(segments: list[Segment]) -> int:
     """Pairs that follow the article's own pattern: once its pairs all print the English on
     one side, a foreign paragraph with a plausible English neighbour on that side (and no
     better one on the other) is paired on weaker evidence. A site that pairs its quotes
-    pairs them all; an article with no pairs gets none from this."""
-    follows = _direction(segments)
-    if follows is None:
+    pairs them all; an article with no pairs gets none from this. When only captions and
+    credits show the side (bilingual by convention), the evidence needed is higher."""
+    direction = _direction(segments)
+    if direction is None:
         return 0
+    follows, from_text = direction
+    least = PAIRING["pattern_min_score"] if from_text else PAIRING["pattern_min_score_captions"]
     found = 0
     for i, seg in enumerate(segments):
         if not _foreign(seg) or seg.pair_seq is not None:
@@ -193,7 +214,7 @@ def _patterned(segments: list[Segment]) -> int:
         s = _evidence(seg, segments[j])
         rival = _evidence(seg, segments[other]) if 0 <= other < len(segments) and _candidate(
             seg, segments[other]) else float("-inf")
-        if s >= PAIRING["pattern_min_score"] and s >= rival + PAIRING["pattern_margin"]:
+        if s >= least and s >= rival + PAIRING["pattern_margin"]:
             _mark(seg, segments[j])
             found += 1
     return found

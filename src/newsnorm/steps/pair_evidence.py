@@ -145,15 +145,21 @@ def latin_words(text: str, lang: str) -> set[str]:
 
 
 def transliterated(foreign: str, english: str) -> int:
-    """Hangul words whose consonants spell a capitalised English word of the candidate."""
+    """Hangul words whose consonants spell a capitalised English word of the candidate: the
+    same consonant classes, or one starting the other when both have at least
+    `name_prefix_min` (a two-consonant Korean word starts too many English names). A name
+    spelt out in Hangul has about a consonant class per syllable."""
     names = {english_skeleton(w) for w in _EN_NAME.findall(english)}
     names = {s for s in names if len(s) >= 2}
     if not names:
         return 0
-    hits = 0
+    hits, prefix = 0, PAIRING["name_prefix_min"]
     for word in set(_HANGUL_WORD.findall(foreign)):
         sk = hangul_skeleton(word)
-        if len(sk) >= 2 and any(n == sk or len(n) >= 3 and (sk.startswith(n) or n.startswith(sk)) for n in names):
+        if len(sk) < len(word) - PAIRING["name_syllable_slack"]:
+            continue  # mostly vowels (`이어가기로`: KR): a Korean word, not a spelt-out name
+        if len(sk) >= 2 and any(n == sk or min(len(n), len(sk)) >= prefix and (sk.startswith(n) or n.startswith(sk))
+                                for n in names):
             hits += 1
     return hits
 
@@ -162,12 +168,19 @@ def _signs(text: str) -> tuple[bool, ...]:
     return tuple(any(c in text for c in group) for group in PAIRING["kept_punctuation"])
 
 
+def length_z(foreign: str, lang: str, english: str) -> float:
+    """How far the length ratio is from the script's, in spreads for a text this long: a short
+    line's ratio varies more (`Try love.` for `Hãy yêu thương.`), so its spread is wider
+    (variance = floor² + per_char / characters)."""
+    mean, floor, per_char = PAIRING["length_log_ratio"].get(lang, PAIRING["length_log_ratio"]["latin"])
+    ratio = math.log(max(1, len(english)) / max(1, len(foreign)))
+    return abs(ratio - mean) / math.sqrt(floor * floor + per_char / max(1, len(foreign)))
+
+
 def score(foreign: str, lang: str, english: str) -> float:
     """Log-odds-like evidence that `english` renders `foreign` (positive: likely)."""
     w = PAIRING["weights"]
-    mean, spread = PAIRING["length_log_ratio"].get(lang, PAIRING["length_log_ratio"]["latin"])
-    ratio = math.log(max(1, len(english)) / max(1, len(foreign)))
-    z = abs(ratio - mean) / spread
+    z = length_z(foreign, lang, english)
     s = w["length"] * (1.0 - z)
     nf, ne = numbers(foreign, lang), numbers(english)
     if nf or ne:

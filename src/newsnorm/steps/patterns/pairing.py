@@ -4,9 +4,12 @@ from __future__ import annotations
 
 # Publisher pairs (steps/pair_evidence.py, steps/align.py): how a foreign paragraph and its
 # English rendering are recognised without a translation model. Length: the mean and spread
-# of log(English chars / foreign chars) for a script (measured on FLORES dev pairs).
+# of log(English chars / foreign chars) for a script, and its spread as floor and
+# per-character variance (spread² = floor² + per_char / foreign chars; fitted on the dev
+# pairs of benchmarks/bilingual_corpus.py: NTREX and FLORES dev).
 PAIRING = {
-    "length_log_ratio": {"ko": (0.69, 0.18), "ja": (1.0, 0.3), "zh": (1.3, 0.3), "latin": (-0.05, 0.15)},
+    "length_log_ratio": {"ko": (0.61, 0.19, 0.8), "ja": (1.0, 0.3, 0.0), "zh": (1.3, 0.3, 0.0),
+                         "latin": (-0.10, 0.055, 2.6)},
     # evidence needed for a pair standing alone, and for one inside a run of paragraphs that
     # alternate between the two languages (the run itself is evidence)
     "alone_min_score": 1.0,
@@ -14,10 +17,21 @@ PAIRING = {
     # paragraph with an English neighbour on that side needs this much evidence, and this
     # much more than its neighbour on the other side
     "pattern_min_pairs": 1, "pattern_min_score": -3.0, "pattern_margin": 0.0,
+    # when only captions and credits show the direction (printed in both languages by
+    # convention, not evidence that the text is)
+    "pattern_min_score_captions": -1.0,
     "in_run_min_score": -2.5,
     "run_min_pairs": 2,
     # the run's pairs in its direction must look like translations on average
     "run_min_mean": 0.0,
+    # languages never written without their marks: a line guessed as one of them that is
+    # plain ASCII is English (a short English headline or quote next to its original)
+    "marked_langs": frozenset({"vi"}),
+    # a transliterated name matched by its start only when both skeletons have this many
+    # consonant classes (`RN` starts `Rnld...` and too many other names)
+    "name_prefix_min": 4,
+    # and only from a Hangul word with at least (syllables - this) consonant classes
+    "name_syllable_slack": 2,
     # paragraphs may stand one blank line apart
     "max_line_gap": 2,
     "weights": {
