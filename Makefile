@@ -25,7 +25,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check src flows tests benchmarks scripts
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 bench: setup
 	$(BIN)/python benchmarks/langid_eval.py
