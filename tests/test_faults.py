@@ -16,12 +16,12 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 from conftest import marked_processes, subprocess_env
+from faultkit import differences
 
 from benchmarks.corpus import generate
 from newsnorm.runner.execute import RunConfig, execute
 
 pytestmark = pytest.mark.slow
-BOOKKEEPING = ["run_id", "ingested_at"]
 
 
 @pytest.fixture(scope="module")
@@ -67,28 +67,6 @@ def _all_files_read(wh: Path) -> None:
 
 
 
-def _differences(a: pl.DataFrame, b: pl.DataFrame) -> list[str]:
-    """Columns that differ between two tables of the same rows, with a first example each."""
-    if a.shape != b.shape:
-        return [f"shape {a.shape} != {b.shape}"]
-    out = []
-    for c in a.columns:
-        x, y = a[c], b[c]
-        if isinstance(x.dtype, pl.List):
-            x, y = x.list.join("|"), y.list.join("|")
-        diff = x.ne_missing(y)
-        if diff.any():
-            i = diff.arg_true()[0]
-            out.append(f"{c}: {diff.sum()} rows, e.g. {a[c][i]!r} != {b[c][i]!r}")
-    return out
-
-
-def _table(wh: Path, name: str) -> pl.DataFrame:
-    df = pl.read_parquet(f"{wh}/{name}/**/*.parquet")
-    keys = ["article_id", "seq"] if name == "segments" else ["article_id"]
-    return df.drop(BOOKKEEPING, strict=False).sort(keys)
-
-
 def test_kill_9_at_several_points_then_resume_equals_clean_run(corpus, clean, tmp_path):
     wh = tmp_path / "wh"
     flags = ["--flush-every", "100", "--batch-size", "20", "--workers", "2"]
@@ -118,8 +96,7 @@ def test_kill_9_at_several_points_then_resume_equals_clean_run(corpus, clean, tm
     final = _start([corpus], wh, tmp_path, *flags)
     out, err = final.communicate(timeout=300)
     assert final.returncode == 0, err[-3000:]
-    for name in ("articles", "segments"):
-        assert _differences(_table(wh, name), _table(clean, name)) == [], name
+    assert differences(wh, clean, ("articles", "segments")) == {}
     assert pl.read_parquet(f"{wh}/quarantine/*.parquet").height == 0
     runs = pl.read_parquet(f"{wh}/runs/*.parquet")
     assert runs.height == 1 and runs["status"].to_list() == ["completed"]  # killed runs leave no run row
